@@ -1,0 +1,32 @@
+/**
+ * The token and credential types every identity source implements, after the Azure SDK's
+ * `TokenCredential`: one method, one resource (audience) per call.
+ * @module
+ */
+
+/** A bearer token for one resource. */
+export interface AccessToken {
+  /** The raw bearer token. Never print or log it unless the user asked for it. */
+  token: string;
+  /** Expiry as Unix seconds. */
+  expiresOn: number;
+  /** The resource (audience) the token was requested for. */
+  resource: string;
+  /** Which identity source issued it, e.g. `ManagedIdentity (IMDS)`. */
+  source: string;
+}
+
+/** Anything that can get a token for a resource. */
+export interface TokenCredential {
+  /** Human-readable name of the identity source, shown by `kvmi token` and `kvmi whoami`. */
+  readonly source: string;
+  /** Gets a token whose audience is `resource` (e.g. `https://vault.azure.net`). */
+  getToken(resource: string): Promise<AccessToken>;
+}
+
+/** Which user-assigned managed identity to use; all empty means the system-assigned one. */
+export interface IdentitySelector {
+  clientId?: string;
+  objectId?: string;
+  resourceId?: string;
+}

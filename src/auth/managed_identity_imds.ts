@@ -1,0 +1,109 @@
+/**
+ * Managed identity on Azure VMs and scale sets: the Instance Metadata Service (IMDS) token
+ * endpoint, plain http on 169.254.169.254 (or `AZURE_POD_IDENTITY_AUTHORITY_HOST`), always
+ * `Metadata: true`, never through a proxy, with Microsoft's documented retry policy.
+ * @module
+ */
+import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
+import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
+import { ExitCode, KvmiError } from "../cli/errors.ts";
+import type { HttpClient, HttpResponse } from "../http/http_client.ts";
+import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
+
+/** The api-version every Azure SDK sends to the IMDS identity endpoint. */
+export const IMDS_IDENTITY_API_VERSION = "2018-02-01";
+
+/** Gets tokens from IMDS. */
+export class ImdsCredential implements TokenCredential {
+  readonly source = "ManagedIdentity (IMDS)";
+  #http: HttpClient;
+  #endpoint: string;
+  #selector: IdentitySelector;
+
+  /** `endpoint` is the IMDS base URL, e.g. `http://169.254.169.254`. */
+  constructor(http: HttpClient, endpoint: string, selector: IdentitySelector = {}) {
+    this.#http = http;
+    this.#endpoint = endpoint;
+    this.#selector = selector;
+  }
+
+  async getToken(resource: string): Promise<AccessToken> {
+    const url = imdsTokenUrl(this.#endpoint, resource, this.#selector);
+    let response: HttpResponse;
+    try {
+      response = await sendWithRetry(
+        () => this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs: 10_000 }),
+        imdsRetryPolicy,
+      );
+    } catch (error) {
+      throw imdsUnreachable(this.#endpoint, error);
+    }
+    if (response.status !== 200) throw imdsError(response, this.#selector);
+    return parseImdsToken(response.body, resource, this.source);
+  }
+}
+
+/** Builds the IMDS token URL with exactly one of the selector parameters. */
+export function imdsTokenUrl(endpoint: string, resource: string, selector: IdentitySelector): URL {
+  const url = new URL(`${endpoint}/metadata/identity/oauth2/token`);
+  url.searchParams.set("api-version", IMDS_IDENTITY_API_VERSION);
+  url.searchParams.set("resource", resource);
+  if (selector.clientId) url.searchParams.set("client_id", selector.clientId);
+  if (selector.objectId) url.searchParams.set("object_id", selector.objectId);
+  if (selector.resourceId) url.searchParams.set("msi_res_id", selector.resourceId);
+  return url;
+}
+
+/** Parses the IMDS/App Service token response (`expires_on` as string or number). */
+export function parseImdsToken(body: string, resource: string, source: string): AccessToken {
+  const json = parseJsonObject(body);
+  const token = stringField(json, "access_token");
+  const expiresOn = Number(json?.expires_on);
+  if (!token || !Number.isFinite(expiresOn)) {
+    throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
+      code: "InvalidTokenResponse",
+      exitCode: ExitCode.Authentication,
+      hint: "A proxy may be answering instead of the identity endpoint; make sure it is reached directly.",
+    });
+  }
+  return { token, expiresOn, resource, source };
+}
+
+function imdsUnreachable(endpoint: string, error: unknown): KvmiError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new KvmiError(`The managed identity endpoint (IMDS) at ${endpoint} could not be reached: ${reason}`, {
+    code: "ImdsUnreachable",
+    exitCode: ExitCode.Authentication,
+    hint: "Run kvmi on an Azure VM with a managed identity, or off Azure set AZURE_CLIENT_ID, AZURE_TENANT_ID and " +
+      "AZURE_CLIENT_SECRET (service principal), or point AZURE_POD_IDENTITY_AUTHORITY_HOST at the kvmi emulator.",
+  });
+}
+
+function imdsError(response: HttpResponse, selector: IdentitySelector): KvmiError {
+  const json = parseJsonObject(response.body);
+  const code = stringField(json, "error") ?? `http_${response.status}`;
+  const description = firstLine(stringField(json, "error_description") ?? response.body.slice(0, 200));
+  const status = response.status;
+  if (status === 429 || status >= 500 || status === 404 || status === 410) {
+    return new KvmiError(`IMDS kept failing with HTTP ${status} (${code}) after retries: ${description}`, {
+      code: "ImdsUnavailable",
+      exitCode: ExitCode.Unavailable,
+      status,
+      hint: "IMDS may be updating or throttling this VM (20 token requests/s); try again in a minute.",
+    });
+  }
+  const selected = selector.clientId ?? selector.objectId ?? selector.resourceId;
+  const hint = /identity not found/i.test(description)
+    ? selected
+      ? `No managed identity '${selected}' is assigned to this VM; check the id or assign the identity to the VM.`
+      : "This VM has no system-assigned identity; enable it or pass --client-id/--object-id/--msi-res-id."
+    : /AADSTS50001|AADSTS500011|invalid_resource/i.test(`${code} ${description}`)
+    ? "The resource (audience) is not known in this tenant; check --resource."
+    : undefined;
+  return new KvmiError(`IMDS refused the token request: ${code}: ${description}`, {
+    code: /identity not found/i.test(description) ? "IdentityNotFound" : "ManagedIdentityError",
+    exitCode: ExitCode.Authentication,
+    status,
+    hint,
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * Reading the claims of a JWT access token without verifying it: kvmi shows who it is
+ * (tenant, object id, client id, resource id, expiry), never the token itself.
+ * @module
+ */
+
+/** The identity claims kvmi displays. */
+export interface IdentityClaims {
+  tenantId?: string;
+  objectId?: string;
+  clientId?: string;
+  resourceId?: string;
+  audience?: string;
+  issuer?: string;
+  expiresOn?: number;
+}
+
+/** Decodes the payload of a compact JWT; returns undefined when the token is not a JWT. */
+export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const base64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const payload = JSON.parse(json);
+    return typeof payload === "object" && payload !== null ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Extracts the identity claims Entra puts in access tokens (`tid`, `oid`, `appid`/`azp`, `xms_mirid`). */
+export function identityClaims(token: string): IdentityClaims {
+  const p = decodeJwtPayload(token) ?? {};
+  const str = (k: string) => (typeof p[k] === "string" ? p[k] as string : undefined);
+  const aud = Array.isArray(p.aud) ? String(p.aud[0]) : str("aud");
+  return {
+    tenantId: str("tid"),
+    objectId: str("oid"),
+    clientId: str("appid") ?? str("azp"),
+    resourceId: str("xms_mirid"),
+    audience: aud,
+    issuer: str("iss"),
+    expiresOn: typeof p.exp === "number" ? p.exp : undefined,
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Command-line parsing on top of `node:util` `parseArgs` (JSR's `@std/cli` is unreachable here).
+ * Adds the options every command shares and turns parse failures into usage errors (exit 2).
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { usageError } from "./errors.ts";
+import { OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
+
+/** Option specs in the shape `parseArgs` takes. */
+export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS: OptionSpecs = {
+  help: { type: "boolean", short: "h" },
+  output: { type: "string", short: "o" },
+  verbose: { type: "boolean" },
+};
+
+/** Options that choose the identity a command authenticates as. */
+export const IDENTITY_OPTIONS: OptionSpecs = {
+  credential: { type: "string" },
+  "client-id": { type: "string" },
+  "object-id": { type: "string" },
+  "msi-res-id": { type: "string" },
+  cloud: { type: "string" },
+};
+
+/** Help text for {@link IDENTITY_OPTIONS}, shared by every command that authenticates. */
+export const IDENTITY_HELP = `Identity options:
+  --credential auto|managed-identity|client-secret
+                        How to authenticate (default auto: client secret when AZURE_CLIENT_ID,
+                        AZURE_TENANT_ID and AZURE_CLIENT_SECRET are all set, else managed identity)
+  --client-id ID        User-assigned managed identity by client id
+  --object-id ID        User-assigned managed identity by object (principal) id
+  --msi-res-id ID       User-assigned managed identity by ARM resource id
+  --cloud NAME          AzureCloud, AzureUSGovernment, AzureChinaCloud, or a custom cloud profile
+                        file (default: KVMI_CLOUD_PROFILE, else IMDS azEnvironment, else AzureCloud)`;
+
+/** Help text for {@link COMMON_OPTIONS}. */
+export const COMMON_HELP = `Common options:
+  -o, --output FORMAT   json (default), raw or table
+  --verbose             Log requests and retries on stderr (never tokens or secret values)
+  -h, --help            Show this help`;
+
+/** Parsed values: strings, booleans and repeatable strings. */
+export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+
+/** The result of {@link parseCommand}. */
+export interface ParsedCommand {
+  values: ParsedValues;
+  positionals: string[];
+}
+
+/** Parses a command's arguments; unknown options and missing values become usage errors. */
+export function parseCommand(args: string[], options: OptionSpecs, allowPositionals = true): ParsedCommand {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals, strict: true });
+    return { values: values as ParsedValues, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw usageError(message.replace(/\. To specify a positional argument.*$/s, ""), "Run the command with --help to see its options.");
+  }
+}
+
+/** Reads a string option, or undefined. */
+export function stringOption(values: ParsedValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Reads a string option that must be present. */
+export function requiredOption(values: ParsedValues, name: string): string {
+  const value = stringOption(values, name);
+  if (value === undefined || value === "") throw usageError(`Missing required option --${name}.`);
+  return value;
+}
+
+/** Reads a repeatable string option as an array. */
+export function listOption(values: ParsedValues, name: string): string[] {
+  const value = values[name];
+  if (Array.isArray(value)) return value;
+  return typeof value === "string" ? [value] : [];
+}
+
+/** Reads `--output`, validating it against the formats a command supports. */
+export function outputFormat(values: ParsedValues, allowed: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
+  const value = stringOption(values, "output") ?? "json";
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw usageError(`Unknown output format '${value}'.`, `Use one of: ${allowed.join(", ")}.`);
+  }
+  return value as OutputFormat;
+}
+
+/**
+ * Picks the output format from raw argv before full parsing, so early errors honour it.
+ * Errors are JSON only when `--output json` was given explicitly; otherwise they are plain text.
+ */
+export function peekOutputFormat(args: string[]): OutputFormat {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = a === "-o" || a === "--output" ? args[i + 1] : a.startsWith("--output=") ? a.slice(9) : undefined;
+    if (value && (OUTPUT_FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
+  }
+  return "table";
+}
+
+/** Rejects positionals a command does not take. */
+export function noPositionals(positionals: string[]): void {
+  if (positionals.length > 0) throw usageError(`Unexpected argument '${positionals[0]}'.`, "Run the command with --help to see its usage.");
+}

@@ -1,0 +1,76 @@
+/**
+ * Writing results and errors: JSON (default), raw, or a table; errors always on stderr.
+ * @module
+ */
+import { KvmiError } from "./errors.ts";
+
+/** The output formats every command accepts with `--output`. */
+export type OutputFormat = "json" | "raw" | "table";
+
+/** All values of {@link OutputFormat}, for validation and help text. */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["json", "raw", "table"];
+
+const encoder = new TextEncoder();
+
+/** Writes text to stdout exactly as given. */
+export function writeStdout(text: string): void {
+  writeAll(Deno.stdout, encoder.encode(text));
+}
+
+/** Writes text to stderr exactly as given. */
+export function writeStderr(text: string): void {
+  writeAll(Deno.stderr, encoder.encode(text));
+}
+
+function writeAll(stream: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) offset += stream.writeSync(data.subarray(offset));
+}
+
+/**
+ * Serialises JSON with every non-ASCII character escaped as `\uXXXX`, so that Windows
+ * PowerShell 5.1 decodes it correctly whatever the console code page is.
+ */
+export function toAsciiJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\uffff]/g,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+  );
+}
+
+/** Prints a JSON document followed by a newline. */
+export function printJson(value: unknown): void {
+  writeStdout(toAsciiJson(value) + "\n");
+}
+
+/** Renders rows as an aligned text table with the given columns. */
+export function renderTable(rows: Record<string, unknown>[], columns: string[]): string {
+  const cells = rows.map((row) => columns.map((c) => cellText(row[c])));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(columns), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";
+}
+
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value).replace(/[\r\n]+/g, " ");
+}
+
+/** Renders one object as `key  value` lines. */
+export function renderProperties(value: Record<string, unknown>): string {
+  const keys = Object.keys(value);
+  const width = Math.max(0, ...keys.map((k) => k.length));
+  return keys.map((k) => `${k.padEnd(width)}  ${cellText(value[k])}`).join("\n") + "\n";
+}
+
+/** Prints an error on stderr: a JSON object with `--output json`, otherwise plain lines. */
+export function printError(error: KvmiError, format: OutputFormat): void {
+  if (format === "json") {
+    const body = { error: { code: error.code, status: error.status ?? null, message: error.message, hint: error.hint ?? null } };
+    writeStderr(toAsciiJson(body) + "\n");
+    return;
+  }
+  writeStderr(`kvmi: error: ${error.message}\n`);
+  if (error.hint) writeStderr(`kvmi: hint: ${error.hint}\n`);
+}

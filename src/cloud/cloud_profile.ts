@@ -1,0 +1,120 @@
+/**
+ * Loading the cloud kvmi talks to: a built-in cloud by name, or a custom cloud profile file
+ * (the emulator's manifest is one), plus the Azure SDK environment overrides
+ * `AZURE_POD_IDENTITY_AUTHORITY_HOST` (IMDS) and `AZURE_AUTHORITY_HOST` (Entra).
+ * @module
+ */
+import { BUILTIN_CLOUDS, type Cloud, originOf, trimSlash } from "./cloud.ts";
+import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+
+/** The fields a custom cloud profile file may set; the emulator manifest is a superset. */
+export interface CloudProfileFile {
+  name?: string;
+  imdsEndpoint?: string;
+  authorityHost?: string;
+  armEndpoint?: string;
+  armResource?: string;
+  keyVaultResource?: string;
+  keyVaultSuffix?: string;
+  attestationEndpoint?: string;
+  vaults?: Record<string, string>;
+  caCertFile?: string;
+}
+
+/** Environment lookups, injectable for tests. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** Reads the real process environment. */
+export const processEnv: EnvReader = (name) => Deno.env.get(name);
+
+/**
+ * Resolves the cloud from `--cloud` (a built-in name or a profile file path), else
+ * `KVMI_CLOUD_PROFILE`, else `AZURE_CLOUD`/AzureCloud, then applies the SDK env overrides.
+ */
+export function resolveCloud(cloudOption: string | undefined, env: EnvReader = processEnv): Cloud {
+  const choice = cloudOption ?? env("KVMI_CLOUD_PROFILE") ?? env("AZURE_CLOUD") ?? "AzureCloud";
+  const base = builtinCloud(choice) ?? loadProfileFile(choice);
+  return applyEnvOverrides(base, env);
+}
+
+function builtinCloud(name: string): Cloud | undefined {
+  const key = Object.keys(BUILTIN_CLOUDS).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key ? structuredClone(BUILTIN_CLOUDS[key]) : undefined;
+}
+
+function applyEnvOverrides(cloud: Cloud, env: EnvReader): Cloud {
+  const imds = env("AZURE_POD_IDENTITY_AUTHORITY_HOST");
+  const authority = env("AZURE_AUTHORITY_HOST");
+  return {
+    ...cloud,
+    imdsEndpoint: imds ? trimSlash(imds) : cloud.imdsEndpoint,
+    authorityHost: authority ? trimSlash(authority) : cloud.authorityHost,
+  };
+}
+
+/** Reads and validates a custom cloud profile file. */
+export function loadProfileFile(path: string): Cloud {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    throw usageError(
+      `'${path}' is neither a known cloud nor a readable cloud profile file.`,
+      `Use AzureCloud, AzureUSGovernment, AzureChinaCloud, or the path of a profile such as the emulator's manifest.`,
+    );
+  }
+  let profile: CloudProfileFile;
+  try {
+    profile = JSON.parse(text);
+  } catch (error) {
+    throw new KvmiError(`Cloud profile '${path}' is not valid JSON: ${(error as Error).message}.`, {
+      code: "InvalidCloudProfile",
+      exitCode: ExitCode.Usage,
+      hint: "Fix the file or point KVMI_CLOUD_PROFILE at the emulator's manifest.",
+    });
+  }
+  return cloudFromProfile(profile, path);
+}
+
+/** Builds a {@link Cloud} from a parsed profile; endpoints the profile names become trusted. */
+export function cloudFromProfile(profile: CloudProfileFile, source: string): Cloud {
+  const base = BUILTIN_CLOUDS.AzureCloud;
+  const urls: Record<string, string | undefined> = {
+    armEndpoint: profile.armEndpoint,
+    authorityHost: profile.authorityHost,
+    attestationEndpoint: profile.attestationEndpoint,
+    ...Object.fromEntries(Object.entries(profile.vaults ?? {}).map(([k, v]) => [`vaults.${k}`, v])),
+  };
+  const trustedOrigins: string[] = [];
+  for (const [field, value] of Object.entries(urls)) {
+    if (value === undefined) continue;
+    const url = parseProfileUrl(value, field, source);
+    if (url.protocol !== "https:") {
+      throw usageError(`Cloud profile '${source}': ${field} must be an https URL, got '${value}'.`);
+    }
+    trustedOrigins.push(originOf(url));
+  }
+  if (profile.imdsEndpoint !== undefined) parseProfileUrl(profile.imdsEndpoint, "imdsEndpoint", source);
+  return {
+    ...structuredClone(base),
+    name: profile.name ?? "Custom",
+    armEndpoint: trimSlash(profile.armEndpoint ?? base.armEndpoint),
+    armResource: profile.armResource ?? base.armResource,
+    authorityHost: trimSlash(profile.authorityHost ?? base.authorityHost),
+    keyVaultResource: profile.keyVaultResource ?? base.keyVaultResource,
+    keyVaultSuffix: profile.keyVaultSuffix ?? base.keyVaultSuffix,
+    imdsEndpoint: trimSlash(profile.imdsEndpoint ?? base.imdsEndpoint),
+    attestationEndpoint: profile.attestationEndpoint ? trimSlash(profile.attestationEndpoint) : undefined,
+    vaults: Object.fromEntries(Object.entries(profile.vaults ?? {}).map(([k, v]) => [k.toLowerCase(), trimSlash(v)])),
+    trustedOrigins,
+    caCertFile: profile.caCertFile,
+  };
+}
+
+function parseProfileUrl(value: string, field: string, source: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw usageError(`Cloud profile '${source}': ${field} is not a URL: '${value}'.`);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Wiring shared by the commands that call Azure: the cloud, one HTTP client trusting the
+ * cloud's CA, and the credential chosen by the identity options.
+ * @module
+ */
+import type { TokenCredential } from "../auth/access_token.ts";
+import { CachedCredential } from "../auth/cached_credential.ts";
+import { parseCredentialKind, selectCredential } from "../auth/select_credential.ts";
+import { type ParsedValues, stringOption } from "../cli/args.ts";
+import { usageError } from "../cli/errors.ts";
+import type { Cloud } from "../cloud/cloud.ts";
+import { processEnv, resolveCloud } from "../cloud/cloud_profile.ts";
+import { HttpClient } from "../http/http_client.ts";
+
+/** What a command needs to call Azure. */
+export interface AzureContext {
+  cloud: Cloud;
+  http: HttpClient;
+  credential: TokenCredential;
+}
+
+/** Builds the context from parsed `--cloud`, `--credential` and identity selector options. */
+export function createAzureContext(values: ParsedValues): AzureContext {
+  const cloud = resolveCloud(stringOption(values, "cloud"));
+  const http = new HttpClient({ caCerts: cloud.caCertFile ? [readCaFile(cloud.caCertFile)] : [] });
+  const credential = new CachedCredential(selectCredential({
+    kind: parseCredentialKind(stringOption(values, "credential")),
+    selector: {
+      clientId: stringOption(values, "client-id"),
+      objectId: stringOption(values, "object-id"),
+      resourceId: stringOption(values, "msi-res-id"),
+    },
+    cloud,
+    http,
+    env: processEnv,
+  }));
+  return { cloud, http, credential };
+}
+
+function readCaFile(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    throw usageError(`The cloud profile's CA file '${path}' cannot be read.`, "Start the emulator again or fix caCertFile in the profile.");
+  }
+}

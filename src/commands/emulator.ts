@@ -1,0 +1,123 @@
+/**
+ * `kvmi emulator start|env`: run the local Azure emulator in the foreground, and print the
+ * environment that points kvmi and the Azure SDK at it.
+ * @module
+ */
+import { COMMON_OPTIONS, noPositionals, parseCommand, requiredOption, stringOption } from "../cli/args.ts";
+import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { writeStderr, writeStdout } from "../cli/output.ts";
+
+/** Help text. */
+export const EMULATOR_HELP = `Usage: kvmi emulator <start|env> [options]
+
+A local Azure for offline scripts and tests: IMDS (managed identity), Entra ID, Key Vault with
+Azure RBAC, and ARM (role assignments), on 127.0.0.1 with ephemeral ports.
+
+kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--delete-delay-ms N]
+  Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM. Once every endpoint listens it writes
+  the manifest (JSON: endpoints, vault URLs, CA file, tenant, subscription, the VM identity, the
+  admin service principal and the environment variables to use). The manifest holds the admin's
+  client secret and is written readable by its owner only.
+  --manifest FILE       Where to write the manifest (default: kvmi-emulator.json in a new temp folder)
+  --seed NAME           demo (default: vm-demo, kv-demo with secret-for-vm) or empty
+  --ca-dir DIR          Keep the emulator's CA here and reuse it across runs, so it is trusted once
+                        (default: the manifest's folder)
+  --delete-delay-ms N   How long a soft-deleted secret stays invisible, as on Azure (default 0)
+  --hostname HOST       Interface to listen on (default 127.0.0.1)
+
+kvmi emulator env --manifest FILE [--shell powershell|posix]
+  Prints the environment variables of a running emulator as PowerShell and/or POSIX shell lines.
+
+Control endpoint (for tests): POST {imdsEndpoint}/emulator/faults with
+  {"target":"imds-token|imds|entra|keyvault|arm","status":429,"count":2,"retryAfter":1}
+  or {"target":"imds-token","kind":"expired-token|malformed-token"}; DELETE clears;
+  GET {imdsEndpoint}/emulator/requests counts requests per target.
+
+Examples:
+  kvmi emulator start --manifest ./emu.json
+  kvmi emulator env --manifest ./emu.json --shell powershell | Invoke-Expression
+`;
+
+/** Runs `kvmi emulator …`. */
+export async function runEmulator(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    writeStdout(EMULATOR_HELP);
+    return sub === undefined ? ExitCode.Usage : ExitCode.Ok;
+  }
+  if (sub === "start") return await start(rest);
+  if (sub === "env") return await env(rest);
+  throw usageError(`Unknown emulator subcommand '${sub}'.`, "Use start or env.");
+}
+
+async function start(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    ...COMMON_OPTIONS,
+    manifest: { type: "string" },
+    seed: { type: "string" },
+    "ca-dir": { type: "string" },
+    "delete-delay-ms": { type: "string" },
+    hostname: { type: "string" },
+  });
+  if (values.help) {
+    writeStdout(EMULATOR_HELP);
+    return ExitCode.Ok;
+  }
+  noPositionals(positionals);
+  const { SEEDS } = await import("../emulator/seed.ts");
+  const seed = stringOption(values, "seed") ?? "demo";
+  if (!(SEEDS as readonly string[]).includes(seed)) throw usageError(`Unknown seed '${seed}'.`, `Use one of: ${SEEDS.join(", ")}.`);
+  const delay = Number(stringOption(values, "delete-delay-ms") ?? "0");
+  if (!Number.isInteger(delay) || delay < 0) throw usageError("--delete-delay-ms takes a whole number of milliseconds.");
+  const manifestPath = stringOption(values, "manifest") ?? `${await Deno.makeTempDir({ prefix: "kvmi-emulator-" })}/kvmi-emulator.json`;
+  const absoluteManifest = manifestPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(manifestPath) ? manifestPath : `${Deno.cwd()}/${manifestPath}`;
+  const caDir = stringOption(values, "ca-dir") ?? absoluteManifest.replace(/[\\/][^\\/]*$/, "");
+  const { startEmulator } = await import("../emulator/emulator.ts");
+  const emulator = await startEmulator({
+    hostname: stringOption(values, "hostname") ?? "127.0.0.1",
+    seed: seed as "demo" | "empty",
+    caDir,
+    manifestPath: absoluteManifest,
+    deleteDelayMs: delay,
+  });
+  const m = emulator.manifest;
+  writeStderr(
+    `kvmi emulator: listening (seed ${seed})\n  IMDS      ${m.imdsEndpoint}\n  Entra ID  ${m.authorityHost}\n  ARM       ${m.armEndpoint}\n` +
+      Object.entries(m.vaults).map(([n, u]) => `  vault     ${n} ${u}\n`).join("") +
+      `  manifest  ${absoluteManifest}\nPress Ctrl+C to stop.\n`,
+  );
+  await waitForStopSignal();
+  await emulator.close();
+  writeStderr("kvmi emulator: stopped\n");
+  return ExitCode.Ok;
+}
+
+function waitForStopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
+    for (const signal of signals) Deno.addSignalListener(signal, () => resolve());
+  });
+}
+
+async function env(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, { ...COMMON_OPTIONS, manifest: { type: "string" }, shell: { type: "string" } });
+  if (values.help) {
+    writeStdout(EMULATOR_HELP);
+    return ExitCode.Ok;
+  }
+  noPositionals(positionals);
+  const path = requiredOption(values, "manifest");
+  const shell = stringOption(values, "shell");
+  if (shell !== undefined && shell !== "powershell" && shell !== "posix") throw usageError("--shell takes powershell or posix.");
+  let manifest: { env?: Record<string, string> };
+  try {
+    manifest = JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    throw new KvmiError(`Cannot read the manifest '${path}': ${(error as Error).message}`, { code: "InvalidManifest", exitCode: ExitCode.Usage, hint: "Start the emulator with --manifest FILE first." });
+  }
+  const { powershellEnvLines, posixEnvLines } = await import("../emulator/manifest.ts");
+  const vars = manifest.env ?? {};
+  if (shell === undefined || shell === "powershell") writeStdout((shell ? "" : "# PowerShell\n") + powershellEnvLines(vars));
+  if (shell === undefined || shell === "posix") writeStdout((shell ? "" : "# POSIX shell\n") + posixEnvLines(vars));
+  return ExitCode.Ok;
+}

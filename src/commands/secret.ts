@@ -1,0 +1,237 @@
+/**
+ * `kvmi secret get|list|versions|set|update|delete|recover|purge|show-deleted`.
+ * Values are read from stdin or a file, never from the command line; table output never shows them.
+ * @module
+ */
+import { type SecretBundle, SecretClient, type SecretProperties } from "../keyvault/secret_client.ts";
+import { resolveVaultUrl } from "../keyvault/vault_address.ts";
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  listOption,
+  noPositionals,
+  type OptionSpecs,
+  outputFormat,
+  type ParsedValues,
+  parseCommand,
+  requiredOption,
+  stringOption,
+} from "../cli/args.ts";
+import { usageError } from "../cli/errors.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { createAzureContext } from "./context.ts";
+
+/** Help text. */
+export const SECRET_HELP = `Usage: kvmi secret <subcommand> --vault NAME|URL [options]
+
+Key Vault secrets with the machine's identity.
+
+Subcommands:
+  get           --name N [--version V]   Print a secret (-o raw prints only the value)
+  list                                   List secrets (names and attributes, no values)
+  versions      --name N                 List the versions of a secret
+  set           --name N [--file F]      Set a new version; the value comes from --file or stdin
+                [--content-type T] [--tag K=V ...] [--disabled] [--expires DATE] [--not-before DATE]
+  update        --name N [--version V]   Change attributes: [--enabled true|false] [--content-type T]
+                [--tag K=V ...] [--expires DATE] [--not-before DATE]
+  delete        --name N                 Soft-delete a secret (recoverable until purged)
+  show-deleted  [--name N]               Show one deleted secret, or list them all
+  recover       --name N                 Recover a deleted secret
+  purge         --name N                 Permanently delete a deleted secret
+
+Options:
+  --vault NAME|URL      Vault name (resolved in the current cloud) or https URL
+${IDENTITY_HELP}
+${COMMON_HELP}
+
+Output: json (default) is the secret bundle as the Key Vault REST API returns it (value, id,
+attributes, contentType, tags); raw prints only the value, byte for byte; table never shows values.
+set prints the new version's bundle without its value.
+
+Examples:
+  kvmi secret get --vault kv-demo --name secret-for-vm -o raw
+  Get-Content pw.txt -Raw | kvmi secret set --vault kv-demo --name db-password
+  kvmi secret set --vault kv-demo --name api-key --file ./api-key.txt --content-type text/plain
+`;
+
+const SECRET_OPTIONS: OptionSpecs = {
+  ...COMMON_OPTIONS,
+  ...IDENTITY_OPTIONS,
+  vault: { type: "string" },
+  name: { type: "string" },
+  version: { type: "string" },
+  file: { type: "string" },
+  "content-type": { type: "string" },
+  tag: { type: "string", multiple: true },
+  disabled: { type: "boolean" },
+  enabled: { type: "string" },
+  expires: { type: "string" },
+  "not-before": { type: "string" },
+};
+
+const SUBCOMMANDS = ["get", "list", "versions", "set", "update", "delete", "show-deleted", "recover", "purge"];
+
+/** Runs `kvmi secret …`. */
+export async function runSecret(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    writeStdout(SECRET_HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  if (!SUBCOMMANDS.includes(sub)) throw usageError(`Unknown secret subcommand '${sub}'.`, `Use one of: ${SUBCOMMANDS.join(", ")}.`);
+  const { values, positionals } = parseCommand(rest, SECRET_OPTIONS);
+  if (values.help) {
+    writeStdout(SECRET_HELP);
+    return 0;
+  }
+  noPositionals(positionals);
+  const format = outputFormat(values);
+  const vault = requiredOption(values, "vault");
+  const name = () => requiredOption(values, "name");
+  // Validate everything the user typed before any network call.
+  const properties = sub === "set" || sub === "update" ? readProperties(values, sub) : {};
+  const value = sub === "set" ? await readSecretValue(stringOption(values, "file")) : "";
+  const context = createAzureContext(values);
+  const client = new SecretClient(resolveVaultUrl(vault, context.cloud), {
+    http: context.http,
+    credential: context.credential,
+    cloud: context.cloud,
+    resource: context.cloud.keyVaultResource,
+  });
+  try {
+    switch (sub) {
+      case "get":
+        printSecret(await client.get(name(), stringOption(values, "version")), format);
+        break;
+      case "list":
+        printList(await client.list(), format);
+        break;
+      case "versions":
+        printList(await client.listVersions(name()), format);
+        break;
+      case "set":
+        printSecret(withoutValue(await client.set(name(), value, properties)), format);
+        break;
+      case "update":
+        printSecret(withoutValue(await client.update(name(), stringOption(values, "version"), properties)), format);
+        break;
+      case "delete":
+        printSecret(await client.delete(name()), format);
+        break;
+      case "show-deleted":
+        if (stringOption(values, "name")) printSecret(await client.getDeleted(name()), format);
+        else printList(await client.listDeleted(), format);
+        break;
+      case "recover":
+        printSecret(withoutValue(await client.recover(name())), format);
+        break;
+      case "purge":
+        await client.purge(name());
+        if (format === "json") printJson({ purged: true, name: name() });
+        break;
+    }
+  } finally {
+    context.http.close();
+  }
+  return 0;
+}
+
+/** Reads the secret value from a file or from piped stdin, exactly as given (UTF-8). */
+export async function readSecretValue(file: string | undefined): Promise<string> {
+  let bytes: Uint8Array;
+  if (file !== undefined) {
+    try {
+      bytes = await Deno.readFile(file);
+    } catch (error) {
+      throw usageError(`Cannot read --file '${file}': ${(error as Error).message}.`);
+    }
+  } else {
+    if (Deno.stdin.isTerminal()) {
+      throw usageError("No secret value: pipe it on stdin or pass --file.", "Secret values are never taken from the command line, where other users and logs can see them.");
+    }
+    bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw usageError("The secret value is not valid UTF-8.", "Key Vault secrets are text; base64-encode binary data first.");
+  }
+}
+
+function readProperties(values: ParsedValues, sub: string): SecretProperties {
+  const enabled = stringOption(values, "enabled");
+  if (enabled !== undefined && enabled !== "true" && enabled !== "false") throw usageError("--enabled takes true or false.");
+  if (sub === "set" && enabled !== undefined) throw usageError("Use --disabled with set; --enabled is for update.");
+  const tags = listOption(values, "tag");
+  return {
+    contentType: stringOption(values, "content-type"),
+    tags: tags.length ? parseTags(tags) : undefined,
+    enabled: values.disabled ? false : enabled === undefined ? undefined : enabled === "true",
+    exp: parseDate(values, "expires"),
+    nbf: parseDate(values, "not-before"),
+  };
+}
+
+function parseTags(tags: string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const tag of tags) {
+    const eq = tag.indexOf("=");
+    if (eq <= 0) throw usageError(`Tag '${tag}' must look like KEY=VALUE.`);
+    result[tag.slice(0, eq)] = tag.slice(eq + 1);
+  }
+  return result;
+}
+
+function parseDate(values: ParsedValues, name: string): number | undefined {
+  const text = stringOption(values, name);
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw usageError(`--${name} '${text}' is not a date.`, "Use ISO 8601, e.g. 2027-01-31T00:00:00Z.");
+  return Math.floor(ms / 1000);
+}
+
+function withoutValue(bundle: SecretBundle): SecretBundle {
+  const { value: _value, ...rest } = bundle;
+  return rest;
+}
+
+/** The name and version encoded in a secret id URL. */
+export function secretIdParts(id: string): { name: string; version: string } {
+  const segments = new URL(id).pathname.split("/").filter(Boolean);
+  return { name: segments[1] ?? "", version: segments[2] ?? "" };
+}
+
+function summary(bundle: SecretBundle): Record<string, unknown> {
+  const { name, version } = secretIdParts(bundle.id ?? bundle.recoveryId ?? "https://x/");
+  const time = (t?: number) => (t === undefined ? "" : new Date(t * 1000).toISOString());
+  return {
+    Name: name,
+    Version: version,
+    Enabled: bundle.attributes?.enabled,
+    ContentType: bundle.contentType ?? "",
+    Updated: time(bundle.attributes?.updated),
+    Expires: time(bundle.attributes?.exp),
+    ...(bundle.deletedDate ? { Deleted: time(bundle.deletedDate), PurgeDate: time(bundle.scheduledPurgeDate) } : {}),
+  };
+}
+
+function printSecret(bundle: SecretBundle, format: OutputFormat): void {
+  if (format === "raw") writeStdout(bundle.value ?? "");
+  else if (format === "table") writeStdout(renderProperties(summary(bundle)));
+  else printJson(bundle);
+}
+
+function printList(items: SecretBundle[], format: OutputFormat): void {
+  if (format === "table") {
+    const rows = items.map(summary);
+    const columns = rows.some((r) => "Deleted" in r)
+      ? ["Name", "Enabled", "Deleted", "PurgeDate"]
+      : rows.some((r) => r.Version)
+      ? ["Name", "Version", "Enabled", "ContentType", "Updated"]
+      : ["Name", "Enabled", "ContentType", "Updated"];
+    writeStdout(renderTable(rows, columns));
+  } else if (format === "raw") writeStdout(items.map((i) => i.id ?? i.recoveryId).join("\n") + (items.length ? "\n" : ""));
+  else printJson(items);
+}

@@ -1,0 +1,105 @@
+/**
+ * Starting the whole emulator: IMDS (http), Entra ID, ARM and one https listener per vault, all
+ * on loopback with ephemeral ports, then the manifest once everything listens.
+ * @module
+ */
+import { authorizationRoute } from "./arm/authorization_api.ts";
+import { type ArmRoute, createArmHandler } from "./arm/arm_server.ts";
+import { createEntraHandler } from "./entra_server.ts";
+import { Faults } from "./faults.ts";
+import { createImdsHandler, type ImdsRoute } from "./imds_server.ts";
+import { secretsRoute } from "./keyvault/secrets_api.ts";
+import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
+import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
+import { DEMO, type SeedName, seedWorld } from "./seed.ts";
+import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
+import { TokenIssuer } from "./token_issuer.ts";
+import type { World } from "./world.ts";
+
+/** How to start the emulator. */
+export interface EmulatorOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  hostname: string;
+  seed: SeedName;
+  /** Folder holding (or receiving) the CA: ca.pem and ca.key.pem. */
+  caDir: string;
+  /** Where to write the manifest. */
+  manifestPath: string;
+  /** How long a deleted secret stays invisible to GET /deletedsecrets/{name}. */
+  deleteDelayMs: number;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  manifest: Manifest;
+  world: World;
+  /** Stops every listener. */
+  close(): Promise<void>;
+}
+
+/** Feature modules plug routes in here (ARM providers, vault APIs, IMDS extras). */
+export interface EmulatorRoutes {
+  arm: ArmRoute[];
+  vault: VaultRoute[];
+  imds: ImdsRoute[];
+  control: ImdsRoute[];
+}
+
+/** Starts every endpoint and writes the manifest. */
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const world = seedWorld(options.seed);
+  const issuer = await TokenIssuer.create();
+  const faults = new Faults();
+  const ca = await loadOrCreateCa(options.caDir);
+  const tls = await issueServerCertificate(ca);
+  const caCertFile = `${options.caDir}/ca.pem`;
+  const servers: Deno.HttpServer[] = [];
+  const routes: EmulatorRoutes = { arm: [authorizationRoute], vault: [secretsRoute], imds: [], control: [] };
+  const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>) => {
+    const server = Deno.serve({ hostname: options.hostname, port: 0, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
+    servers.push(server);
+    return `https://${options.hostname}:${server.addr.port}`;
+  };
+
+  const vm = [...world.virtualMachines.values()].find((v) => v.name === DEMO.vm)!;
+  const imds = Deno.serve(
+    { hostname: options.hostname, port: 0, onListen: () => {} },
+    createImdsHandler({ world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control }),
+  );
+  servers.push(imds);
+  const imdsEndpoint = `http://${options.hostname}:${imds.addr.port}`;
+  let authorityHost = "";
+  authorityHost = https(createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }));
+  let armEndpoint = "";
+  armEndpoint = https(createArmHandler({ world, issuer, faults, routes: routes.arm, baseUrl: () => armEndpoint }));
+  const vaults: Record<string, string> = {};
+  for (const vault of world.vaults.values()) {
+    const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs }, routes: routes.vault });
+    vault.url = https((request, info) => handler(request, info.remoteAddr.hostname));
+    vaults[vault.name] = vault.url;
+  }
+
+  const vmPrincipal = world.principals.get(vm.systemIdentity!)!;
+  const admin = [...world.principals.values()].find((p) => p.kind === "ServicePrincipal")!;
+  const base = {
+    imdsEndpoint,
+    authorityHost,
+    armEndpoint,
+    vaults,
+    caCertFile,
+    tenantId: world.tenantId,
+    subscriptionId: world.subscriptionId,
+    resourceGroup: DEMO.resourceGroup,
+    vm: { name: vm.name, resourceId: vm.id, principalId: vmPrincipal.objectId, clientId: vmPrincipal.appId },
+    admin: { clientId: admin.appId, clientSecret: admin.secret!, principalId: admin.objectId },
+  };
+  const manifest: Manifest = { ...base, env: manifestEnv(base, options.manifestPath) };
+  await writeManifest(options.manifestPath, manifest);
+  return {
+    manifest,
+    world,
+    async close() {
+      await Promise.all(servers.map((s) => s.shutdown()));
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The Instance Metadata Service of the seeded VM, plain http like the real one: the managed
+ * identity token endpoint (`Metadata: true`, `resource`, `client_id`/`object_id`/`msi_res_id`,
+ * every response field a string, `resource` echoed exactly, IMDS's own token cache), instance
+ * metadata, identity info and versions, plus the emulator's control endpoint under `/emulator/`.
+ * @module
+ */
+import { type Faults, parseFault } from "./faults.ts";
+import { jsonResponse, nowSeconds, readJson } from "./http_util.ts";
+import type { TokenIssuer } from "./token_issuer.ts";
+import { canonicalResource, findPrincipal, type Principal, type VirtualMachine, type World } from "./world.ts";
+import { instanceMetadata, selectMetadataNode } from "./instance_metadata.ts";
+
+/** Lifetime of managed-identity tokens (IMDS hands out ~24 h tokens). */
+export const MANAGED_IDENTITY_TOKEN_SECONDS = 86_399;
+
+/** Extra IMDS routes added by later features (scheduled events, attested data…). */
+export type ImdsRoute = (request: Request, url: URL, path: string) => Promise<Response | undefined> | Response | undefined;
+
+/** Everything the IMDS server needs. */
+export interface ImdsContext {
+  world: World;
+  vm: VirtualMachine;
+  issuer: TokenIssuer;
+  faults: Faults;
+  extraRoutes: ImdsRoute[];
+  /** Control routes under `/emulator/` added by the emulator (state changes for tests). */
+  controlRoutes: ImdsRoute[];
+}
+
+interface CachedToken {
+  token: string;
+  notBefore: number;
+  expiresOn: number;
+}
+
+const IDENTITY_VERSIONS = ["2018-02-01", "2019-08-01", "2019-11-01", "2020-06-01", "2021-02-01", "2023-07-01"];
+
+/** Builds the IMDS request handler. */
+export function createImdsHandler(ctx: ImdsContext): (request: Request) => Promise<Response> {
+  const cache = new Map<string, CachedToken>();
+  return async (request) => {
+    const url = new URL(request.url);
+    const path = url.pathname.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
+    if (path.startsWith("/emulator/")) return await control(ctx, request, path);
+    if (request.headers.has("x-forwarded-for")) {
+      return imdsError(400, "bad_request", "Requests with an X-Forwarded-For header are not allowed.");
+    }
+    if (path === "/metadata/identity/oauth2/token") return await identityToken(ctx, cache, request, url);
+    ctx.faults.next("imds");
+    if (request.headers.get("metadata") !== "true") {
+      return jsonResponse(400, { error: "Bad request. Required metadata header not specified" });
+    }
+    if (path === "/metadata/versions") return jsonResponse(200, { apiVersions: ["2017-03-01", "2021-02-01", "2023-07-01", "2024-07-17", "2025-04-07"] });
+    if (path === "/metadata/identity/info") return jsonResponse(200, { tenantId: ctx.world.tenantId });
+    for (const route of ctx.extraRoutes) {
+      const response = await route(request, url, path);
+      if (response) return response;
+    }
+    if (path === "/metadata/instance" || path.startsWith("/metadata/instance/")) {
+      if (!url.searchParams.get("api-version")) return badApiVersion();
+      const node = selectMetadataNode(instanceMetadata(ctx.world, ctx.vm), url.pathname.split("/").slice(3).filter(Boolean));
+      if (node === undefined) return jsonResponse(404, { error: "Not found" });
+      if (typeof node === "string") {
+        return url.searchParams.get("format") === "text"
+          ? new Response(node, { headers: { "Content-Type": "text/plain; charset=utf-8" } })
+          : jsonResponse(400, { error: "Bad request. Leaf nodes require format=text." });
+      }
+      return jsonResponse(200, node);
+    }
+    return jsonResponse(404, { error: "Not found" });
+  };
+}
+
+function badApiVersion(): Response {
+  return jsonResponse(400, {
+    error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds",
+    "newest-versions": ["2025-04-07", "2024-07-17", "2024-03-15"],
+  });
+}
+
+/** The IMDS token error body: `{"error","error_description"}`. */
+function imdsError(status: number, error: string, description: string, headers: Record<string, string> = {}): Response {
+  return jsonResponse(status, { error, error_description: description }, headers);
+}
+
+async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, request: Request, url: URL): Promise<Response> {
+  const fault = ctx.faults.next("imds-token");
+  if (request.headers.get("metadata") !== "true") return imdsError(400, "bad_request_102", "Required metadata header not specified");
+  if (fault?.kind === "status") {
+    const headers: Record<string, string> = fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {};
+    const descriptions: Record<number, [string, string]> = {
+      404: ["not_found", "IMDS endpoint is updating"],
+      410: ["gone", "IMDS is going through updates; retry after some time for a max of 70 seconds"],
+      429: ["too_many_requests", "Too many requests. The identity endpoint allows 20 requests per second per VM."],
+    };
+    const [error, description] = descriptions[fault.status!] ?? ["unknown", "Failed to retrieve token from the Active directory. For details see logs in C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.Identity.MSI"];
+    return imdsError(fault.status!, error, description, headers);
+  }
+  const params = url.searchParams;
+  const duplicate = [...new Set(params.keys())].find((k) => params.getAll(k).length > 1);
+  if (duplicate) return imdsError(400, "invalid_request", `The query parameter '${duplicate}' is specified more than once.`);
+  const apiVersion = params.get("api-version");
+  if (!apiVersion) return imdsError(400, "invalid_request", "Required query variable 'api-version' is missing");
+  if (!IDENTITY_VERSIONS.includes(apiVersion)) return badApiVersion();
+  const resource = params.get("resource");
+  if (!resource) return imdsError(400, "invalid_request", "Required query variable 'resource' is missing");
+  const selectors = ["client_id", "object_id", "msi_res_id"].filter((k) => params.has(k));
+  if (selectors.length > 1) return imdsError(400, "invalid_request", "Only one of client_id, object_id and msi_res_id may be specified");
+  const identity = selectIdentity(ctx, params);
+  if (!identity) return imdsError(400, "invalid_request", "Identity not found");
+  const audience = canonicalResource(ctx.world, resource);
+  if (!audience) {
+    return imdsError(400, "invalid_resource", `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+  }
+  const now = nowSeconds();
+  const key = `${identity.objectId}|${audience}`;
+  let cached = cache.get(key);
+  if (fault?.kind === "expired-token") {
+    const minted = await ctx.issuer.issue(identitySubject(ctx.world, identity), audience, 60, now - 7200);
+    cached = { token: minted.token, notBefore: minted.notBefore, expiresOn: minted.expiresOn };
+  } else if (fault?.kind === "malformed-token") {
+    cached = { token: "not-a-jwt", notBefore: now, expiresOn: now + 3600 };
+  } else if (!cached || params.get("bypass_cache") === "true" || cached.expiresOn - now < 300) {
+    const minted = await ctx.issuer.issue(identitySubject(ctx.world, identity), audience, MANAGED_IDENTITY_TOKEN_SECONDS, now);
+    cached = { token: minted.token, notBefore: minted.notBefore, expiresOn: minted.expiresOn };
+    cache.set(key, cached);
+  }
+  const body: Record<string, string> = {
+    access_token: cached.token,
+    client_id: identity.appId,
+    expires_in: String(cached.expiresOn - now),
+    expires_on: String(cached.expiresOn),
+    ext_expires_in: String(cached.expiresOn - now),
+    not_before: String(cached.notBefore),
+    resource,
+    token_type: "Bearer",
+  };
+  if (params.has("object_id")) body.object_id = params.get("object_id")!;
+  if (params.has("msi_res_id")) body.msi_res_id = params.get("msi_res_id")!;
+  return jsonResponse(200, body);
+}
+
+function selectIdentity(ctx: ImdsContext, params: URLSearchParams): Principal | undefined {
+  const attached = [ctx.vm.systemIdentity, ...ctx.vm.userAssignedIdentities].filter((id): id is string => Boolean(id));
+  const candidates = attached.map((id) => ctx.world.principals.get(id)).filter((p): p is Principal => Boolean(p));
+  const clientId = params.get("client_id") ?? undefined;
+  const objectId = params.get("object_id") ?? undefined;
+  const resourceId = params.get("msi_res_id") ?? undefined;
+  if (clientId || objectId || resourceId) {
+    const wanted = findPrincipal(ctx.world, { appId: clientId, objectId, resourceId });
+    return wanted && candidates.includes(wanted) ? wanted : undefined;
+  }
+  return ctx.vm.systemIdentity ? ctx.world.principals.get(ctx.vm.systemIdentity) : undefined;
+}
+
+/** The token subject of a principal (managed identities carry `xms_mirid`). */
+export function identitySubject(world: World, p: Principal) {
+  return {
+    tenantId: world.tenantId,
+    objectId: p.objectId,
+    appId: p.appId,
+    managedIdentityResourceId: p.resourceId,
+    appidacr: p.kind === "ServicePrincipal" ? "1" as const : "2" as const,
+  };
+}
+
+async function control(ctx: ImdsContext, request: Request, path: string): Promise<Response> {
+  const remote = request.headers.get("x-forwarded-for");
+  if (remote) return jsonResponse(403, { error: "control endpoint is local only" });
+  if (path === "/emulator/faults" && request.method === "POST") {
+    const parsed = await readJson(request);
+    const fault = "error" in parsed ? parsed.error : parseFault(parsed.value);
+    if (typeof fault === "string") return jsonResponse(400, { error: fault });
+    ctx.faults.add(fault);
+    return jsonResponse(200, { queued: fault });
+  }
+  if (path === "/emulator/faults" && request.method === "DELETE") {
+    ctx.faults.clear();
+    return jsonResponse(200, { cleared: true });
+  }
+  if (path === "/emulator/requests" && request.method === "GET") return jsonResponse(200, ctx.faults.counts());
+  for (const route of ctx.controlRoutes) {
+    const response = await route(request, new URL(request.url), path);
+    if (response) return response;
+  }
+  return jsonResponse(404, { error: `Unknown control endpoint ${request.method} ${path}` });
+}

@@ -1,0 +1,296 @@
+/**
+ * The Key Vault secrets REST API (paths, bodies, status codes and errors as the service and its
+ * recordings show them): set, get (latest: empty version), update, list and versions with
+ * `maxresults`/`$skiptoken` paging, soft delete, deleted list, recover and purge.
+ * @module
+ */
+import { compareUpper, findVersion, latest, type SecretEntry, type SecretVersion, type VersionProperties, RECOVERABLE_DAYS } from "./secret_store.ts";
+import { akvError, type VaultRequest } from "./vault_server.ts";
+import { isObject, nowSeconds, readJson } from "../http_util.ts";
+
+const NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const MAX_VALUE_LENGTH = 25_600;
+const ACTION = "Microsoft.KeyVault/vaults/secrets";
+
+/** Routes `/secrets…` and `/deletedsecrets…` requests. */
+export async function secretsRoute(req: VaultRequest): Promise<Response | undefined> {
+  const path = req.url.pathname.replace(/\/{2,}/g, "/");
+  const method = req.request.method;
+  let m: RegExpMatchArray | null;
+  if (/^\/secrets\/?$/i.test(path)) {
+    if (method === "GET") return listSecrets(req);
+    return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
+  }
+  if ((m = path.match(/^\/secrets\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decode(m[1]));
+  if ((m = path.match(/^\/secrets\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
+    const name = decode(m[1]);
+    const version = m[2] ?? "";
+    if (!NAME.test(name)) return badName(req, name);
+    if (method === "GET") return getSecret(req, name, version);
+    if (method === "PATCH") return await updateSecret(req, name, version);
+    if (method === "PUT" && version === "") return await setSecret(req, name);
+    if (method === "DELETE" && version === "") return deleteSecret(req, name);
+    return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
+  }
+  if (/^\/deletedsecrets\/?$/i.test(path) && method === "GET") return listDeleted(req);
+  if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/recover\/?$/i)) && method === "POST") return recoverSecret(req, decode(m[1]));
+  if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/?$/i))) {
+    const name = decode(m[1]);
+    if (!NAME.test(name)) return badName(req, name);
+    if (method === "GET") return getDeleted(req, name);
+    if (method === "DELETE") return purgeSecret(req, name);
+  }
+  return undefined;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function badName(req: VaultRequest, name: string): Response {
+  return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
+}
+
+function notFound(req: VaultRequest, name: string, version = ""): Response {
+  const what = version ? `${name}/${version}` : name;
+  return req.respond(404, akvError(
+    "SecretNotFound",
+    `A secret with (name/id) ${what} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+  ));
+}
+
+function deletedNotFound(req: VaultRequest, name: string): Response {
+  return req.respond(404, akvError("SecretNotFound", `Deleted Secret not found: ${name}`));
+}
+
+function conflictDeleted(req: VaultRequest, name: string): Response {
+  return req.respond(409, akvError(
+    "Conflict",
+    `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
+    "ObjectIsDeletedButRecoverable",
+  ));
+}
+
+function secretId(req: VaultRequest, name: string, version?: string): string {
+  return `${req.vault.url}/secrets/${name}${version ? `/${version}` : ""}`;
+}
+
+function attributes(v: SecretVersion): Record<string, unknown> {
+  const a = v.attributes;
+  return {
+    enabled: a.enabled,
+    ...(a.nbf !== undefined ? { nbf: a.nbf } : {}),
+    ...(a.exp !== undefined ? { exp: a.exp } : {}),
+    created: a.created,
+    updated: a.updated,
+    recoveryLevel: "Recoverable+Purgeable",
+    recoverableDays: RECOVERABLE_DAYS,
+  };
+}
+
+function optional(v: SecretVersion): Record<string, unknown> {
+  return { ...(v.contentType !== undefined ? { contentType: v.contentType } : {}), ...(v.tags !== undefined ? { tags: v.tags } : {}) };
+}
+
+/** The SecretBundle of a version, with its value. */
+function bundle(req: VaultRequest, entry: SecretEntry, v: SecretVersion): Record<string, unknown> {
+  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(v) };
+}
+
+function deletedBundle(req: VaultRequest, entry: SecretEntry): Record<string, unknown> {
+  const v = latest(entry);
+  return {
+    recoveryId: `${req.vault.url}/deletedsecrets/${entry.name}`,
+    deletedDate: entry.deleted!.deletedDate,
+    scheduledPurgeDate: entry.deleted!.scheduledPurgeDate,
+    id: secretId(req, entry.name, v.version),
+    ...optional(v),
+    attributes: attributes(v),
+  };
+}
+
+function getSecret(req: VaultRequest, name: string, version: string): Response {
+  const denied = req.authorize(`${ACTION}/getSecret/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.secrets.live(name);
+  const v = entry && findVersion(entry, version);
+  if (!entry || !v) return notFound(req, name, version);
+  if (!v.attributes.enabled) {
+    return req.respond(403, akvError("Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled"));
+  }
+  return req.respond(200, bundle(req, entry, v));
+}
+
+async function setSecret(req: VaultRequest, name: string): Promise<Response> {
+  const denied = req.authorize(`${ACTION}/setSecret/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const parsed = await readJson(req.request);
+  if ("error" in parsed || !isObject(parsed.value)) return req.respond(400, akvError("BadParameter", "The request body is not a valid JSON object."));
+  const body = parsed.value;
+  if (typeof body.value !== "string") return req.respond(400, akvError("BadParameter", "Property 'value' is required and must be a string."));
+  if (body.value.length > MAX_VALUE_LENGTH) {
+    return req.respond(400, akvError("BadParameter", `Secret is beyond the maximum permitted length of ${MAX_VALUE_LENGTH} characters.`, "SecretTooLarge"));
+  }
+  const props = readProperties(body);
+  if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
+  if (req.vault.secrets.deleted(name)) return conflictDeleted(req, name);
+  const now = nowSeconds();
+  const version = req.vault.secrets.set(name, body.value, props, now);
+  return req.respond(200, bundle(req, req.vault.secrets.live(name)!, version));
+}
+
+async function updateSecret(req: VaultRequest, name: string, version: string): Promise<Response> {
+  const denied = req.authorize(`${ACTION}/update/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const parsed = await readJson(req.request);
+  if ("error" in parsed || !isObject(parsed.value ?? {})) return req.respond(400, akvError("BadParameter", "The request body is not a valid JSON object."));
+  const props = readProperties((parsed.value ?? {}) as Record<string, unknown>);
+  if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
+  if (req.vault.secrets.deleted(name)) return conflictDeleted(req, name);
+  const entry = req.vault.secrets.live(name);
+  const v = entry && findVersion(entry, version);
+  if (!entry || !v) return notFound(req, name, version);
+  req.vault.secrets.update(v, props, nowSeconds());
+  const { value: _value, ...withoutValue } = bundle(req, entry, v);
+  return req.respond(200, withoutValue);
+}
+
+/** Validates contentType, tags and attributes of a set/update body; returns a message on error. */
+function readProperties(body: Record<string, unknown>): VersionProperties | string {
+  const props: VersionProperties = {};
+  if (body.contentType !== undefined && body.contentType !== null) {
+    if (typeof body.contentType !== "string" || body.contentType.length > 255) return "Property contentType has invalid value.";
+    props.contentType = body.contentType;
+  }
+  if (body.tags !== undefined && body.tags !== null) {
+    if (!isObject(body.tags)) return "Property tags has invalid value.";
+    const entries = Object.entries(body.tags);
+    if (entries.length > 15) return "Property tags has invalid value: at most 15 tags are allowed.";
+    for (const [k, v] of entries) {
+      if (typeof v !== "string" || k.length > 256 || v.length > 256) return "Property tags has invalid value.";
+    }
+    props.tags = body.tags as Record<string, string>;
+  }
+  const attrs = body.attributes;
+  if (attrs !== undefined && attrs !== null) {
+    if (!isObject(attrs)) return "Property attributes has invalid value.";
+    if (attrs.enabled !== undefined && typeof attrs.enabled !== "boolean") return "Property attributes.enabled has invalid value.";
+    for (const k of ["nbf", "exp"] as const) {
+      if (attrs[k] !== undefined && attrs[k] !== null && typeof attrs[k] !== "number") return `Property attributes.${k} has invalid value.`;
+    }
+    props.enabled = attrs.enabled as boolean | undefined;
+    props.nbf = (attrs.nbf ?? undefined) as number | undefined;
+    props.exp = (attrs.exp ?? undefined) as number | undefined;
+  }
+  return props;
+}
+
+function deleteSecret(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/delete`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.secrets.live(name);
+  if (!entry) return notFound(req, name);
+  req.vault.secrets.softDelete(entry, nowSeconds(), req.options.deleteDelayMs);
+  return req.respond(200, deletedBundle(req, entry));
+}
+
+function visibleDeleted(req: VaultRequest, name: string): SecretEntry | undefined {
+  const entry = req.vault.secrets.deleted(name);
+  return entry && entry.deleted!.visibleAtMs <= Date.now() ? entry : undefined;
+}
+
+function getDeleted(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/readMetadata/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = visibleDeleted(req, name);
+  return entry ? req.respond(200, deletedBundle(req, entry)) : deletedNotFound(req, name);
+}
+
+function recoverSecret(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/recover/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = visibleDeleted(req, name);
+  if (!entry) return deletedNotFound(req, name);
+  req.vault.secrets.recover(entry);
+  const { value: _value, ...withoutValue } = bundle(req, entry, latest(entry));
+  return req.respond(200, withoutValue);
+}
+
+function purgeSecret(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/purge/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = visibleDeleted(req, name);
+  if (!entry) return deletedNotFound(req, name);
+  req.vault.secrets.purge(entry);
+  return req.respond(204);
+}
+
+/** Paging parameters: `maxresults` (1-25, default 25) and the opaque `$skiptoken`. */
+function paging(req: VaultRequest): { max: number; after?: string } | Response {
+  const raw = req.url.searchParams.get("maxresults");
+  const max = raw === null ? 25 : Number(raw);
+  if (!Number.isInteger(max) || max < 1 || max > 25) {
+    return req.respond(400, akvError("BadParameter", `Invalid maxresults value: ${raw}. The value must be between 1 and 25.`));
+  }
+  const token = req.url.searchParams.get("$skiptoken");
+  if (token === null) return { max };
+  try {
+    const marker = JSON.parse(atob(token.replace(/-/g, "+").replace(/_/g, "/"))).NextMarker;
+    if (typeof marker !== "string") throw new Error("no marker");
+    return { max, after: marker };
+  } catch {
+    return req.respond(400, akvError("BadParameter", "The $skiptoken is invalid."));
+  }
+}
+
+/** Returns one page of items sorted by `key`, with an absolute nextLink (or null). */
+function page<T>(req: VaultRequest, items: T[], key: (item: T) => string, map: (item: T) => unknown): Response {
+  const p = paging(req);
+  if (p instanceof Response) return p;
+  const sorted = items.map((item) => ({ item, k: key(item).toUpperCase() })).sort((a, b) => compareUpper(a.k, b.k));
+  const rest = p.after === undefined ? sorted : sorted.filter((e) => e.k > p.after!);
+  const slice = rest.slice(0, p.max);
+  let nextLink: string | null = null;
+  if (rest.length > p.max) {
+    const next = new URL(req.url.pathname, req.vault.url);
+    next.searchParams.set("api-version", req.url.searchParams.get("api-version")!);
+    next.searchParams.set("$skiptoken", btoa(JSON.stringify({ NextMarker: slice[slice.length - 1].k, TargetLocation: 0 })).replace(/=+$/, ""));
+    next.searchParams.set("maxresults", String(p.max));
+    nextLink = next.toString();
+  }
+  return req.respond(200, { value: slice.map((e) => map(e.item)), nextLink });
+}
+
+function item(req: VaultRequest, entry: SecretEntry, v: SecretVersion, withVersion: boolean): Record<string, unknown> {
+  return { id: secretId(req, entry.name, withVersion ? v.version : undefined), attributes: attributes(v), ...optional(v) };
+}
+
+function listSecrets(req: VaultRequest): Response {
+  const denied = req.authorize(`${ACTION}/readMetadata/action`, "");
+  if (denied) return denied;
+  const live = req.vault.secrets.all().filter((e) => !e.deleted);
+  return page(req, live, (e) => e.name, (e) => item(req, e, latest(e), false));
+}
+
+function listVersions(req: VaultRequest, name: string): Response {
+  if (!NAME.test(name)) return badName(req, name);
+  const denied = req.authorize(`${ACTION}/readMetadata/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.secrets.live(name);
+  if (!entry) return notFound(req, name);
+  return page(req, entry.versions, (v) => v.version, (v) => item(req, entry, v, true));
+}
+
+function listDeleted(req: VaultRequest): Response {
+  const denied = req.authorize(`${ACTION}/readMetadata/action`, "");
+  if (denied) return denied;
+  const deleted = req.vault.secrets.all().filter((e) => e.deleted && e.deleted.visibleAtMs <= Date.now());
+  return page(req, deleted, (e) => e.name, (e) => {
+    const { id, attributes, recoveryId, deletedDate, scheduledPurgeDate, contentType, tags } = deletedBundle(req, e);
+    return { id: String(id).replace(/\/[0-9a-f]{32}$/, ""), attributes, recoveryId, deletedDate, scheduledPurgeDate, contentType, tags };
+  });
+}

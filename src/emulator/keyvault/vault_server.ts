@@ -1,0 +1,198 @@
+/**
+ * One emulated Key Vault over https: the unauthenticated 401 challenge (before anything else is
+ * looked at), token validation with the real AKV error codes, api-version checks, Azure RBAC on
+ * every data action with the real `ForbiddenByRbac` message, the real response headers, and
+ * dispatch to the secrets (and keys) handlers.
+ * @module
+ */
+import { authorize } from "../rbac/authorize.ts";
+import type { Faults } from "../faults.ts";
+import { bearerToken, guid, jsonResponse } from "../http_util.ts";
+import { issuerFor, type TokenIssuer } from "../token_issuer.ts";
+import { type Vault, vaultResourceId, type World } from "../world.ts";
+
+/** Data-plane api-versions the service accepts; the SDKs send one of these. */
+export const KEYVAULT_API_VERSIONS = [
+  "7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-06-01", "2025-07-01",
+  "7.3-preview", "7.4-preview.1", "7.5-preview.1", "7.6-preview.1", "7.6-preview.2",
+];
+
+const LATEST_API_VERSION = "2025-07-01";
+const KEYVAULT_AUDIENCES = ["https://vault.azure.net", "https://vault.azure.net/"];
+
+/** What every handler gets: the request, the vault, and the authenticated caller. */
+export interface VaultRequest {
+  request: Request;
+  url: URL;
+  world: World;
+  vault: Vault;
+  caller: Caller;
+  options: VaultOptions;
+  /** Checks RBAC for a data action on `objectPath` (e.g. `/secrets/name`, or "" for the vault). */
+  authorize(action: string, objectPath: string): Response | undefined;
+  /** Sends a response with the service's headers. */
+  respond(status: number, body?: unknown): Response;
+}
+
+/** The authenticated caller, from the validated token. */
+export interface Caller {
+  objectId: string;
+  appId: string;
+  issuer: string;
+  resourceId?: string;
+}
+
+/** Knobs for behaviour that takes time on the real service. */
+export interface VaultOptions {
+  /** How long a soft delete stays invisible to `GET /deletedsecrets/{name}` (the real service: seconds). */
+  deleteDelayMs: number;
+}
+
+/** A route handler; returns undefined when the path is not its own. */
+export type VaultRoute = (req: VaultRequest) => Promise<Response | undefined> | Response | undefined;
+
+/** Everything a vault server needs. */
+export interface VaultServerContext {
+  world: World;
+  vault: Vault;
+  issuer: TokenIssuer;
+  faults: Faults;
+  options: VaultOptions;
+  routes: VaultRoute[];
+}
+
+/** Builds the request handler of one vault. */
+export function createVaultHandler(ctx: VaultServerContext): (request: Request, clientIp: string) => Promise<Response> {
+  return async (request, clientIp) => {
+    const url = new URL(request.url);
+    const headers = baseHeaders(request, clientIp);
+    const send = (status: number, body?: unknown, extra: Record<string, string> = {}) => jsonResponse(status, body, { ...headers, ...extra });
+    const fault = ctx.faults.next("keyvault");
+    if (fault?.kind === "status") {
+      await request.body?.cancel();
+      return send(fault.status!, faultBody(fault.status!), fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {});
+    }
+    const challenge = { "WWW-Authenticate": `Bearer authorization="${authorityUrl(ctx.world)}", resource="https://vault.azure.net"` };
+    const token = bearerToken(request);
+    if (!token) {
+      await request.body?.cancel();
+      return send(401, akvError("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."), challenge);
+    }
+    const verified = await ctx.issuer.verify(token, KEYVAULT_AUDIENCES, ctx.world.tenantId);
+    if (!verified.ok) {
+      await request.body?.cancel();
+      return send(401, akvError("Unauthorized", tokenMessage(verified.problem, verified.claims, verified.header, ctx.world.tenantId)), challenge);
+    }
+    const apiVersion = url.searchParams.get("api-version");
+    if (apiVersion === null || !KEYVAULT_API_VERSIONS.includes(apiVersion)) {
+      await request.body?.cancel();
+      const message = apiVersion === null
+        ? `The api-version query parameter is missing. Consider using the latest supported version (${LATEST_API_VERSION}).`
+        : `The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${LATEST_API_VERSION}).`;
+      return send(400, akvError("BadParameter", message));
+    }
+    const claims = verified.claims;
+    const caller: Caller = {
+      objectId: String(claims.oid ?? ""),
+      appId: String(claims.appid ?? ""),
+      issuer: String(claims.iss ?? ""),
+      resourceId: typeof claims.xms_mirid === "string" ? claims.xms_mirid : undefined,
+    };
+    let grantedBy: string | undefined;
+    const vaultRequest: VaultRequest = {
+      request,
+      url,
+      world: ctx.world,
+      vault: ctx.vault,
+      caller,
+      options: ctx.options,
+      authorize(action, objectPath) {
+        const scope = vaultResourceId(ctx.world, ctx.vault) + objectPath;
+        const assignment = authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: true });
+        if (assignment) {
+          grantedBy = assignment.name;
+          return undefined;
+        }
+        return send(403, forbiddenByRbac(caller, action, scope, ctx.vault));
+      },
+      respond(status, body) {
+        const rbac: Record<string, string> = grantedBy
+          ? { "x-ms-keyvault-rbac-assignment-id": grantedBy, "x-ms-keyvault-rbac-cache": "ra_age=0;da_age=0;rd_age=0;brd_age=0;ra_notif_age=0;dec_lev=1;" }
+          : {};
+        return send(status, body, rbac);
+      },
+    };
+    for (const route of ctx.routes) {
+      const response = await route(vaultRequest);
+      if (response) return response;
+    }
+    await request.body?.cancel();
+    return send(404, akvError("NotFound", `The requested path ${url.pathname} was not found on this vault.`));
+  };
+}
+
+/** The `{"error":{…}}` envelope of Key Vault. */
+export function akvError(code: string, message: string, innerCode?: string): Record<string, unknown> {
+  return { error: { code, message, ...(innerCode ? { innererror: { code: innerCode } } : {}) } };
+}
+
+function authorityUrl(world: World): string {
+  return `https://login.windows.net/${world.tenantId}`;
+}
+
+function baseHeaders(request: Request, clientIp: string): Record<string, string> {
+  return {
+    "Cache-Control": "no-cache",
+    Pragma: "no-cache",
+    Expires: "-1",
+    "Strict-Transport-Security": "max-age=31536000;includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "x-ms-client-request-id": request.headers.get("x-ms-client-request-id") ?? "",
+    "x-ms-request-id": guid(),
+    "x-ms-keyvault-region": "japaneast",
+    "x-ms-keyvault-service-version": "1.9.2763.1",
+    "x-ms-keyvault-network-info": `conn_type=Ipv4;addr=${clientIp};act_addr_fam=InterNetwork;`,
+  };
+}
+
+function tokenMessage(problem: string, claims: Record<string, unknown> | undefined, header: string | undefined, tenantId: string): string {
+  switch (problem) {
+    case "malformed":
+      return "Error validating token: 'IDX14100: JWT is not well formed, there are no dots (.).'.";
+    case "signature":
+      return `AKV10046: Unable to resolve the key used for signature validation. EncodedJwtHeader: '${header ?? ""}'`;
+    case "audience":
+      return `AKV10022: Invalid audience. Expected https://vault.azure.net, found: ${String(claims?.aud)}.`;
+    case "issuer":
+      return `AKV10032: Invalid issuer. Expected one of ${issuerFor(tenantId)}, found ${String(claims?.iss)}.`;
+    case "expired":
+      return "[TokenExpired] Error validating token: 'S2S12086'.";
+    case "notYetValid":
+      return "Token not yet valid.";
+    default:
+      return "AKV10000: Request is missing a Bearer or PoP token.";
+  }
+}
+
+/** The real ForbiddenByRbac body: CRLF-separated Caller, Action, Resource, Assignment, DecisionReason, Vault. */
+export function forbiddenByRbac(caller: Caller, action: string, scope: string, vault: Vault): Record<string, unknown> {
+  const callerText = `appid=${caller.appId};oid=${caller.objectId};iss=${caller.issuer}` + (caller.resourceId ? `;xms_mirid=${caller.resourceId}` : "");
+  const message = [
+    "Caller is not authorized to perform action on resource.",
+    "If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.",
+    `Caller: ${callerText}`,
+    `Action: '${action}'`,
+    `Resource: '${scope.toLowerCase()}'`,
+    "Assignment: (not found)",
+    "DenyAssignmentId: null",
+    "DecisionReason: 'DeniedWithNoValidRBAC' ",
+    `Vault: ${vault.name};location=${vault.location}`,
+    "",
+  ].join("\r\n");
+  return akvError("Forbidden", message, "ForbiddenByRbac");
+}
+
+function faultBody(status: number): Record<string, unknown> {
+  if (status === 429) return akvError("Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached");
+  return akvError("InternalServerError", "The server encountered an internal error. Please retry the request.");
+}

@@ -1,0 +1,52 @@
+/**
+ * Azure RBAC evaluation: the union of the caller's role assignments whose scope contains the
+ * resource, each granting `actions − notActions` (control plane) or `dataActions − notDataActions`
+ * (data plane), matched as case-insensitive globs. Control-plane roles never grant data actions.
+ * @module
+ */
+import { findRole, type Permissions } from "./role_definitions.ts";
+import type { RoleAssignment, World } from "../world.ts";
+
+/** Whether `action` matches the glob `pattern` (`*` matches any run of characters), case-insensitively. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp("^" + pattern.split("*").map(escapeRegex).join(".*") + "$", "i");
+  return regex.test(action);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Whether a role assignment at `assignmentScope` applies to `resourceScope` (same or below). */
+export function scopeContains(assignmentScope: string, resourceScope: string): boolean {
+  const a = assignmentScope.replace(/\/+$/, "").toLowerCase();
+  const r = resourceScope.replace(/\/+$/, "").toLowerCase();
+  return a === "" || r === a || r.startsWith(a + "/");
+}
+
+/** Whether the permissions grant `action` on the given plane. */
+export function permissionsGrant(p: Permissions, action: string, dataAction: boolean): boolean {
+  const allowed = dataAction ? p.dataActions : p.actions;
+  const excluded = dataAction ? p.notDataActions : p.notActions;
+  return allowed.some((a) => actionMatches(a, action)) && !excluded.some((a) => actionMatches(a, action));
+}
+
+/** A request to authorize. */
+export interface AccessRequest {
+  principalId: string;
+  action: string;
+  /** ARM id of the resource acted on (vault, secret, VM, scope…). */
+  scope: string;
+  dataAction: boolean;
+}
+
+/** Returns the first role assignment that grants the request, or undefined (denied). */
+export function authorize(world: World, request: AccessRequest): RoleAssignment | undefined {
+  for (const assignment of world.roleAssignments.values()) {
+    if (assignment.principalId.toLowerCase() !== request.principalId.toLowerCase()) continue;
+    if (!scopeContains(assignment.scope, request.scope)) continue;
+    const role = findRole(assignment.roleDefinitionId);
+    if (role && permissionsGrant(role.permissions, request.action, request.dataAction)) return assignment;
+  }
+  return undefined;
+}

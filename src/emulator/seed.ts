@@ -1,0 +1,129 @@
+/**
+ * The emulator's starting states. `demo` is the admin's first story: VM `vm-demo` whose system
+ * identity reads `secret-for-vm` from vault `kv-demo` (Key Vault Secrets User) and reads the
+ * subscription (Reader); an admin service principal with Owner and Key Vault Administrator.
+ * `empty` has the same tenant, VM, vault and admin but no secrets and no roles for the VM.
+ * @module
+ */
+import { SecretStore } from "./keyvault/secret_store.ts";
+import { guid, nowSeconds } from "./http_util.ts";
+import { resourceGroupId, type RoleAssignment, type VirtualMachine, vaultResourceId, type World } from "./world.ts";
+
+/** Names accepted by `--seed`. */
+export const SEEDS = ["demo", "empty"] as const;
+
+/** One of {@link SEEDS}. */
+export type SeedName = typeof SEEDS[number];
+
+/** The audiences (app ID URIs) the emulated tenant issues tokens for. */
+export const KNOWN_RESOURCES = [
+  "https://management.azure.com/",
+  "https://management.core.windows.net/",
+  "https://vault.azure.net",
+  "https://graph.microsoft.com/",
+  "https://storage.azure.com/",
+  "https://database.windows.net/",
+  "https://attest.azure.net",
+  "api://kvmi-demo-api",
+];
+
+/** Role GUIDs the seed assigns. */
+const ROLE = {
+  owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+  reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  keyVaultAdministrator: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+  keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+};
+
+/** The well-known names of the demo seed. */
+export const DEMO = {
+  resourceGroup: "rg-demo",
+  location: "japaneast",
+  vm: "vm-demo",
+  appVm: "vm-app-01",
+  vault: "kv-demo",
+  secretName: "secret-for-vm",
+  secretValue: "this-is-test-secret",
+  userAssignedIdentity: "id-demo-scripts",
+};
+
+/** Builds a fresh world for a seed. */
+export function seedWorld(seed: SeedName): World {
+  const subscriptionId = guid();
+  const world: World = {
+    tenantId: guid(),
+    subscriptionId,
+    subscriptionName: "kvmi emulator subscription",
+    principals: new Map(),
+    resources: [...KNOWN_RESOURCES],
+    resourceGroups: new Map([[DEMO.resourceGroup, { name: DEMO.resourceGroup, location: DEMO.location, tags: {} }]]),
+    virtualMachines: new Map(),
+    vaults: new Map(),
+    roleAssignments: new Map(),
+  };
+  const rgId = resourceGroupId(world, DEMO.resourceGroup);
+  const vm = addVm(world, DEMO.vm, true);
+  const uami = {
+    objectId: guid(),
+    appId: guid(),
+    displayName: DEMO.userAssignedIdentity,
+    kind: "UserAssignedIdentity" as const,
+    resourceId: `${rgId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${DEMO.userAssignedIdentity}`,
+  };
+  world.principals.set(uami.objectId, uami);
+  vm.userAssignedIdentities.push(uami.objectId);
+  const admin = { objectId: guid(), appId: guid(), displayName: "kvmi-emulator-admin", kind: "ServicePrincipal" as const, secret: adminSecret() };
+  world.principals.set(admin.objectId, admin);
+  const vault = { name: DEMO.vault, resourceGroup: DEMO.resourceGroup, location: DEMO.location, url: "", secrets: new SecretStore() };
+  world.vaults.set(vault.name, vault);
+  const subscriptionScope = `/subscriptions/${subscriptionId}`;
+  const vaultScope = vaultResourceId(world, vault);
+  assign(world, admin.objectId, "ServicePrincipal", ROLE.owner, subscriptionScope);
+  assign(world, admin.objectId, "ServicePrincipal", ROLE.keyVaultAdministrator, vaultScope);
+  if (seed === "demo") {
+    addVm(world, DEMO.appVm, false);
+    vault.secrets.set(DEMO.secretName, DEMO.secretValue, { contentType: "text/plain" }, nowSeconds());
+    assign(world, vm.systemIdentity!, "ServicePrincipal", ROLE.keyVaultSecretsUser, vaultScope);
+    assign(world, vm.systemIdentity!, "ServicePrincipal", ROLE.reader, subscriptionScope);
+  }
+  return world;
+}
+
+/** Adds a VM in the demo resource group, optionally with a system-assigned identity. */
+export function addVm(world: World, name: string, systemIdentity: boolean): VirtualMachine {
+  const id = `${resourceGroupId(world, DEMO.resourceGroup)}/providers/Microsoft.Compute/virtualMachines/${name}`;
+  const vm: VirtualMachine = {
+    id,
+    name,
+    resourceGroup: DEMO.resourceGroup,
+    location: DEMO.location,
+    vmId: guid(),
+    vmSize: "Standard_D2s_v5",
+    osType: "Windows",
+    computerName: name,
+    tags: { environment: "demo" },
+    userAssignedIdentities: [],
+    timeCreated: new Date().toISOString(),
+    extraProperties: {},
+  };
+  if (systemIdentity) {
+    const principal = { objectId: guid(), appId: guid(), displayName: name, kind: "SystemAssignedIdentity" as const, resourceId: id };
+    world.principals.set(principal.objectId, principal);
+    vm.systemIdentity = principal.objectId;
+  }
+  world.virtualMachines.set(id.toLowerCase(), vm);
+  return vm;
+}
+
+/** Adds a role assignment with a fresh GUID name. */
+export function assign(world: World, principalId: string, principalType: string, roleId: string, scope: string): RoleAssignment {
+  const now = new Date().toISOString();
+  const assignment = { name: guid(), scope, roleDefinitionId: roleId, principalId, principalType, createdOn: now, updatedOn: now, createdBy: "seed" };
+  world.roleAssignments.set(assignment.name, assignment);
+  return assignment;
+}
+
+function adminSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(30));
+  return "kvE8Q~" + btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, "").slice(0, 34);
+}

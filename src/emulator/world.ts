@@ -1,0 +1,114 @@
+/**
+ * Everything the emulated Azure tenant holds: the directory (principals and the resources they
+ * may request tokens for), the subscription's resource groups, VMs and vaults, and the role
+ * assignments RBAC evaluates. Plain data; the servers read and change it.
+ * @module
+ */
+import type { SecretStore } from "./keyvault/secret_store.ts";
+
+/** A service principal: a managed identity or an app registration with a secret. */
+export interface Principal {
+  objectId: string;
+  appId: string;
+  displayName: string;
+  kind: "SystemAssignedIdentity" | "UserAssignedIdentity" | "ServicePrincipal";
+  /** ARM id of the identity's resource (`xms_mirid`): the VM for system-assigned, the identity itself for user-assigned. */
+  resourceId?: string;
+  /** Client secret, for app registrations. */
+  secret?: string;
+}
+
+/** A virtual machine resource. */
+export interface VirtualMachine {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  vmId: string;
+  vmSize: string;
+  osType: "Windows" | "Linux";
+  computerName: string;
+  tags: Record<string, string>;
+  /** Object id of the system-assigned identity, if enabled. */
+  systemIdentity?: string;
+  /** Object ids of attached user-assigned identities. */
+  userAssignedIdentities: string[];
+  timeCreated: string;
+  /** Extra `properties` members set by PUT (kept as sent). */
+  extraProperties: Record<string, unknown>;
+}
+
+/** A Key Vault and its secrets. */
+export interface Vault {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** Set once its listener is up. */
+  url: string;
+  secrets: SecretStore;
+}
+
+/** An Azure RBAC role assignment. */
+export interface RoleAssignment {
+  /** The assignment's GUID name. */
+  name: string;
+  /** Scope as given when it was created (case kept). */
+  scope: string;
+  /** GUID of the role definition. */
+  roleDefinitionId: string;
+  principalId: string;
+  principalType: string;
+  description?: string;
+  createdOn: string;
+  updatedOn: string;
+  createdBy: string;
+}
+
+/** A resource group. */
+export interface ResourceGroup {
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+}
+
+/** The whole emulated tenant and subscription. */
+export interface World {
+  tenantId: string;
+  subscriptionId: string;
+  subscriptionName: string;
+  principals: Map<string, Principal>;
+  /** Token audiences the tenant knows (app ID URIs), canonical form. */
+  resources: string[];
+  resourceGroups: Map<string, ResourceGroup>;
+  /** Keyed by lower-cased ARM id. */
+  virtualMachines: Map<string, VirtualMachine>;
+  /** Keyed by lower-cased vault name. */
+  vaults: Map<string, Vault>;
+  /** Keyed by lower-cased assignment name. */
+  roleAssignments: Map<string, RoleAssignment>;
+}
+
+/** ARM id of a resource group. */
+export function resourceGroupId(world: World, rg: string): string {
+  return `/subscriptions/${world.subscriptionId}/resourceGroups/${rg}`;
+}
+
+/** ARM id of a vault. */
+export function vaultResourceId(world: World, vault: Vault): string {
+  return `${resourceGroupId(world, vault.resourceGroup)}/providers/Microsoft.KeyVault/vaults/${vault.name}`;
+}
+
+/** Finds a principal by object id, app id, or resource id (case-insensitive). */
+export function findPrincipal(world: World, by: { objectId?: string; appId?: string; resourceId?: string }): Principal | undefined {
+  const eq = (a?: string, b?: string) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+  for (const p of world.principals.values()) {
+    if (eq(p.objectId, by.objectId) || eq(p.appId, by.appId) || eq(p.resourceId, by.resourceId)) return p;
+  }
+  return undefined;
+}
+
+/** The canonical audience for a requested resource, ignoring a trailing slash; undefined if unknown. */
+export function canonicalResource(world: World, resource: string): string | undefined {
+  const trimmed = resource.replace(/\/+$/, "").toLowerCase();
+  return world.resources.find((r) => r.replace(/\/+$/, "").toLowerCase() === trimmed);
+}

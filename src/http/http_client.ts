@@ -1,0 +1,121 @@
+/**
+ * The one place kvmi touches the network: `fetch` with a per-attempt timeout, the cloud's extra
+ * CA, a direct (proxy-free) connection for IMDS and loopback, and safe error messages.
+ * @module
+ */
+import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { verbose } from "../cli/verbose.ts";
+
+/** A request as the clients describe it. */
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Per-attempt timeout in milliseconds (default 30 s). */
+  timeoutMs?: number;
+  /** Connect straight to the host even if HTTP(S)_PROXY/ALL_PROXY are set (IMDS, loopback). */
+  direct?: boolean;
+}
+
+/** A fully read response. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/** Options for {@link HttpClient}. */
+export interface HttpClientOptions {
+  /** PEM text of extra CA certificates to trust in addition to the default roots. */
+  caCerts?: string[];
+}
+
+/** Sends requests; one instance per process is enough. */
+export class HttpClient {
+  #caCerts: string[];
+  #client?: Deno.HttpClient;
+  #directClients = new Map<string, Deno.HttpClient>();
+
+  constructor(options: HttpClientOptions = {}) {
+    this.#caCerts = options.caCerts ?? [];
+  }
+
+  /** Sends one request and reads the whole body. Network failures become {@link KvmiError}s. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const client = request.direct ? this.#directClient(request.url) : this.#defaultClient();
+    const timeoutMs = request.timeoutMs ?? 30_000;
+    const started = performance.now();
+    verbose(`${request.method} ${describeUrl(request.url)}`);
+    try {
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        client,
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = await response.text();
+      verbose(`${response.status} from ${request.url.host} in ${Math.round(performance.now() - started)} ms`);
+      return { status: response.status, headers: response.headers, body };
+    } catch (error) {
+      throw networkError(request.url, error, timeoutMs);
+    }
+  }
+
+  /** Releases the underlying connection pools. */
+  close(): void {
+    this.#client?.close();
+    for (const c of this.#directClients.values()) c.close();
+  }
+
+  #defaultClient(): Deno.HttpClient | undefined {
+    if (this.#caCerts.length === 0) return undefined;
+    this.#client ??= Deno.createHttpClient({ caCerts: this.#caCerts });
+    return this.#client;
+  }
+
+  #directClient(url: URL): Deno.HttpClient {
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    const key = `${url.hostname}:${port}`;
+    let client = this.#directClients.get(key);
+    if (!client) {
+      client = Deno.createHttpClient({
+        caCerts: this.#caCerts,
+        proxy: { transport: "tcp", hostname: url.hostname.replace(/^\[|\]$/g, ""), port },
+      });
+      this.#directClients.set(key, client);
+    }
+    return client;
+  }
+}
+
+/** A URL as it may appear in logs and errors: origin and path, no query values. */
+export function describeUrl(url: URL): string {
+  const params = [...url.searchParams.keys()];
+  return `${url.origin}${url.pathname}${params.length ? "?" + params.map((k) => `${k}=…`).join("&") : ""}`;
+}
+
+/** Whether a network error (not an HTTP status) should count as transient. */
+export function isNetworkError(error: unknown): error is KvmiError {
+  return error instanceof KvmiError && (error.code === "NetworkError" || error.code === "Timeout");
+}
+
+function networkError(url: URL, error: unknown, timeoutMs: number): KvmiError {
+  const where = describeUrl(url);
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return new KvmiError(`No response from ${where} within ${timeoutMs} ms.`, {
+      code: "Timeout",
+      exitCode: ExitCode.Unavailable,
+      hint: "Check that the endpoint is reachable from this machine (firewall, proxy, DNS).",
+    });
+  }
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+  const reason = cause.replace(/https?:\/\/\S+/g, "").replace(/^.*?: /, "").trim();
+  return new KvmiError(`Cannot connect to ${where}: ${reason}.`, {
+    code: "NetworkError",
+    exitCode: ExitCode.Unavailable,
+    hint: "Check that the endpoint is reachable from this machine (firewall, proxy, DNS).",
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The least-privileged built-in role that grants each Key Vault data action, so a 403 can tell
+ * the admin exactly which role assignment is missing.
+ * @module
+ */
+
+/** A built-in role: its display name and its GUID (identical in every cloud). */
+export interface BuiltInRole {
+  name: string;
+  id: string;
+}
+
+const SECRETS_USER = { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6" };
+const SECRETS_OFFICER = { name: "Key Vault Secrets Officer", id: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7" };
+const READER = { name: "Key Vault Reader", id: "21090545-7ca7-4776-b22c-e363652d74d2" };
+const CRYPTO_USER = { name: "Key Vault Crypto User", id: "12338af0-0e69-4776-bea7-57ae8d297424" };
+const CRYPTO_OFFICER = { name: "Key Vault Crypto Officer", id: "14b46e9e-c2b7-41b4-b07b-48a6ebf60603" };
+const RELEASE_USER = { name: "Key Vault Crypto Service Release User", id: "08bbd89e-9f13-488c-ac41-acfcb10c90ab" };
+
+const TABLE: Record<string, BuiltInRole> = {
+  "secrets/getsecret/action": SECRETS_USER,
+  "secrets/readmetadata/action": READER,
+  "secrets/setsecret/action": SECRETS_OFFICER,
+  "secrets/update/action": SECRETS_OFFICER,
+  "secrets/delete": SECRETS_OFFICER,
+  "secrets/recover/action": SECRETS_OFFICER,
+  "secrets/purge/action": SECRETS_OFFICER,
+  "secrets/backup/action": SECRETS_OFFICER,
+  "secrets/restore/action": SECRETS_OFFICER,
+  "keys/read": READER,
+  "keys/encrypt/action": CRYPTO_USER,
+  "keys/decrypt/action": CRYPTO_USER,
+  "keys/wrap/action": CRYPTO_USER,
+  "keys/unwrap/action": CRYPTO_USER,
+  "keys/sign/action": CRYPTO_USER,
+  "keys/verify/action": CRYPTO_USER,
+  "keys/update/action": CRYPTO_USER,
+  "keys/release/action": RELEASE_USER,
+};
+
+/** The built-in role to suggest for a data action such as `Microsoft.KeyVault/vaults/secrets/getSecret/action`. */
+export function roleForDataAction(action: string): BuiltInRole | undefined {
+  const key = action.toLowerCase().replace(/^microsoft\.keyvault\/vaults\//, "");
+  return TABLE[key] ?? (key.startsWith("keys/") ? CRYPTO_OFFICER : key.startsWith("secrets/") ? SECRETS_OFFICER : undefined);
+}

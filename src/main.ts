@@ -1,0 +1,77 @@
+/**
+ * The `kvmi` entry point: dispatches to a command, turns errors into exit codes.
+ * Commands are loaded on demand so a `kvmi secret get` loads only what it needs.
+ * @module
+ */
+import { peekOutputFormat } from "./cli/args.ts";
+import { ExitCode, KvmiError } from "./cli/errors.ts";
+import { printError, writeStdout } from "./cli/output.ts";
+import { setVerbose } from "./cli/verbose.ts";
+
+/** The kvmi version. */
+export const VERSION = "0.1.0";
+
+const HELP = `kvmi ${VERSION}: Azure managed identity, Key Vault and ARM from one executable.
+
+Usage: kvmi <command> [options]
+
+Commands:
+  token       Get an access token for a resource from the managed identity
+  secret      Key Vault secrets: get, list, versions, set, update, delete, recover, purge
+  emulator    Run the local Azure emulator (IMDS, Entra ID, Key Vault, ARM + RBAC)
+  version     Print the version
+
+Run 'kvmi <command> --help' for a command's options.
+
+Exit codes:
+  0  success
+  1  other error
+  2  usage error (bad option, bad name or URL)
+  3  authentication or identity failure (no identity, token refused)
+  4  forbidden (a role assignment is missing)
+  5  not found
+  6  throttled or unavailable after retries
+
+Errors go to stderr; with --output json as {"error":{"code","status","message","hint"}}.
+`;
+
+type CommandRunner = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
+  token: async () => (await import("./commands/token.ts")).runToken,
+  secret: async () => (await import("./commands/secret.ts")).runSecret,
+  emulator: async () => (await import("./commands/emulator.ts")).runEmulator,
+};
+
+/** Runs kvmi with `args` and returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const format = peekOutputFormat(args);
+  setVerbose(args.includes("--verbose"));
+  const [command, ...rest] = args;
+  try {
+    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+      writeStdout(HELP);
+      return command === undefined ? ExitCode.Usage : ExitCode.Ok;
+    }
+    if (command === "version" || command === "--version") {
+      writeStdout(`kvmi ${VERSION}\n`);
+      return ExitCode.Ok;
+    }
+    const load = COMMANDS[command];
+    if (!load) throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", exitCode: ExitCode.Usage, hint: "Run 'kvmi --help' to list the commands." });
+    return await (await load())(rest);
+  } catch (error) {
+    const kvmiError = error instanceof KvmiError ? error : unexpected(error);
+    printError(kvmiError, format);
+    return kvmiError.exitCode;
+  }
+}
+
+function unexpected(error: unknown): KvmiError {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new KvmiError(`Unexpected failure: ${message}`, { code: "InternalError", exitCode: ExitCode.Error, hint: "Run again with --verbose; if it persists, report it." });
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
