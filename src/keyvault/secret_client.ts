@@ -1,5 +1,5 @@
 /**
- * The Key Vault secrets data plane over REST (api-version 2025-07-01): get, list with paging,
+ * The Key Vault secrets data plane over REST (api-version 2026-04-01): get, list with paging,
  * versions, set, update, soft delete, deleted list, recover and purge.
  * @module
  */
@@ -11,7 +11,7 @@ import { type Authorization, sendAuthorized } from "../http/authorized_request.t
 import type { HttpResponse } from "../http/http_client.ts";
 
 /** The data-plane api-version kvmi sends (the one current Azure SDKs send). */
-export const KEYVAULT_API_VERSION = "2025-07-01";
+export const KEYVAULT_API_VERSION = "2026-04-01";
 
 /** Secret attributes as the REST API returns them (Unix seconds). */
 export interface SecretAttributes {

@@ -55,9 +55,9 @@ Deno.test("Key Vault: api-version, names, sizes, paging, headers, disabled and d
     await t.step("unknown and missing api-version", async () => {
       const r = await kv("GET", "/secrets?api-version=2099-01-01");
       assert.equal(r.status, 400);
-      assert.deepEqual(r.body, { error: { code: "BadParameter", message: "The specified version (2099-01-01) is not recognized. Consider using the latest supported version (2025-07-01)." } });
+      assert.deepEqual(r.body, { error: { code: "BadParameter", message: "The specified version (2099-01-01) is not recognized. Consider using the latest supported version (2026-04-01)." } });
       assert.equal((await kv("GET", "/secrets")).status, 400);
-      for (const v of ["7.0", "7.4", "7.5", "7.6", "2025-07-01"]) assert.equal((await kv("GET", `/secrets?api-version=${v}`)).status, 200, v);
+      for (const v of ["7.0", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"]) assert.equal((await kv("GET", `/secrets?api-version=${v}`)).status, 200, v);
     });
     await t.step("names are validated and case-insensitive", async () => {
       const bad = await kv("PUT", `/secrets/bad_name?${API}`, { value: "x" });
