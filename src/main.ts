@@ -17,7 +17,13 @@ Usage: kvmi <command> [options]
 
 Commands:
   token       Get an access token for a resource from the managed identity
+  whoami      Show which identity kvmi uses (never the token)
   secret      Key Vault secrets: get, list, versions, set, update, delete, recover, purge
+  rest        Call any Azure REST API (ARM, Key Vault, Graph) like 'az rest'
+  vm          List and show virtual machines
+  role        List, assign and remove Azure role assignments
+  imds        Instance metadata, scheduled events, attested data
+  doctor      Check IMDS, proxy, clock, tokens and TLS on this machine
   emulator    Run the local Azure emulator (IMDS, Entra ID, Key Vault, ARM + RBAC)
   version     Print the version
 
@@ -41,6 +47,12 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   token: async () => (await import("./commands/token.ts")).runToken,
   secret: async () => (await import("./commands/secret.ts")).runSecret,
   emulator: async () => (await import("./commands/emulator.ts")).runEmulator,
+  rest: async () => (await import("./commands/rest.ts")).runRest,
+  vm: async () => (await import("./commands/vm.ts")).runVm,
+  role: async () => (await import("./commands/role.ts")).runRole,
+  imds: async () => (await import("./commands/imds.ts")).runImds,
+  whoami: async () => (await import("./commands/whoami.ts")).runWhoami,
+  doctor: async () => (await import("./commands/doctor.ts")).runDoctor,
 };
 
 /** Runs kvmi with `args` and returns the exit code. */

@@ -44,3 +44,13 @@ function readCaFile(path: string): string {
     throw usageError(`The cloud profile's CA file '${path}' cannot be read.`, "Start the emulator again or fix caCertFile in the profile.");
   }
 }
+
+/** Whether the user chose the cloud (`--cloud`, `KVMI_CLOUD_PROFILE` or `AZURE_CLOUD`). */
+export function cloudIsExplicit(values: ParsedValues): boolean {
+  return Boolean(stringOption(values, "cloud") ?? Deno.env.get("KVMI_CLOUD_PROFILE") ?? Deno.env.get("AZURE_CLOUD"));
+}
+
+/** The Authorization for ARM calls in this context. */
+export function armAuthorization(context: AzureContext) {
+  return { http: context.http, credential: context.credential, cloud: context.cloud, resource: context.cloud.armResource };
+}

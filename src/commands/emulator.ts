@@ -14,6 +14,7 @@ A local Azure for offline scripts and tests: IMDS (managed identity), Entra ID, 
 Azure RBAC, and ARM (role assignments), on 127.0.0.1 with ephemeral ports.
 
 kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--delete-delay-ms N]
+                    [--arm-page-size N] [--hostname HOST]
   Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM. Once every endpoint listens it writes
   the manifest (JSON: endpoints, vault URLs, CA file, tenant, subscription, the VM identity, the
   admin service principal and the environment variables to use). The manifest holds the admin's
@@ -23,6 +24,7 @@ kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--dele
   --ca-dir DIR          Keep the emulator's CA here and reuse it across runs, so it is trusted once
                         (default: the manifest's folder)
   --delete-delay-ms N   How long a soft-deleted secret stays invisible, as on Azure (default 0)
+  --arm-page-size N     VMs per page of ARM list results (default 50)
   --hostname HOST       Interface to listen on (default 127.0.0.1)
 
 kvmi emulator env --manifest FILE [--shell powershell|posix]
@@ -57,6 +59,7 @@ async function start(args: string[]): Promise<number> {
     seed: { type: "string" },
     "ca-dir": { type: "string" },
     "delete-delay-ms": { type: "string" },
+    "arm-page-size": { type: "string" },
     hostname: { type: "string" },
   });
   if (values.help) {
@@ -69,6 +72,8 @@ async function start(args: string[]): Promise<number> {
   if (!(SEEDS as readonly string[]).includes(seed)) throw usageError(`Unknown seed '${seed}'.`, `Use one of: ${SEEDS.join(", ")}.`);
   const delay = Number(stringOption(values, "delete-delay-ms") ?? "0");
   if (!Number.isInteger(delay) || delay < 0) throw usageError("--delete-delay-ms takes a whole number of milliseconds.");
+  const pageSize = Number(stringOption(values, "arm-page-size") ?? "50");
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw usageError("--arm-page-size takes a positive whole number.");
   const manifestPath = stringOption(values, "manifest") ?? `${await Deno.makeTempDir({ prefix: "kvmi-emulator-" })}/kvmi-emulator.json`;
   const absoluteManifest = manifestPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(manifestPath) ? manifestPath : `${Deno.cwd()}/${manifestPath}`;
   const caDir = stringOption(values, "ca-dir") ?? absoluteManifest.replace(/[\\/][^\\/]*$/, "");
@@ -79,6 +84,7 @@ async function start(args: string[]): Promise<number> {
     caDir,
     manifestPath: absoluteManifest,
     deleteDelayMs: delay,
+    armPageSize: pageSize,
   });
   const m = emulator.manifest;
   writeStderr(

@@ -4,17 +4,22 @@
  * @module
  */
 import { authorizationRoute } from "./arm/authorization_api.ts";
+import { createComputeRoute } from "./arm/compute_api.ts";
+import { resourcesRoute } from "./arm/resources_api.ts";
 import { type ArmRoute, createArmHandler } from "./arm/arm_server.ts";
+import { AttestedDataSigner } from "./attested_data.ts";
 import { createEntraHandler } from "./entra_server.ts";
 import { Faults } from "./faults.ts";
 import { createImdsHandler, type ImdsRoute } from "./imds_server.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
 import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
+import { scheduledEventRoutes } from "./scheduled_events.ts";
 import { DEMO, type SeedName, seedWorld } from "./seed.ts";
 import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
-import type { World } from "./world.ts";
+import type { VirtualMachine, World } from "./world.ts";
+import { jsonResponse } from "./http_util.ts";
 
 /** How to start the emulator. */
 export interface EmulatorOptions {
@@ -27,6 +32,8 @@ export interface EmulatorOptions {
   manifestPath: string;
   /** How long a deleted secret stays invisible to GET /deletedsecrets/{name}. */
   deleteDelayMs: number;
+  /** VMs per page of an ARM list. */
+  armPageSize: number;
 }
 
 /** A running emulator. */
@@ -54,7 +61,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const tls = await issueServerCertificate(ca);
   const caCertFile = `${options.caDir}/ca.pem`;
   const servers: Deno.HttpServer[] = [];
-  const routes: EmulatorRoutes = { arm: [authorizationRoute], vault: [secretsRoute], imds: [], control: [] };
+  const compute = createComputeRoute({ pageSize: options.armPageSize, pollsUntilDone: 2, operations: new Map() });
+  const routes: EmulatorRoutes = { arm: [authorizationRoute, compute, resourcesRoute], vault: [secretsRoute], imds: [], control: [] };
   const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>) => {
     const server = Deno.serve({ hostname: options.hostname, port: 0, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
     servers.push(server);
@@ -62,6 +70,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
 
   const vm = [...world.virtualMachines.values()].find((v) => v.name === DEMO.vm)!;
+  const events = scheduledEventRoutes(vm);
+  routes.imds.push(events.imds, attestedRoute(world, vm, await AttestedDataSigner.create(ca)));
+  routes.control.push(events.control);
   const imds = Deno.serve(
     { hostname: options.hostname, port: 0, onListen: () => {} },
     createImdsHandler({ world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control }),
@@ -102,4 +113,30 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       await Promise.all(servers.map((s) => s.shutdown()));
     },
   };
+}
+
+/** `GET /metadata/attested/document?nonce=…`: the VM's signed identity document. */
+function attestedRoute(world: World, vm: VirtualMachine, signer: AttestedDataSigner): ImdsRoute {
+  return async (_request, url, path) => {
+    if (path !== "/metadata/attested/document") return undefined;
+    if (!url.searchParams.get("api-version")) return jsonResponse(400, { error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds" });
+    const nonce = url.searchParams.get("nonce") ?? String(Date.now()).padEnd(10, "0").slice(0, 10);
+    if (!/^[0-9]{1,32}$/.test(nonce)) return jsonResponse(400, { error: "Bad request. The nonce must be up to 32 digits." });
+    const now = new Date();
+    const document = {
+      licenseType: "Windows_Server",
+      nonce,
+      plan: { name: "", product: "", publisher: "" },
+      sku: "2022-datacenter-azure-edition",
+      subscriptionId: world.subscriptionId,
+      timeStamp: { createdOn: stamp(now), expiresOn: stamp(new Date(now.getTime() + 6 * 3600_000)) },
+      vmId: vm.vmId,
+    };
+    return jsonResponse(200, { encoding: "pkcs7", signature: await signer.sign(document) });
+  };
+}
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} -0000`;
 }

@@ -1,15 +1,17 @@
 /**
- * The official Azure SDK for JS as a peer: if @azure/identity or @azure/keyvault-secrets
- * disagrees with the emulator, the emulator is wrong. One emulator for the whole file, because
- * msal-node keeps the managed identity source and token cache process-wide.
+ * The official Azure SDK for JS as a peer: if @azure/identity, @azure/keyvault-secrets or
+ * @azure/arm-compute disagrees with the emulator, the emulator is wrong. One emulator and one
+ * test for every managed-identity peer, because msal-node keeps the managed identity source and
+ * token cache process-wide and AZURE_POD_IDENTITY_AUTHORITY_HOST is process-wide too.
  */
 import assert from "node:assert/strict";
 import { ClientSecretCredential, ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { startEmulator } from "../fixtures/emulator.ts";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { createVm, startEmulator } from "../fixtures/emulator.ts";
 
-Deno.test("official clients against the emulator: identity, SecretClient CRUD, paging, pollers, 403", async (t) => {
-  const emu = await startEmulator({ deleteDelayMs: 600 });
+Deno.test("official clients against the emulator: identity, SecretClient, ComputeManagementClient", async (t) => {
+  const emu = await startEmulator({ deleteDelayMs: 600, armPageSize: 2 });
   Deno.env.set("AZURE_POD_IDENTITY_AUTHORITY_HOST", emu.manifest.imdsEndpoint);
   const vaultUrl = emu.manifest.vaults["kv-demo"];
   const admin = new ClientSecretCredential(emu.manifest.tenantId, emu.manifest.admin.clientId, emu.manifest.admin.clientSecret, {
@@ -101,6 +103,22 @@ Deno.test("official clients against the emulator: identity, SecretClient CRUD, p
       await adminClient.purgeDeletedSecret("page-1");
       await assert.rejects(adminClient.getDeletedSecret("page-1"), (e: { statusCode?: number }) => e.statusCode === 404);
       await assert.rejects(adminClient.getSecret("page-1"), (e: { statusCode?: number; code?: string }) => e.statusCode === 404 && e.code === "SecretNotFound");
+    });
+    await t.step("ComputeManagementClient with ManagedIdentityCredential lists VMs across pages", async () => {
+      for (const name of ["vm-web-01", "vm-web-02", "vm-web-03"]) await createVm(emu, name);
+      const compute = new ComputeManagementClient(new ManagedIdentityCredential(), emu.manifest.subscriptionId, { endpoint: emu.manifest.armEndpoint, retryOptions: { maxRetries: 0 } });
+      const inGroup: string[] = [];
+      for await (const vm of compute.virtualMachines.list("rg-demo")) inGroup.push(vm.name!);
+      assert.deepEqual(inGroup.sort(), ["vm-app-01", "vm-demo", "vm-web-01", "vm-web-02", "vm-web-03"]);
+      let pages = 0;
+      for await (const page of compute.virtualMachines.listAll().byPage()) {
+        pages++;
+        assert.ok(page.length <= 2);
+      }
+      assert.equal(pages, 3, "five VMs in pages of two");
+      const vm = await compute.virtualMachines.get("rg-demo", "vm-demo");
+      assert.equal(vm.identity?.principalId, emu.manifest.vm.principalId);
+      assert.equal(vm.location, "japaneast");
     });
   } finally {
     Deno.env.delete("AZURE_POD_IDENTITY_AUTHORITY_HOST");

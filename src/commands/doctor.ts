@@ -1,0 +1,141 @@
+/**
+ * `kvmi doctor`: checks what managed-identity scripts depend on, each with a pass/fail line and
+ * what to do next: proxy settings that would capture IMDS traffic, IMDS reachability, instance
+ * metadata, clock skew, a token per audience, and DNS/TLS to ARM and the vault.
+ * @module
+ */
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
+import { KvmiError } from "../cli/errors.ts";
+import { printJson, writeStdout } from "../cli/output.ts";
+import { originOf } from "../cloud/cloud.ts";
+import type { HttpClient } from "../http/http_client.ts";
+import { resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { createAzureContext } from "./context.ts";
+
+/** Help text. */
+export const DOCTOR_HELP = `Usage: kvmi doctor [--vault NAME|URL] [identity options]
+
+Checks this machine for managed-identity scripts and prints one PASS/WARN/FAIL line per check
+with what to do next: proxy variables that would capture IMDS traffic, IMDS reachability,
+instance metadata, clock skew, token acquisition for ARM and Key Vault, and DNS/TLS to the ARM
+endpoint (and the vault, with --vault). Exits 0 when nothing failed, 1 otherwise.
+  --vault NAME|URL      Also check DNS/TLS to this vault
+${IDENTITY_HELP}
+${COMMON_HELP}
+
+Example:
+  kvmi doctor --vault kv-demo
+`;
+
+/** One check's outcome. */
+export interface CheckResult {
+  check: string;
+  status: "pass" | "warn" | "fail";
+  detail: string;
+  next?: string;
+}
+
+/** Runs `kvmi doctor`. */
+export async function runDoctor(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, vault: { type: "string" } });
+  if (values.help) {
+    writeStdout(DOCTOR_HELP);
+    return 0;
+  }
+  noPositionals(positionals);
+  const json = stringOption(values, "output") !== undefined && outputFormat(values) === "json";
+  const context = createAzureContext(values);
+  const vaultOption = stringOption(values, "vault");
+  const vault = vaultOption ? resolveVaultUrl(vaultOption, context.cloud) : undefined;
+  const results: CheckResult[] = [];
+  const imdsUrl = new URL(context.cloud.imdsEndpoint);
+  try {
+    results.push(proxyCheck(imdsUrl));
+    const imds = await imdsCheck(context.http, context.cloud.imdsEndpoint);
+    results.push(imds.result);
+    if (imds.serverDate) results.push(clockCheck(imds.serverDate));
+    for (const [label, resource] of [["ARM", context.cloud.armResource], ["Key Vault", context.cloud.keyVaultResource]]) {
+      results.push(await tokenCheck(context, label, resource));
+    }
+    results.push(await tlsCheck(context.http, "ARM endpoint", new URL(context.cloud.armEndpoint)));
+    if (vault) results.push(await tlsCheck(context.http, `vault ${vault.host}`, vault));
+  } finally {
+    context.http.close();
+  }
+  if (json) printJson(results);
+  else {
+    for (const r of results) {
+      writeStdout(`[${r.status.toUpperCase()}] ${r.check}: ${r.detail}\n`);
+      if (r.next) writeStdout(`       next: ${r.next}\n`);
+    }
+  }
+  return results.some((r) => r.status === "fail") ? 1 : 0;
+}
+
+function proxyCheck(imds: URL): CheckResult {
+  const env = (n: string) => Deno.env.get(n) ?? Deno.env.get(n.toLowerCase());
+  const proxies = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"].filter((n) => env(n));
+  if (proxies.length === 0) return { check: "proxy", status: "pass", detail: "no HTTP_PROXY/HTTPS_PROXY/ALL_PROXY set" };
+  const noProxy = (env("NO_PROXY") ?? "").split(",").map((s) => s.trim().toLowerCase());
+  const host = imds.hostname.toLowerCase();
+  const bypassed = noProxy.includes(host) || (host.startsWith("169.254.") && noProxy.includes("169.254.0.0/16"));
+  if (bypassed) return { check: "proxy", status: "pass", detail: `${proxies.join(", ")} set; NO_PROXY covers ${host}` };
+  return {
+    check: "proxy",
+    status: "warn",
+    detail: `${proxies.join(", ")} set and NO_PROXY does not cover ${host}: kvmi reaches IMDS directly anyway, but the Azure SDK and other tools will send IMDS traffic to the proxy, which Azure does not support`,
+    next: `add ${host} to NO_PROXY (e.g. NO_PROXY=${[...noProxy.filter(Boolean), host].join(",")})`,
+  };
+}
+
+async function imdsCheck(http: HttpClient, endpoint: string): Promise<{ result: CheckResult; serverDate?: Date }> {
+  const url = new URL(`${endpoint}/metadata/instance/compute?api-version=2021-02-01`);
+  const started = performance.now();
+  try {
+    const response = await http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs: 3000 });
+    const ms = Math.round(performance.now() - started);
+    const date = response.headers.get("date");
+    if (response.status !== 200) {
+      return { result: { check: "imds", status: "fail", detail: `IMDS at ${endpoint} answered ${response.status}`, next: "IMDS may be updating; retry in a minute" } };
+    }
+    const compute = JSON.parse(response.body) as Record<string, string>;
+    return {
+      result: { check: "imds", status: "pass", detail: `reachable at ${endpoint} in ${ms} ms; VM ${compute.name} in ${compute.resourceGroupName} (${compute.azEnvironment})` },
+      serverDate: date ? new Date(date) : undefined,
+    };
+  } catch (error) {
+    return {
+      result: {
+        check: "imds",
+        status: "fail",
+        detail: `IMDS at ${endpoint} is not reachable: ${(error as Error).message}`,
+        next: "run on an Azure VM (or Arc server) with a managed identity, check that no firewall blocks 169.254.169.254, or use a service principal (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET)",
+      },
+    };
+  }
+}
+
+function clockCheck(serverDate: Date): CheckResult {
+  const skew = Math.round((Date.now() - serverDate.getTime()) / 1000);
+  if (Math.abs(skew) <= 300) return { check: "clock", status: "pass", detail: `skew ${skew} s against IMDS` };
+  return { check: "clock", status: "fail", detail: `this machine's clock is ${skew} s off`, next: "sync the clock (w32tm /resync): tokens look expired or not yet valid past 5 minutes of skew" };
+}
+
+async function tokenCheck(context: ReturnType<typeof createAzureContext>, label: string, resource: string): Promise<CheckResult> {
+  try {
+    const token = await context.credential.getToken(resource);
+    return { check: `token ${label}`, status: "pass", detail: `${token.source} issued a token for ${resource}, valid until ${new Date(token.expiresOn * 1000).toISOString()}` };
+  } catch (error) {
+    const e = error instanceof KvmiError ? error : undefined;
+    return { check: `token ${label}`, status: "fail", detail: (error as Error).message, next: e?.hint };
+  }
+}
+
+async function tlsCheck(http: HttpClient, label: string, url: URL): Promise<CheckResult> {
+  try {
+    const response = await http.send({ method: "GET", url: new URL("/", url), timeoutMs: 5000 });
+    return { check: `tls ${label}`, status: "pass", detail: `DNS and TLS to ${originOf(url)} work (HTTP ${response.status} without a token)` };
+  } catch (error) {
+    return { check: `tls ${label}`, status: "fail", detail: (error as Error).message, next: "check DNS, the firewall and any TLS-inspecting proxy (DENO_TLS_CA_STORE=system,mozilla trusts the Windows store)" };
+  }
+}

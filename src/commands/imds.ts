@@ -1,0 +1,78 @@
+/**
+ * `kvmi imds instance|scheduled-events|attested`: the instance metadata endpoints as JSON,
+ * straight from IMDS (no token, never through a proxy).
+ * @module
+ */
+import { IMDS_API_VERSIONS, ImdsClient } from "../imds/imds_client.ts";
+import { COMMON_HELP, COMMON_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
+import { usageError } from "../cli/errors.ts";
+import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { HttpClient } from "../http/http_client.ts";
+import { resolveCloud } from "../cloud/cloud_profile.ts";
+
+/** Help text. */
+export const IMDS_HELP = `Usage: kvmi imds <instance|scheduled-events|attested> [options]
+
+Reads the Azure Instance Metadata Service of this VM.
+
+  instance [--path compute/vmId]       The instance metadata document, or one node of it
+  scheduled-events [--approve EVENT_ID] Pending maintenance events; --approve starts one early
+  attested [--nonce N]                  The signed attested-data document (PKCS#7)
+${COMMON_HELP}
+
+Examples:
+  kvmi imds instance --path compute/subscriptionId -o raw
+  kvmi imds scheduled-events -o table
+`;
+
+/** Runs `kvmi imds …`. */
+export async function runImds(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    writeStdout(IMDS_HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  if (!["instance", "scheduled-events", "attested"].includes(sub)) throw usageError(`Unknown imds subcommand '${sub}'.`, "Use instance, scheduled-events or attested.");
+  const { values, positionals } = parseCommand(rest, { ...COMMON_OPTIONS, path: { type: "string" }, approve: { type: "string" }, nonce: { type: "string" }, cloud: { type: "string" } });
+  if (values.help) {
+    writeStdout(IMDS_HELP);
+    return 0;
+  }
+  noPositionals(positionals);
+  const format = outputFormat(values);
+  const nonce = stringOption(values, "nonce");
+  if (nonce !== undefined && !/^[0-9]{1,32}$/.test(nonce)) throw usageError("--nonce must be up to 32 digits.");
+  const path = stringOption(values, "path");
+  if (path !== undefined && !/^[A-Za-z0-9/]+$/.test(path)) throw usageError(`'${path}' is not a metadata path such as compute/vmId.`);
+  const http = new HttpClient();
+  const imds = new ImdsClient(http, resolveCloud(stringOption(values, "cloud")).imdsEndpoint);
+  try {
+    if (sub === "instance") {
+      let node: unknown = await imds.instance();
+      for (const segment of (path ?? "").split("/").filter(Boolean)) {
+        node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+      }
+      if (node === undefined) throw usageError(`No metadata node '${path}'.`);
+      if (format === "raw" && typeof node === "string") writeStdout(node + "\n");
+      else if (format === "table" && typeof node === "object" && node !== null && !Array.isArray(node)) writeStdout(renderProperties(flatten(node as Record<string, unknown>)));
+      else printJson(node);
+    } else if (sub === "scheduled-events") {
+      const approve = stringOption(values, "approve");
+      if (approve) {
+        await imds.post("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents }, { StartRequests: [{ EventId: approve }] });
+      }
+      const events = await imds.get("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents });
+      if (format === "table") writeStdout(renderTable((events.Events ?? []) as Record<string, unknown>[], ["EventId", "EventType", "EventStatus", "NotBefore", "Resources", "Description"]));
+      else printJson(events);
+    } else {
+      printJson(await imds.get("/metadata/attested/document", { "api-version": IMDS_API_VERSIONS.attested, ...(nonce ? { nonce } : {}) }));
+    }
+  } finally {
+    http.close();
+  }
+  return 0;
+}
+
+function flatten(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v !== "object" || v === null));
+}

@@ -1,0 +1,160 @@
+/**
+ * `kvmi rest`: any Azure REST call with the machine's identity, like `az rest` and
+ * `Invoke-AzRestMethod`: relative URLs go to ARM, known Azure hosts get their audience,
+ * `--paginate` merges every page, `--wait` follows long-running operations.
+ * @module
+ */
+import { RestClient } from "../arm/arm_client.ts";
+import { resolveRestTarget } from "../arm/rest_target.ts";
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  listOption,
+  noPositionals,
+  outputFormat,
+  parseCommand,
+  requiredOption,
+  stringOption,
+} from "../cli/args.ts";
+import { usageError } from "../cli/errors.ts";
+import { printJson, renderProperties, renderTable, writeStderr, writeStdout } from "../cli/output.ts";
+import type { HttpResponse } from "../http/http_client.ts";
+import { createAzureContext } from "./context.ts";
+
+/** Help text. */
+export const REST_HELP = `Usage: kvmi rest --url URL [--method GET|PUT|PATCH|POST|DELETE] [--body JSON|@FILE|@-]
+                 [--header K=V ...] [--resource AUDIENCE] [--paginate] [--wait] [--include]
+
+Calls an Azure REST API with the machine's identity, like 'az rest' and Invoke-AzRestMethod.
+
+  --url URL             A path such as /subscriptions/{id}/resourceGroups?api-version=2021-04-01 goes
+                        to the cloud's ARM endpoint (an api-version is required there). An https URL
+                        of ARM, Key Vault, Microsoft Graph or Attestation gets that service's token;
+                        any other host gets no token unless --resource names its audience.
+  --method M            HTTP method (default GET)
+  --body JSON|@F|@-     Request body: JSON text, @file, or @- for stdin
+  --header K=V          Extra request header (repeatable)
+  --resource AUDIENCE   Token audience to use (and permission to send a token to that host)
+  --paginate            Follow nextLink and print one merged {"value":[...]}
+  --wait                Follow a long-running operation (Azure-AsyncOperation/Location) to its end
+  --include             Print {"status","headers","body"} instead of the body
+${IDENTITY_HELP}
+${COMMON_HELP}
+
+Examples:
+  kvmi rest --url "/subscriptions/SUB/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines?api-version=2022-03-01"
+  kvmi rest --method PUT --url "/subscriptions/SUB/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01" --body @vm.json --wait
+  kvmi rest --url https://graph.microsoft.com/v1.0/servicePrincipals?$top=1
+`;
+
+const METHODS = ["GET", "PUT", "PATCH", "POST", "DELETE", "HEAD"];
+
+/** Runs `kvmi rest`. */
+export async function runRest(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    ...COMMON_OPTIONS,
+    ...IDENTITY_OPTIONS,
+    method: { type: "string", short: "m" },
+    url: { type: "string", short: "u" },
+    body: { type: "string", short: "b" },
+    header: { type: "string", multiple: true },
+    resource: { type: "string" },
+    paginate: { type: "boolean" },
+    wait: { type: "boolean" },
+    include: { type: "boolean" },
+  });
+  if (values.help) {
+    writeStdout(REST_HELP);
+    return 0;
+  }
+  noPositionals(positionals);
+  const format = outputFormat(values);
+  const method = (stringOption(values, "method") ?? "GET").toUpperCase();
+  if (!METHODS.includes(method)) throw usageError(`Unknown method '${method}'.`, `Use one of: ${METHODS.join(", ")}.`);
+  const headers = parseHeaders(listOption(values, "header"));
+  const body = await readBody(stringOption(values, "body"));
+  if (values.paginate && method !== "GET") throw usageError("--paginate only applies to GET.");
+  const context = createAzureContext(values);
+  const target = resolveRestTarget(requiredOption(values, "url"), context.cloud, stringOption(values, "resource"));
+  const client = new RestClient(
+    context.http,
+    target.resource ? { http: context.http, credential: context.credential, cloud: context.cloud, resource: target.resource, allowedOrigins: target.allowedOrigins } : undefined,
+  );
+  try {
+    const request = { method, url: target.url, body, headers };
+    if (values.paginate) {
+      const { response, value } = await client.paginate(target.url);
+      print({ status: response.status, headers: response.headers, body: JSON.stringify({ value }) }, format, Boolean(values.include));
+      return 0;
+    }
+    let response = await client.sendOk(request);
+    if (values.wait) {
+      const progress = Deno.stderr.isTerminal() ? (s: string) => writeStderr(`\rkvmi: waiting for the operation: ${s}   `) : () => {};
+      response = await client.waitForCompletion(request, response, progress);
+      if (Deno.stderr.isTerminal()) writeStderr("\n");
+    }
+    print(response, format, Boolean(values.include));
+  } finally {
+    context.http.close();
+  }
+  return 0;
+}
+
+function parseHeaders(list: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of list) {
+    const eq = h.indexOf("=");
+    if (eq <= 0) throw usageError(`Header '${h}' must look like NAME=VALUE.`);
+    const name = h.slice(0, eq).trim();
+    if (name.toLowerCase() === "authorization") throw usageError("Do not pass an Authorization header: kvmi adds the token itself.");
+    headers[name] = h.slice(eq + 1);
+  }
+  return headers;
+}
+
+async function readBody(option: string | undefined): Promise<string | undefined> {
+  if (option === undefined) return undefined;
+  let text = option;
+  if (option === "@-") text = await new Response(Deno.stdin.readable).text();
+  else if (option.startsWith("@")) {
+    try {
+      text = await Deno.readTextFile(option.slice(1));
+    } catch (error) {
+      throw usageError(`Cannot read --body file '${option.slice(1)}': ${(error as Error).message}.`);
+    }
+  }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw usageError(`--body is not valid JSON: ${(error as Error).message}.`, "Pass JSON text, @file.json or @- for stdin.");
+  }
+  return text;
+}
+
+function print(response: HttpResponse, format: string, include: boolean): void {
+  let parsed: unknown = undefined;
+  try {
+    parsed = response.body ? JSON.parse(response.body) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (include) {
+    printJson({ status: response.status, headers: Object.fromEntries(response.headers), body: parsed ?? (response.body || null) });
+    return;
+  }
+  if (format === "raw" || (parsed === undefined && response.body)) {
+    writeStdout(response.body);
+    return;
+  }
+  if (format === "table" && typeof parsed === "object" && parsed !== null) {
+    const obj = parsed as Record<string, unknown>;
+    if (Array.isArray(obj.value)) {
+      const rows = obj.value as Record<string, unknown>[];
+      writeStdout(renderTable(rows, ["name", "type", "location", "id"].filter((c) => rows.some((r) => r[c] !== undefined))));
+    } else writeStdout(renderProperties(obj));
+    return;
+  }
+  if (parsed !== undefined) printJson(parsed);
+}

@@ -1,0 +1,107 @@
+/**
+ * `kvmi vm list|show`: the VMs of a resource group (by default the VM's own, read from IMDS),
+ * as ARM returns them, following every page; like `Get-AzVM -ResourceGroupName`.
+ * @module
+ */
+import { RestClient, jsonBody } from "../arm/arm_client.ts";
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  noPositionals,
+  outputFormat,
+  parseCommand,
+  requiredOption,
+} from "../cli/args.ts";
+import { usageError } from "../cli/errors.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { armAuthorization, createAzureContext } from "./context.ts";
+import { placement } from "./vm_defaults.ts";
+
+/** The compute api-version kvmi sends. */
+export const COMPUTE_API_VERSION = "2024-07-01";
+
+/** Help text. */
+export const VM_HELP = `Usage: kvmi vm <list|show> [options]
+
+Virtual machines through ARM with the machine's identity (Reader is enough).
+
+  list [--resource-group RG | --all] [--subscription SUB]
+        The VMs of a resource group (default: this VM's own), or of the whole subscription
+        with --all. Every page is followed.
+  show --name NAME [--resource-group RG] [--subscription SUB]
+        One VM.
+
+Subscription and resource group default to this VM's own, read from IMDS instance metadata.
+${IDENTITY_HELP}
+${COMMON_HELP}
+
+Examples:
+  kvmi vm list -o table
+  kvmi vm show --name vm-app-01
+`;
+
+/** Runs `kvmi vm …`. */
+export async function runVm(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    writeStdout(VM_HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== "list" && sub !== "show") throw usageError(`Unknown vm subcommand '${sub}'.`, "Use list or show.");
+  const { values, positionals } = parseCommand(rest, {
+    ...COMMON_OPTIONS,
+    ...IDENTITY_OPTIONS,
+    "resource-group": { type: "string", short: "g" },
+    subscription: { type: "string" },
+    name: { type: "string", short: "n" },
+    all: { type: "boolean" },
+  });
+  if (values.help) {
+    writeStdout(VM_HELP);
+    return 0;
+  }
+  noPositionals(positionals);
+  const format = outputFormat(values);
+  if (values.all && values["resource-group"]) throw usageError("--all and --resource-group cannot be used together.");
+  const name = sub === "show" ? requiredOption(values, "name") : undefined;
+  const context = createAzureContext(values);
+  try {
+    const where = await placement(values, context, !values.all);
+    const client = new RestClient(context.http, armAuthorization(context));
+    const base = `${context.cloud.armEndpoint}/subscriptions/${encodeURIComponent(where.subscriptionId)}`;
+    const scope = values.all ? base : `${base}/resourceGroups/${encodeURIComponent(where.resourceGroup!)}`;
+    if (name) {
+      const url = new URL(`${scope}/providers/Microsoft.Compute/virtualMachines/${encodeURIComponent(name)}`);
+      url.searchParams.set("api-version", COMPUTE_API_VERSION);
+      printVms([jsonBody(await client.sendOk({ method: "GET", url }))], format, true);
+    } else {
+      const url = new URL(`${scope}/providers/Microsoft.Compute/virtualMachines`);
+      url.searchParams.set("api-version", COMPUTE_API_VERSION);
+      printVms((await client.paginate(url)).value as Record<string, unknown>[], format, false);
+    }
+  } finally {
+    context.http.close();
+  }
+  return 0;
+}
+
+function summary(vm: Record<string, unknown>): Record<string, unknown> {
+  const props = (vm.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const id = String(vm.id ?? "");
+  return {
+    Name: vm.name,
+    ResourceGroup: id.match(/\/resourceGroups\/([^/]+)/i)?.[1] ?? "",
+    Location: vm.location,
+    VmSize: props.hardwareProfile?.vmSize,
+    OsType: (props.storageProfile?.osDisk as Record<string, unknown> | undefined)?.osType,
+    ProvisioningState: props.provisioningState,
+  };
+}
+
+function printVms(vms: Record<string, unknown>[], format: OutputFormat, single: boolean): void {
+  if (format === "table") writeStdout(single ? renderProperties(summary(vms[0])) : renderTable(vms.map(summary), ["Name", "ResourceGroup", "Location", "VmSize", "OsType", "ProvisioningState"]));
+  else if (format === "raw") writeStdout(vms.map((v) => String(v.id)).join("\n") + (vms.length ? "\n" : ""));
+  else printJson(single ? vms[0] : vms);
+}

@@ -1,0 +1,71 @@
+/**
+ * IMDS attested data: `{"encoding":"pkcs7","signature":"<base64>"}` where the signature is a
+ * CMS SignedData that embeds the JSON document (nonce, plan, timeStamp, vmId, subscriptionId,
+ * sku, licenseType) and the signing certificate, issued here by the emulator's CA.
+ * @module
+ */
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { ContentInfo, EncapsulatedContentInfo, id_data, id_signedData, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, CertificateChoices } from "@peculiar/asn1-cms";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
+import type { CertificateAuthority } from "./tls.ts";
+
+const RSA = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) } as const;
+
+/** Signs attested documents with a certificate issued by the emulator CA. */
+export class AttestedDataSigner {
+  #cert: x509.X509Certificate;
+  #key: CryptoKey;
+
+  private constructor(cert: x509.X509Certificate, key: CryptoKey) {
+    this.#cert = cert;
+    this.#key = key;
+  }
+
+  /** Creates the signer with a fresh RSA key and a certificate for `metadata.kvmi.emulator`. */
+  static async create(ca: CertificateAuthority): Promise<AttestedDataSigner> {
+    const keys = await crypto.subtle.generateKey(RSA, true, ["sign", "verify"]) as CryptoKeyPair;
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: "0a" + Array.from(crypto.getRandomValues(new Uint8Array(15)), (b) => b.toString(16).padStart(2, "0")).join(""),
+      subject: "CN=metadata.kvmi.emulator",
+      issuer: ca.cert.subject,
+      notBefore: new Date(Date.now() - 86_400_000),
+      notAfter: new Date(Date.now() + 365 * 86_400_000),
+      signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
+      publicKey: keys.publicKey,
+      signingKey: ca.keys.privateKey,
+      extensions: [
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "metadata.kvmi.emulator" }]),
+      ],
+    });
+    return new AttestedDataSigner(cert, keys.privateKey);
+  }
+
+  /** Returns the base64 DER of a CMS SignedData over `document` (JSON). */
+  async sign(document: Record<string, unknown>): Promise<string> {
+    const content = new TextEncoder().encode(JSON.stringify(document));
+    const signature = new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", this.#key, content));
+    const certificate = AsnConvert.parse(this.#cert.rawData, Certificate);
+    const sha256 = new AlgorithmIdentifier({ algorithm: "2.16.840.1.101.3.4.2.1" });
+    const signerInfo = new SignerInfo({
+      version: 1,
+      sid: new SignerIdentifier({
+        issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: certificate.tbsCertificate.issuer, serialNumber: certificate.tbsCertificate.serialNumber }),
+      }),
+      digestAlgorithm: sha256,
+      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null }),
+      signature: new OctetString(signature),
+    });
+    const signedData = new SignedData({
+      version: 1,
+      digestAlgorithms: [sha256],
+      encapContentInfo: new EncapsulatedContentInfo({ eContentType: id_data, eContent: { single: new OctetString(content) } }),
+      certificates: [new CertificateChoices({ certificate })],
+      signerInfos: [signerInfo],
+    });
+    const info = new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) });
+    return btoa(String.fromCharCode(...new Uint8Array(AsnConvert.serialize(info))));
+  }
+}
