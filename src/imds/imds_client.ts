@@ -79,6 +79,7 @@ export class ImdsClient {
         hint: "Instance metadata exists only on Azure VMs (or the kvmi emulator via AZURE_POD_IDENTITY_AUTHORITY_HOST); pass --subscription and --resource-group explicitly elsewhere.",
       });
     }
+    if (response.status < 300 && response.body.trim() === "") return {};
     const json = parseJsonObject(response.body);
     if (response.status >= 300 || !json) {
       const message = typeof json?.error === "string" ? json.error : response.body.slice(0, 200);
