@@ -25,6 +25,7 @@ Commands:
   imds        Instance metadata, scheduled events, attested data
   doctor      Check IMDS, proxy, clock, tokens and TLS on this machine
   emulator    Run the local Azure emulator (IMDS, Entra ID, Key Vault, ARM + RBAC)
+  demo        Run the admin's stories end to end on a local emulator
   version     Print the version
 
 Run 'kvmi <command> --help' for a command's options.
@@ -53,6 +54,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   imds: async () => (await import("./commands/imds.ts")).runImds,
   whoami: async () => (await import("./commands/whoami.ts")).runWhoami,
   doctor: async () => (await import("./commands/doctor.ts")).runDoctor,
+  demo: async () => (await import("./commands/demo.ts")).runDemo,
 };
 
 /** Runs kvmi with `args` and returns the exit code. */

@@ -6,7 +6,21 @@
  */
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
-import { ContentInfo, EncapsulatedContentInfo, id_data, id_signedData, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, CertificateChoices } from "@peculiar/asn1-cms";
+import {
+  CertificateChoices,
+  CertificateSet,
+  ContentInfo,
+  DigestAlgorithmIdentifiers,
+  EncapsulatedContent,
+  EncapsulatedContentInfo,
+  id_data,
+  id_signedData,
+  IssuerAndSerialNumber,
+  SignedData,
+  SignerIdentifier,
+  SignerInfo,
+  SignerInfos,
+} from "@peculiar/asn1-cms";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
 import type { CertificateAuthority } from "./tls.ts";
@@ -60,10 +74,10 @@ export class AttestedDataSigner {
     });
     const signedData = new SignedData({
       version: 1,
-      digestAlgorithms: [sha256],
-      encapContentInfo: new EncapsulatedContentInfo({ eContentType: id_data, eContent: { single: new OctetString(content) } }),
-      certificates: [new CertificateChoices({ certificate })],
-      signerInfos: [signerInfo],
+      digestAlgorithms: new DigestAlgorithmIdentifiers([sha256]),
+      encapContentInfo: new EncapsulatedContentInfo({ eContentType: id_data, eContent: new EncapsulatedContent({ single: new OctetString(content) }) }),
+      certificates: new CertificateSet([new CertificateChoices({ certificate })]),
+      signerInfos: new SignerInfos([signerInfo]),
     });
     const info = new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) });
     return btoa(String.fromCharCode(...new Uint8Array(AsnConvert.serialize(info))));

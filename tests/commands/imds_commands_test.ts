@@ -32,6 +32,13 @@ Deno.test("kvmi imds instance, scheduled-events (schedule, list, approve) and at
     assert.ok(der.includes("\"nonce\":\"1234567890\""), "the signed document carries the nonce");
     assert.ok(der.includes(emu.manifest.subscriptionId));
     assert.equal((await emu.kvmi(["imds", "attested", "--nonce", "abc"])).code, 2);
+
+    const file = await Deno.makeTempFile({ suffix: ".der" });
+    await Deno.writeFile(file, Uint8Array.from(der, (c) => c.charCodeAt(0)));
+    const verify = await new Deno.Command("openssl", { args: ["cms", "-verify", "-inform", "DER", "-in", file, "-CAfile", emu.manifest.caCertFile, "-purpose", "any"], stdout: "piped", stderr: "piped" }).output();
+    await Deno.remove(file);
+    assert.ok(verify.success, "OpenSSL verifies the PKCS#7 signature against the emulator CA: " + new TextDecoder().decode(verify.stderr));
+    assert.equal(JSON.parse(new TextDecoder().decode(verify.stdout)).nonce, "1234567890");
   } finally {
     await emu.stop();
   }
