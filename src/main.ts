@@ -19,6 +19,8 @@ Commands:
   token       Get an access token for a resource from the managed identity
   whoami      Show which identity kvmi uses (never the token)
   secret      Key Vault secrets: get, list, versions, set, update, delete, recover, purge
+  key         Key Vault keys and Secure Key Release (release, unwrap, policy check)
+  attest      Attest this confidential VM with Microsoft Azure Attestation
   rest        Call any Azure REST API (ARM, Key Vault, Graph) like 'az rest'
   vm          List and show virtual machines
   role        List, assign and remove Azure role assignments
@@ -55,6 +57,8 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   whoami: async () => (await import("./commands/whoami.ts")).runWhoami,
   doctor: async () => (await import("./commands/doctor.ts")).runDoctor,
   demo: async () => (await import("./commands/demo.ts")).runDemo,
+  key: async () => (await import("./commands/key.ts")).runKey,
+  attest: async () => (await import("./commands/attest.ts")).runAttest,
 };
 
 /** Runs kvmi with `args` and returns the exit code. */

@@ -11,15 +11,19 @@ import { AttestedDataSigner } from "./attested_data.ts";
 import { createEntraHandler } from "./entra_server.ts";
 import { Faults } from "./faults.ts";
 import { createImdsHandler, type ImdsRoute } from "./imds_server.ts";
+import { createReleaseHandler, type ReleaseSigner } from "./keyvault/key_release.ts";
+import { createKeysRoute } from "./keyvault/keys_api.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
+import { createMaaHandler, createMaaSigner } from "./attestation/maa_server.ts";
+import { SimulatedCvm } from "./attestation/snp_report.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
 import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
 import { scheduledEventRoutes } from "./scheduled_events.ts";
-import { DEMO, type SeedName, seedWorld } from "./seed.ts";
-import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
+import { DEMO, type SeedName, seedCvmKey, seedWorld } from "./seed.ts";
+import { type CertificateAuthority, issueRsaSigningIdentity, issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { VirtualMachine, World } from "./world.ts";
-import { jsonResponse } from "./http_util.ts";
+import { isObject, jsonResponse, readJson } from "./http_util.ts";
 
 /** How to start the emulator. */
 export interface EmulatorOptions {
@@ -62,7 +66,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const caCertFile = `${options.caDir}/ca.pem`;
   const servers: Deno.HttpServer[] = [];
   const compute = createComputeRoute({ pageSize: options.armPageSize, pollsUntilDone: 2, operations: new Map() });
-  const routes: EmulatorRoutes = { arm: [authorizationRoute, compute, resourcesRoute], vault: [secretsRoute], imds: [], control: [] };
+  const issuerClient = Deno.createHttpClient({ caCerts: [tls.caCertPem] });
+  const fetchIssuer = async (url: string) => {
+    if (!url.startsWith("https://")) throw new Error("the issuer must use https");
+    const res = await fetch(url, { client: issuerClient, signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
+    return await res.json();
+  };
+  const keysRoute = createKeysRoute(createReleaseHandler(await releaseSigner(ca), fetchIssuer));
+  const routes: EmulatorRoutes = { arm: [authorizationRoute, compute, resourcesRoute], vault: [secretsRoute, keysRoute], imds: [], control: [] };
   const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>) => {
     const server = Deno.serve({ hostname: options.hostname, port: 0, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
     servers.push(server);
@@ -73,6 +85,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const events = scheduledEventRoutes(vm);
   routes.imds.push(events.imds, attestedRoute(world, vm, await AttestedDataSigner.create(ca)));
   routes.control.push(events.control);
+  const cvm = await SimulatedCvm.create(ca);
+  routes.control.push(cvmControlRoute(cvm));
   const imds = Deno.serve(
     { hostname: options.hostname, port: 0, onListen: () => {} },
     createImdsHandler({ world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control }),
@@ -83,6 +97,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   authorityHost = https(createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }));
   let armEndpoint = "";
   armEndpoint = https(createArmHandler({ world, issuer, faults, routes: routes.arm, baseUrl: () => armEndpoint }));
+  let attestationEndpoint = "";
+  attestationEndpoint = https(createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }));
+  if (options.seed === "demo") seedCvmKey(world, attestationEndpoint);
   const vaults: Record<string, string> = {};
   for (const vault of world.vaults.values()) {
     const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs }, routes: routes.vault });
@@ -103,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     resourceGroup: DEMO.resourceGroup,
     vm: { name: vm.name, resourceId: vm.id, principalId: vmPrincipal.objectId, clientId: vmPrincipal.appId },
     admin: { clientId: admin.appId, clientSecret: admin.secret!, principalId: admin.objectId },
+    attestationEndpoint,
   };
   const manifest: Manifest = { ...base, env: manifestEnv(base, options.manifestPath) };
   await writeManifest(options.manifestPath, manifest);
@@ -111,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     world,
     async close() {
       await Promise.all(servers.map((s) => s.shutdown()));
+      issuerClient.close();
     },
   };
 }
@@ -139,4 +158,44 @@ function attestedRoute(world: World, vm: VirtualMachine, signer: AttestedDataSig
 function stamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} -0000`;
+}
+
+async function releaseSigner(ca: CertificateAuthority): Promise<ReleaseSigner> {
+  const { privateKey, chainDer } = await issueRsaSigningIdentity(ca);
+  const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+  const b64url = (bytes: Uint8Array) => b64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", new Uint8Array(chainDer[0])));
+  const sha256 = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(chainDer[0])));
+  return {
+    privateKey,
+    x5c: chainDer.map(b64),
+    kid: Array.from(sha1, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase(),
+    x5t: b64url(sha1),
+    x5tS256: b64url(sha256),
+  };
+}
+
+/**
+ * The simulated confidential VM's controls: `POST /emulator/cvm` sets its state
+ * (`{"compliant":bool,"debuggable":bool}`); `POST /emulator/cvm/report` with
+ * `{"reportData":"<base64url, up to 64 bytes>"}` returns a signed SEV-SNP report and the VCEK
+ * chain, as a CVM's guest would read them.
+ */
+function cvmControlRoute(cvm: SimulatedCvm): ImdsRoute {
+  return async (request, _url, path) => {
+    if (request.method !== "POST" || (path !== "/emulator/cvm" && path !== "/emulator/cvm/report")) return undefined;
+    const parsed = await readJson(request);
+    const body = "value" in parsed && isObject(parsed.value) ? parsed.value : {};
+    if (path === "/emulator/cvm") {
+      if (typeof body.compliant === "boolean") cvm.state.compliant = body.compliant;
+      if (typeof body.debuggable === "boolean") cvm.state.debuggable = body.debuggable;
+      return jsonResponse(200, cvm.state);
+    }
+    if (typeof body.reportData !== "string") return jsonResponse(400, { error: "reportData (base64url) is required" });
+    const data = Uint8Array.from(atob(body.reportData.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (body.reportData.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    if (data.length > 64) return jsonResponse(400, { error: "reportData is at most 64 bytes" });
+    const report = await cvm.report(data);
+    const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    return jsonResponse(200, { SnpReport: b64url(report), VcekCertChain: b64url(new TextEncoder().encode(cvm.vcekCertChainPem)) });
+  };
 }

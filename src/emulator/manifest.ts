@@ -17,6 +17,8 @@ export interface Manifest {
   resourceGroup: string;
   vm: { name: string; resourceId: string; principalId: string; clientId: string };
   admin: { clientId: string; clientSecret: string; principalId: string };
+  /** Microsoft Azure Attestation (added with Secure Key Release). */
+  attestationEndpoint: string;
   env: Record<string, string>;
 }
 

@@ -5,7 +5,10 @@
  * `empty` has the same tenant, VM, vault and admin but no secrets and no roles for the VM.
  * @module
  */
+import { generateKeyPairSync } from "node:crypto";
+import { KeyStore } from "./keyvault/key_store.ts";
 import { SecretStore } from "./keyvault/secret_store.ts";
+import { defaultCvmPolicy } from "../skr/release_policy.ts";
 import { guid, nowSeconds } from "./http_util.ts";
 import { resourceGroupId, type RoleAssignment, type VirtualMachine, vaultResourceId, type World } from "./world.ts";
 
@@ -33,6 +36,7 @@ const ROLE = {
   reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
   keyVaultAdministrator: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  keyVaultCryptoServiceReleaseUser: "08bbd89e-9f13-488c-ac41-acfcb10c90ab",
 };
 
 /** The well-known names of the demo seed. */
@@ -45,6 +49,7 @@ export const DEMO = {
   secretName: "secret-for-vm",
   secretValue: "this-is-test-secret",
   userAssignedIdentity: "id-demo-scripts",
+  cvmKey: "cvm-key",
 };
 
 /** Builds a fresh world for a seed. */
@@ -74,7 +79,7 @@ export function seedWorld(seed: SeedName): World {
   vm.userAssignedIdentities.push(uami.objectId);
   const admin = { objectId: guid(), appId: guid(), displayName: "kvmi-emulator-admin", kind: "ServicePrincipal" as const, secret: adminSecret() };
   world.principals.set(admin.objectId, admin);
-  const vault = { name: DEMO.vault, resourceGroup: DEMO.resourceGroup, location: DEMO.location, url: "", secrets: new SecretStore() };
+  const vault = { name: DEMO.vault, resourceGroup: DEMO.resourceGroup, location: DEMO.location, url: "", secrets: new SecretStore(), keys: new KeyStore() };
   world.vaults.set(vault.name, vault);
   const subscriptionScope = `/subscriptions/${subscriptionId}`;
   const vaultScope = vaultResourceId(world, vault);
@@ -126,4 +131,26 @@ export function assign(world: World, principalId: string, principalType: string,
 function adminSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(30));
   return "kvE8Q~" + btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, "").slice(0, 34);
+}
+
+/**
+ * Adds the demo's `cvm-key` (RSA-HSM 3072, exportable, the default CVM release policy for the
+ * emulator's attestation authority) and lets the VM identity release it.
+ */
+export function seedCvmKey(world: World, attestationAuthority: string): void {
+  const vault = world.vaults.get(DEMO.vault)!;
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 3072, publicExponent: 65537 });
+  const jwk = privateKey.export({ format: "jwk" }) as Record<string, string>;
+  const now = nowSeconds();
+  const data = btoa(JSON.stringify(defaultCvmPolicy(attestationAuthority))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  vault.keys.add(DEMO.cvmKey, {
+    kty: "RSA-HSM",
+    keyOps: ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
+    attributes: { enabled: true, created: now, updated: now, exportable: true },
+    releasePolicy: { contentType: "application/json; charset=utf-8", immutable: false, data },
+    privateKey,
+    publicJwk: { n: jwk.n, e: jwk.e },
+  });
+  const vm = [...world.virtualMachines.values()].find((v) => v.name === DEMO.vm)!;
+  assign(world, vm.systemIdentity!, "ServicePrincipal", ROLE.keyVaultCryptoServiceReleaseUser, `${vaultResourceId(world, vault)}/keys/${DEMO.cvmKey}`);
 }

@@ -4,6 +4,7 @@
  * assignments RBAC evaluates. Plain data; the servers read and change it.
  * @module
  */
+import type { KeyStore } from "./keyvault/key_store.ts";
 import type { SecretStore } from "./keyvault/secret_store.ts";
 
 /** A service principal: a managed identity or an app registration with a secret. */
@@ -46,6 +47,7 @@ export interface Vault {
   /** Set once its listener is up. */
   url: string;
   secrets: SecretStore;
+  keys: KeyStore;
 }
 
 /** An Azure RBAC role assignment. */

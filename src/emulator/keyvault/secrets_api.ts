@@ -4,7 +4,8 @@
  * `maxresults`/`$skiptoken` paging, soft delete, deleted list, recover and purge.
  * @module
  */
-import { compareUpper, findVersion, latest, type SecretEntry, type SecretVersion, type VersionProperties, RECOVERABLE_DAYS } from "./secret_store.ts";
+import { page } from "./paging.ts";
+import { findVersion, latest, RECOVERABLE_DAYS, type SecretEntry, type SecretVersion, type VersionProperties } from "./secret_store.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 
@@ -227,42 +228,6 @@ function purgeSecret(req: VaultRequest, name: string): Response {
   if (!entry) return deletedNotFound(req, name);
   req.vault.secrets.purge(entry);
   return req.respond(204);
-}
-
-/** Paging parameters: `maxresults` (1-25, default 25) and the opaque `$skiptoken`. */
-function paging(req: VaultRequest): { max: number; after?: string } | Response {
-  const raw = req.url.searchParams.get("maxresults");
-  const max = raw === null ? 25 : Number(raw);
-  if (!Number.isInteger(max) || max < 1 || max > 25) {
-    return req.respond(400, akvError("BadParameter", `Invalid maxresults value: ${raw}. The value must be between 1 and 25.`));
-  }
-  const token = req.url.searchParams.get("$skiptoken");
-  if (token === null) return { max };
-  try {
-    const marker = JSON.parse(atob(token.replace(/-/g, "+").replace(/_/g, "/"))).NextMarker;
-    if (typeof marker !== "string") throw new Error("no marker");
-    return { max, after: marker };
-  } catch {
-    return req.respond(400, akvError("BadParameter", "The $skiptoken is invalid."));
-  }
-}
-
-/** Returns one page of items sorted by `key`, with an absolute nextLink (or null). */
-function page<T>(req: VaultRequest, items: T[], key: (item: T) => string, map: (item: T) => unknown): Response {
-  const p = paging(req);
-  if (p instanceof Response) return p;
-  const sorted = items.map((item) => ({ item, k: key(item).toUpperCase() })).sort((a, b) => compareUpper(a.k, b.k));
-  const rest = p.after === undefined ? sorted : sorted.filter((e) => e.k > p.after!);
-  const slice = rest.slice(0, p.max);
-  let nextLink: string | null = null;
-  if (rest.length > p.max) {
-    const next = new URL(req.url.pathname, req.vault.url);
-    next.searchParams.set("api-version", req.url.searchParams.get("api-version")!);
-    next.searchParams.set("$skiptoken", btoa(JSON.stringify({ NextMarker: slice[slice.length - 1].k, TargetLocation: 0 })).replace(/=+$/, ""));
-    next.searchParams.set("maxresults", String(p.max));
-    nextLink = next.toString();
-  }
-  return req.respond(200, { value: slice.map((e) => map(e.item)), nextLink });
 }
 
 function item(req: VaultRequest, entry: SecretEntry, v: SecretVersion, withVersion: boolean): Record<string, unknown> {

@@ -1,0 +1,341 @@
+/**
+ * `kvmi key …`: Key Vault keys (get, list, versions, create, sign, verify, encrypt, decrypt,
+ * wrap, unwrap), Secure Key Release with the released key unwrapped (`release`), and a local
+ * dry run of a release policy against an attestation token (`policy check`).
+ * @module
+ */
+import { createPublicKey, type KeyObject } from "node:crypto";
+import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
+import { loadTransferKey, type TransferKey } from "../attestation/transfer_key.ts";
+import { decodeJwtPayload } from "../auth/token_claims.ts";
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  listOption,
+  noPositionals,
+  type OptionSpecs,
+  outputFormat,
+  type ParsedValues,
+  parseCommand,
+  requiredOption,
+  stringOption,
+} from "../cli/args.ts";
+import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { type KeyBundle, KeyClient, type KeyOperation } from "../keyvault/key_client.ts";
+import { ENC_HASH, unwrapKeyHsm } from "../keyvault/key_unwrap.ts";
+import { verifyReleaseJws } from "../keyvault/release_verify.ts";
+import { resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { defaultCvmPolicy, evaluatePolicy, parsePolicy, PolicyError } from "../skr/release_policy.ts";
+import { type AzureContext, createAzureContext } from "./context.ts";
+
+/** Help text. */
+export const KEY_HELP = `Usage: kvmi key <subcommand> --vault NAME|URL --name KEY [options]
+
+Key Vault keys with the machine's identity, and Secure Key Release.
+
+  get       [--version V]                     The key's public JWK, attributes and release policy
+  list                                        Keys in the vault
+  versions                                    Versions of a key
+  create    [--kty RSA|RSA-HSM|EC|EC-HSM] [--size 2048|3072|4096] [--curve P-256|P-384|P-521]
+            [--ops encrypt,decrypt,…] [--exportable --policy FILE | --default-cvm-policy [--maa URL]] [--immutable]
+  sign      --alg RS256|RS384|RS512 (--digest B64URL | --data-file F)
+  verify    --alg … (--digest B64URL | --data-file F) --signature B64URL
+  encrypt | decrypt | wrap | unwrap  --alg RSA-OAEP|RSA-OAEP-256|RSA1_5 --value B64URL
+  release   [--version V] [--attestation-token FILE|- --transfer-key FILE | --maa URL] [--nonce N]
+            [--enc RSA_AES_KEY_WRAP_256|RSA_AES_KEY_WRAP_384|CKM_RSA_AES_KEY_WRAP]
+            --out FILE|- [--format pem|jwk|der] [--force] [--trust-root PEM]
+            Attests (or takes a token), releases, verifies the signed response and its x5c
+            chain, unwraps key_hsm and writes the private key to --out (owner-only; stdout
+            only with --out -).
+  policy check --policy FILE --token FILE      Evaluate a release policy against an attestation
+            token locally, condition by condition (exit 0 if it would release, 4 if not)
+${IDENTITY_HELP}
+${COMMON_HELP}
+
+Examples:
+  kvmi key release --vault kv-demo --name cvm-key --out ./cvm-key.pem
+  kvmi attest --save-transfer-key tk.pem > token.jwt
+  kvmi key release --vault kv-demo --name cvm-key --attestation-token token.jwt --transfer-key tk.pem --out key.jwk --format jwk
+  kvmi key policy check --policy policy.json --token token.jwt
+`;
+
+const SUBCOMMANDS = ["get", "list", "versions", "create", "sign", "verify", "encrypt", "decrypt", "wrap", "unwrap", "release", "policy"];
+
+const KEY_OPTIONS: OptionSpecs = {
+  ...COMMON_OPTIONS,
+  ...IDENTITY_OPTIONS,
+  vault: { type: "string" },
+  name: { type: "string" },
+  version: { type: "string" },
+  kty: { type: "string" },
+  size: { type: "string" },
+  curve: { type: "string" },
+  ops: { type: "string" },
+  exportable: { type: "boolean" },
+  immutable: { type: "boolean" },
+  policy: { type: "string" },
+  "default-cvm-policy": { type: "boolean" },
+  maa: { type: "string" },
+  alg: { type: "string" },
+  digest: { type: "string" },
+  "data-file": { type: "string" },
+  signature: { type: "string" },
+  value: { type: "string" },
+  "attestation-token": { type: "string" },
+  "transfer-key": { type: "string" },
+  nonce: { type: "string" },
+  enc: { type: "string" },
+  out: { type: "string" },
+  format: { type: "string" },
+  force: { type: "boolean" },
+  "trust-root": { type: "string", multiple: true },
+  token: { type: "string" },
+};
+
+/** Runs `kvmi key …`. */
+export async function runKey(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    writeStdout(KEY_HELP);
+    return sub === undefined ? ExitCode.Usage : ExitCode.Ok;
+  }
+  if (!SUBCOMMANDS.includes(sub)) throw usageError(`Unknown key subcommand '${sub}'.`, `Use one of: ${SUBCOMMANDS.join(", ")}.`);
+  let restArgs = rest;
+  if (sub === "policy") {
+    if (rest[0] !== "check" && !rest.includes("--help")) throw usageError("Use 'kvmi key policy check --policy FILE --token FILE'.");
+    restArgs = rest[0] === "check" ? rest.slice(1) : rest;
+  }
+  const { values, positionals } = parseCommand(restArgs, KEY_OPTIONS);
+  if (values.help) {
+    writeStdout(KEY_HELP);
+    return ExitCode.Ok;
+  }
+  noPositionals(positionals);
+  if (sub === "policy") return await policyCheck(values);
+  const vault = requiredOption(values, "vault");
+  const name = sub === "list" ? "" : requiredOption(values, "name");
+  const format = outputFormat(values);
+  const context = createAzureContext(values);
+  const client = new KeyClient(resolveVaultUrl(vault, context.cloud), {
+    http: context.http,
+    credential: context.credential,
+    cloud: context.cloud,
+    resource: context.cloud.keyVaultResource,
+  });
+  try {
+    switch (sub) {
+      case "get":
+        printKey(await client.get(name, stringOption(values, "version")), format);
+        return 0;
+      case "list":
+      case "versions": {
+        const items = sub === "list" ? await client.list() : await client.versions(name);
+        if (format === "table") writeStdout(renderTable(items.map((i) => ({ Kid: i.kid, Enabled: i.attributes.enabled, Exportable: i.attributes.exportable ?? false })), ["Kid", "Enabled", "Exportable"]));
+        else printJson(items);
+        return 0;
+      }
+      case "create":
+        printKey(await client.create(name, await createBody(values, context)), format);
+        return 0;
+      case "release":
+        return await release(values, context, client, name);
+      default:
+        printJson(await client.operation(name, stringOption(values, "version"), operationOf(sub), await operationBody(sub, values)));
+        return 0;
+    }
+  } finally {
+    context.http.close();
+  }
+}
+
+function operationOf(sub: string): KeyOperation {
+  return ({ wrap: "wrapkey", unwrap: "unwrapkey" } as Record<string, KeyOperation>)[sub] ?? sub as KeyOperation;
+}
+
+async function operationBody(sub: string, values: ParsedValues): Promise<Record<string, unknown>> {
+  const alg = requiredOption(values, "alg");
+  if (sub === "sign" || sub === "verify") {
+    const digest = await digestFor(alg, values);
+    return sub === "sign" ? { alg, value: digest } : { alg, digest, value: requiredOption(values, "signature") };
+  }
+  const value = requiredOption(values, "value");
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw usageError("--value must be base64url.");
+  return { alg, value };
+}
+
+async function digestFor(alg: string, values: ParsedValues): Promise<string> {
+  const digest = stringOption(values, "digest");
+  const file = stringOption(values, "data-file");
+  if ((digest === undefined) === (file === undefined)) throw usageError("Pass exactly one of --digest and --data-file.");
+  if (digest !== undefined) return digest;
+  const hash = ({ RS256: "SHA-256", RS384: "SHA-384", RS512: "SHA-512", PS256: "SHA-256", PS384: "SHA-384", PS512: "SHA-512", ES256: "SHA-256", ES384: "SHA-384", ES512: "SHA-512" } as Record<string, string>)[alg];
+  if (!hash) throw usageError(`Unknown signature algorithm '${alg}'.`);
+  let data: Uint8Array<ArrayBuffer>;
+  try {
+    data = await Deno.readFile(file!);
+  } catch (error) {
+    throw usageError(`Cannot read --data-file: ${(error as Error).message}.`);
+  }
+  return b64url(new Uint8Array(await crypto.subtle.digest(hash, data)));
+}
+
+function b64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function readPolicyFile(path: string): Promise<Record<string, unknown>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    throw usageError(`Cannot read the policy '${path}': ${(error as Error).message}.`);
+  }
+  try {
+    parsePolicy(json);
+  } catch (error) {
+    if (error instanceof PolicyError) throw usageError(`The policy '${path}' is invalid: ${error.message}`);
+    throw error;
+  }
+  return json as Record<string, unknown>;
+}
+
+async function createBody(values: ParsedValues, context: AzureContext): Promise<Record<string, unknown>> {
+  const kty = stringOption(values, "kty") ?? "RSA";
+  if (!["RSA", "RSA-HSM", "EC", "EC-HSM"].includes(kty)) throw usageError(`Unknown key type '${kty}'.`, "Use RSA, RSA-HSM, EC or EC-HSM.");
+  const size = stringOption(values, "size");
+  const policyFile = stringOption(values, "policy");
+  const defaultPolicy = Boolean(values["default-cvm-policy"]);
+  if (policyFile && defaultPolicy) throw usageError("Pass --policy or --default-cvm-policy, not both.");
+  const policy = policyFile ? await readPolicyFile(policyFile) : defaultPolicy ? defaultCvmPolicy(maaEndpoint(stringOption(values, "maa"), context.cloud).origin) : undefined;
+  const exportable = Boolean(values.exportable) || policy !== undefined;
+  const ops = stringOption(values, "ops");
+  return {
+    kty,
+    ...(size ? { key_size: Number(size) } : {}),
+    ...(stringOption(values, "curve") ? { crv: stringOption(values, "curve") } : {}),
+    ...(ops ? { key_ops: ops.split(",").map((o) => o.trim()) } : {}),
+    attributes: { enabled: true, ...(exportable ? { exportable: true } : {}) },
+    ...(policy
+      ? { release_policy: { contentType: "application/json; charset=utf-8", immutable: Boolean(values.immutable), data: b64url(new TextEncoder().encode(JSON.stringify(policy))) } }
+      : {}),
+  };
+}
+
+function printKey(bundle: KeyBundle, format: string): void {
+  if (format === "table") {
+    writeStdout(renderProperties({ Kid: bundle.key.kid, Kty: bundle.key.kty, KeyOps: (bundle.key.key_ops as string[] | undefined)?.join(","), Enabled: bundle.attributes.enabled, Exportable: bundle.attributes.exportable ?? false, ReleasePolicy: bundle.release_policy ? "yes" : "no" }));
+  } else printJson(bundle);
+}
+
+async function readToken(path: string): Promise<string> {
+  try {
+    const text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
+    const token = text.trim();
+    if (token.split(".").length !== 3) throw new Error("not a JWT");
+    return token;
+  } catch (error) {
+    throw usageError(`Cannot read an attestation token from '${path}': ${(error as Error).message}.`);
+  }
+}
+
+async function release(values: ParsedValues, context: AzureContext, client: KeyClient, name: string): Promise<number> {
+  const out = requiredOption(values, "out");
+  const format = stringOption(values, "format") ?? "pem";
+  if (!["pem", "jwk", "der"].includes(format)) throw usageError(`Unknown --format '${format}'.`, "Use pem, jwk or der.");
+  if (out === "-" && format === "der") throw usageError("DER is binary: write it to a file, not stdout.");
+  const enc = stringOption(values, "enc") ?? "RSA_AES_KEY_WRAP_256";
+  if (!ENC_HASH[enc]) throw usageError(`Unknown --enc '${enc}'.`, `Use one of: ${Object.keys(ENC_HASH).join(", ")}.`);
+  const tokenFile = stringOption(values, "attestation-token");
+  const keyFile = stringOption(values, "transfer-key");
+  if (Boolean(tokenFile) !== Boolean(keyFile)) throw usageError("--attestation-token and --transfer-key go together: the token must carry that transfer key.");
+  if (out !== "-" && !values.force) {
+    try {
+      await Deno.lstat(out);
+      throw usageError(`'${out}' already exists.`, "Pass --force to overwrite it.");
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  const trustRoots = await readTrustRoots(listOption(values, "trust-root"), context);
+  let token: string;
+  let transfer: TransferKey;
+  if (tokenFile) {
+    token = await readToken(tokenFile);
+    transfer = await loadTransferKey(keyFile!);
+    const runtime = decodeJwtPayload(token)?.["x-ms-runtime"] as { keys?: { kid?: string }[] } | undefined;
+    if (!runtime?.keys?.some((k) => k.kid === transfer.publicJwk.kid)) {
+      throw usageError("The attestation token's x-ms-runtime.keys does not carry this transfer key.", "Pass the transfer key that was attested with this token.");
+    }
+  } else {
+    const attestation = await attestWithFreshKey(context.http, context.cloud, maaEndpoint(stringOption(values, "maa"), context.cloud), stringOption(values, "nonce"));
+    token = attestation.token;
+    transfer = attestation.transferKey;
+  }
+  const jws = await client.release(name, stringOption(values, "version"), token, enc, stringOption(values, "nonce"));
+  const payload = await verifyReleaseJws(jws, client.vault.hostname, trustRoots);
+  const released = payload.response?.key?.key;
+  if (!released?.key_hsm) throw new KvmiError("The release response carries no key_hsm.", { code: "InvalidResponse", exitCode: ExitCode.Error });
+  if (payload.request?.enc && payload.request.enc !== enc) throw new KvmiError(`The vault wrapped with '${payload.request.enc}', not the requested '${enc}'.`, { code: "UnexpectedEnc", exitCode: ExitCode.Error });
+  const { privateKey } = unwrapKeyHsm(released.key_hsm, transfer);
+  checkMatchesPublic(privateKey, released);
+  await writeKey(privateKey, out, format, Boolean(values.force));
+  if (out !== "-") {
+    printJson({ kid: released.kid, kty: released.kty, enc, out, format, transferKeyId: transfer.publicJwk.kid });
+  }
+  return 0;
+}
+
+async function readTrustRoots(files: string[], context: AzureContext): Promise<string[]> {
+  const paths = [...files, ...(context.cloud.caCertFile ? [context.cloud.caCertFile] : [])];
+  const roots: string[] = [];
+  for (const path of paths) {
+    try {
+      roots.push(await Deno.readTextFile(path));
+    } catch (error) {
+      throw usageError(`Cannot read trust root '${path}': ${(error as Error).message}.`);
+    }
+  }
+  return roots;
+}
+
+function checkMatchesPublic(privateKey: KeyObject, released: Record<string, unknown>): void {
+  const pub = createPublicKey(privateKey).export({ format: "jwk" }) as Record<string, string>;
+  const sameRsa = released.n !== undefined && pub.n === released.n && pub.e === String(released.e).replace(/^AAEAAQ$/, "AQAB");
+  const sameEc = released.x !== undefined && pub.x === released.x && pub.y === released.y;
+  if (!sameRsa && !sameEc) throw new KvmiError("The unwrapped private key does not match the released public key.", { code: "KeyMismatch", exitCode: ExitCode.Error });
+}
+
+async function writeKey(privateKey: KeyObject, out: string, format: string, force: boolean): Promise<void> {
+  const data: Uint8Array | string = format === "pem"
+    ? privateKey.export({ type: "pkcs8", format: "pem" }) as string
+    : format === "jwk"
+    ? JSON.stringify(privateKey.export({ format: "jwk" }), null, 2) + "\n"
+    : new Uint8Array(privateKey.export({ type: "pkcs8", format: "der" }));
+  if (out === "-") {
+    writeStdout(typeof data === "string" ? data : "");
+    return;
+  }
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  await Deno.writeFile(out, bytes, { mode: 0o600, createNew: !force });
+  if (Deno.build.os !== "windows") await Deno.chmod(out, 0o600);
+}
+
+async function policyCheck(values: ParsedValues): Promise<number> {
+  const policy = parsePolicy(await readPolicyFile(requiredOption(values, "policy")));
+  const claims = decodeJwtPayload(await readToken(requiredOption(values, "token")));
+  if (!claims) throw usageError("The token's payload is not JSON.");
+  const result = evaluatePolicy(policy, claims);
+  const exp = typeof claims.exp === "number" ? claims.exp : undefined;
+  const expired = exp !== undefined && exp <= Date.now() / 1000;
+  if (stringOption(values, "output") === "json") {
+    printJson({ allowed: result.allowed && !expired, authority: result.authority ?? null, expired, conditions: result.trace, reason: result.reason ?? null });
+  } else {
+    for (const t of result.trace) writeStdout(`[${t.held ? "HELD" : "FAILED"}] ${t.path}: ${t.detail}\n`);
+    if (expired) writeStdout(`[FAILED] token: expired at ${new Date(exp! * 1000).toISOString()}\n`);
+    writeStdout(result.allowed && !expired ? "The policy would release the key to this attestation.\n" : `The policy would NOT release the key: ${expired ? "the token has expired." : result.reason}\n`);
+  }
+  return result.allowed && !expired ? 0 : ExitCode.Forbidden;
+}

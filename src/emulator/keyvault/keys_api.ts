@@ -1,0 +1,400 @@
+/**
+ * The Key Vault keys REST API: create and import (RSA, RSA-HSM, EC, EC-HSM; `exportable` with a
+ * release policy and the AKV.SKR rules), get, list, versions, update (immutable policies
+ * refused), soft delete, recover, purge, and the cryptographic operations (encrypt, decrypt,
+ * wrapkey, unwrapkey, sign, verify) with the real algorithm names. Release is in key_release.ts.
+ * @module
+ */
+import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt } from "node:crypto";
+import { keyVersion, type KeyEntry, type KeyVersion, type StoredReleasePolicy } from "./key_store.ts";
+import { page } from "./paging.ts";
+import { RECOVERABLE_DAYS } from "./secret_store.ts";
+import { akvError, type VaultRequest } from "./vault_server.ts";
+import { isObject, nowSeconds, readJson } from "../http_util.ts";
+import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
+
+const NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const ACTION = "Microsoft.KeyVault/vaults/keys";
+const RSA_OPS = ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
+const EC_OPS = ["sign", "verify"];
+const CURVES: Record<string, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
+const DIGEST_INFO: Record<string, [string, number]> = {
+  RS256: ["3031300d060960864801650304020105000420", 32],
+  RS384: ["3041300d060960864801650304020205000430", 48],
+  RS512: ["3051300d060960864801650304020305000440", 64],
+};
+const ENCRYPTION: Record<string, { padding: number; oaepHash?: string }> = {
+  "RSA-OAEP": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+  "RSA-OAEP-256": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+  RSA1_5: { padding: constants.RSA_PKCS1_PADDING },
+};
+
+/** The release handler, plugged in by the emulator (it needs the vault's signing certificate). */
+export type ReleaseHandler = (req: VaultRequest, entry: KeyEntry, version: KeyVersion, versionInUrl: string) => Promise<Response>;
+
+/** Builds the keys route. */
+export function createKeysRoute(release: ReleaseHandler) {
+  return async (req: VaultRequest): Promise<Response | undefined> => {
+    const path = req.url.pathname.replace(/\/{2,}/g, "//");
+    const method = req.request.method;
+    let m: RegExpMatchArray | null;
+    if (/^\/keys\/?$/i.test(path) && method === "GET") {
+      const denied = req.authorize(`${ACTION}/read`, "");
+      return denied ?? page(req, req.vault.keys.all().filter((e) => !e.deleted), (e) => e.name, (e) => keyItem(req, e, e.versions[e.versions.length - 1], false));
+    }
+    if (/^\/deletedkeys\/?$/i.test(path) && method === "GET") {
+      const denied = req.authorize(`${ACTION}/read`, "");
+      return denied ?? page(req, req.vault.keys.all().filter((e) => e.deleted), (e) => e.name, (e) => deletedBundle(req, e));
+    }
+    if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeURIComponent(m[1]), Boolean(m[2]));
+    if ((m = path.match(/^\/keys\/([^/]+)\/create\/?$/i)) && method === "POST") return await createKey(req, decodeURIComponent(m[1]));
+    if ((m = path.match(/^\/keys\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeURIComponent(m[1]));
+    m = path.match(/^\/keys\/([^/]+)\/([0-9a-fA-F]{32})?\/?(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i) ??
+      path.match(/^\/keys\/([^/]+)\/()(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i);
+    if (m && method === "POST") {
+      const name = decodeURIComponent(m[1]);
+      const op = m[3].toLowerCase();
+      const entry = req.vault.keys.live(name);
+      const v = entry && keyVersion(entry, m[2] ?? "");
+      const action = op === "wrapkey" ? "wrap" : op === "unwrapkey" ? "unwrap" : op;
+      const denied = req.authorize(`${ACTION}/${action}/action`, `/keys/${name}`);
+      if (denied) return denied;
+      if (!entry || !v) return keyNotFound(req, name, m[2] ?? "");
+      if (!v.attributes.enabled) return req.respond(403, akvError("Forbidden", `Operation ${op} is not allowed on a disabled key.`, "KeyDisabled"));
+      if (op === "release") return await release(req, entry, v, m[2] ?? "");
+      return await cryptoOperation(req, entry, v, op);
+    }
+    if ((m = path.match(/^\/keys\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
+      const name = decodeURIComponent(m[1]);
+      const version = m[2] ?? "";
+      if (!NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
+      if (method === "GET") return getKey(req, name, version);
+      if (method === "PUT" && version === "") return await importKey(req, name);
+      if (method === "PATCH") return await updateKey(req, name, version);
+      if (method === "DELETE" && version === "") return deleteKey(req, name);
+    }
+    return undefined;
+  };
+}
+
+function keyNotFound(req: VaultRequest, name: string, version = ""): Response {
+  return req.respond(404, akvError("KeyNotFound", `A key with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`));
+}
+
+function keyId(req: VaultRequest, entry: KeyEntry, v?: KeyVersion): string {
+  return `${req.vault.url}/keys/${entry.name}${v ? `/${v.version}` : ""}`;
+}
+
+function attributes(v: KeyVersion): Record<string, unknown> {
+  const a = v.attributes;
+  return {
+    enabled: a.enabled,
+    ...(a.nbf !== undefined ? { nbf: a.nbf } : {}),
+    ...(a.exp !== undefined ? { exp: a.exp } : {}),
+    created: a.created,
+    updated: a.updated,
+    recoveryLevel: "Recoverable+Purgeable",
+    recoverableDays: RECOVERABLE_DAYS,
+    ...(a.exportable ? { exportable: true } : {}),
+  };
+}
+
+/** The public JWK as Key Vault returns it. */
+export function publicKeyJwk(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Record<string, unknown> {
+  return { kid: keyId(req, entry, v), kty: v.kty, key_ops: v.keyOps, ...v.publicJwk };
+}
+
+/** The KeyBundle of a version. */
+export function keyBundle(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Record<string, unknown> {
+  return {
+    key: publicKeyJwk(req, entry, v),
+    attributes: attributes(v),
+    ...(v.tags ? { tags: v.tags } : {}),
+    ...(v.releasePolicy ? { release_policy: v.releasePolicy } : {}),
+  };
+}
+
+function keyItem(req: VaultRequest, entry: KeyEntry, v: KeyVersion, withVersion: boolean): Record<string, unknown> {
+  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(v), ...(v.tags ? { tags: v.tags } : {}) };
+}
+
+function deletedBundle(req: VaultRequest, entry: KeyEntry): Record<string, unknown> {
+  return {
+    recoveryId: `${req.vault.url}/deletedkeys/${entry.name}`,
+    deletedDate: entry.deleted!.deletedDate,
+    scheduledPurgeDate: entry.deleted!.scheduledPurgeDate,
+    ...keyBundle(req, entry, entry.versions[entry.versions.length - 1]),
+  };
+}
+
+function getKey(req: VaultRequest, name: string, version: string): Response {
+  const denied = req.authorize(`${ACTION}/read`, `/keys/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.keys.live(name);
+  const v = entry && keyVersion(entry, version);
+  return entry && v ? req.respond(200, keyBundle(req, entry, v)) : keyNotFound(req, name, version);
+}
+
+function listVersions(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/read`, `/keys/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.keys.live(name);
+  if (!entry) return keyNotFound(req, name);
+  return page(req, entry.versions, (v) => v.version, (v) => keyItem(req, entry, v, true));
+}
+
+interface KeyProperties {
+  keyOps?: string[];
+  enabled?: boolean;
+  nbf?: number;
+  exp?: number;
+  exportable?: boolean;
+  tags?: Record<string, string>;
+  releasePolicy?: StoredReleasePolicy;
+}
+
+/** Validates the properties shared by create, import and update; returns a message on error. */
+function readKeyProperties(body: Record<string, unknown>): KeyProperties | string {
+  const props: KeyProperties = {};
+  if (body.key_ops !== undefined) {
+    if (!Array.isArray(body.key_ops) || !body.key_ops.every((o) => typeof o === "string" && [...RSA_OPS, "import", "export"].includes(o))) return "Property key_ops has invalid value.";
+    props.keyOps = body.key_ops as string[];
+  }
+  const a = body.attributes;
+  if (a !== undefined && a !== null) {
+    if (!isObject(a)) return "Property attributes has invalid value.";
+    if (a.enabled !== undefined && typeof a.enabled !== "boolean") return "Property attributes.enabled has invalid value.";
+    if (a.exportable !== undefined && typeof a.exportable !== "boolean") return "Property attributes.exportable has invalid value.";
+    props.enabled = a.enabled as boolean | undefined;
+    props.exportable = a.exportable as boolean | undefined;
+    props.nbf = typeof a.nbf === "number" ? a.nbf : undefined;
+    props.exp = typeof a.exp === "number" ? a.exp : undefined;
+  }
+  if (body.tags !== undefined && body.tags !== null) {
+    if (!isObject(body.tags) || Object.keys(body.tags).length > 15) return "Property tags has invalid value.";
+    props.tags = body.tags as Record<string, string>;
+  }
+  const rp = body.release_policy;
+  if (rp !== undefined && rp !== null) {
+    if (!isObject(rp) || typeof rp.data !== "string") return "Property release_policy must carry 'data' (base64url policy JSON).";
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(rp.data.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (rp.data.length % 4)) % 4)), (c) => c.charCodeAt(0))));
+      parsePolicy(json);
+    } catch (error) {
+      return `AKV.SKR.1011: The key release policy is invalid: ${error instanceof PolicyError ? error.message : "its data is not base64url JSON."}`;
+    }
+    props.releasePolicy = {
+      contentType: typeof rp.contentType === "string" ? rp.contentType : "application/json; charset=utf-8",
+      immutable: rp.immutable === true,
+      data: btoa(JSON.stringify(json)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+    };
+  }
+  return props;
+}
+
+/** The AKV.SKR rules coupling `exportable`, the key type and the release policy. */
+function checkExportable(kty: string, exportable: boolean, policy: StoredReleasePolicy | undefined): string | undefined {
+  if (exportable && !policy) return "AKV.SKR.1004: Exportable keys must have release policy.";
+  if (!exportable && policy) return "AKV.SKR.1005: Non-exportable keys must not have release policy.";
+  if (exportable && !kty.endsWith("-HSM")) return "AKV.SKR.1006: Exportable keys must be HSM-protected (RSA-HSM, EC-HSM or oct-HSM).";
+  return undefined;
+}
+
+function generate(kty: string, size: number | undefined, crv: string | undefined): { privateKey: KeyObject } | string {
+  if (kty.startsWith("RSA")) {
+    const bits = size ?? 2048;
+    if (![2048, 3072, 4096].includes(bits)) return `Invalid key_size ${bits}: RSA keys are 2048, 3072 or 4096 bits.`;
+    return generateKeyPairSync("rsa", { modulusLength: bits, publicExponent: 65537 });
+  }
+  if (kty.startsWith("EC")) {
+    const curve = crv ?? "P-256";
+    if (!CURVES[curve]) return `Invalid crv '${curve}': use P-256, P-384 or P-521.`;
+    return generateKeyPairSync("ec", { namedCurve: CURVES[curve] });
+  }
+  return `The key type '${kty}' is not supported by the kvmi emulator (RSA, RSA-HSM, EC, EC-HSM are).`;
+}
+
+function publicMembers(privateKey: KeyObject): Record<string, string> {
+  const jwk = createPublicKey(privateKey).export({ format: "jwk" }) as Record<string, string>;
+  return jwk.kty === "RSA" ? { n: jwk.n, e: jwk.e } : { crv: jwk.crv, x: jwk.x, y: jwk.y };
+}
+
+async function bodyObject(req: VaultRequest): Promise<Record<string, unknown> | Response> {
+  const parsed = await readJson(req.request);
+  if ("error" in parsed || !isObject(parsed.value)) return req.respond(400, akvError("BadParameter", "The request body is not a valid JSON object."));
+  return parsed.value;
+}
+
+function store(req: VaultRequest, name: string, kty: string, privateKey: KeyObject, props: KeyProperties): Response {
+  const exportable = props.exportable ?? false;
+  const problem = checkExportable(kty, exportable, props.releasePolicy);
+  if (problem) return req.respond(400, akvError("BadParameter", problem));
+  if (req.vault.keys.deleted(name)) {
+    return req.respond(409, akvError("Conflict", `Key ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the key can only be recovered or purged.`, "ObjectIsDeletedButRecoverable"));
+  }
+  const now = nowSeconds();
+  const v = req.vault.keys.add(name, {
+    kty,
+    keyOps: props.keyOps ?? (kty.startsWith("RSA") ? RSA_OPS : EC_OPS),
+    attributes: { enabled: props.enabled ?? true, nbf: props.nbf, exp: props.exp, created: now, updated: now, exportable },
+    tags: props.tags,
+    releasePolicy: props.releasePolicy,
+    privateKey,
+    publicJwk: publicMembers(privateKey),
+  });
+  return req.respond(200, keyBundle(req, req.vault.keys.live(name)!, v));
+}
+
+async function createKey(req: VaultRequest, name: string): Promise<Response> {
+  if (!NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
+  const denied = req.authorize(`${ACTION}/create/action`, `/keys/${name}`);
+  if (denied) return denied;
+  const body = await bodyObject(req);
+  if (body instanceof Response) return body;
+  const kty = typeof body.kty === "string" ? body.kty : "";
+  if (!kty) return req.respond(400, akvError("BadParameter", "Property 'kty' is required."));
+  const props = readKeyProperties(body);
+  if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
+  const generated = generate(kty, typeof body.key_size === "number" ? body.key_size : undefined, typeof body.crv === "string" ? body.crv : undefined);
+  if (typeof generated === "string") return req.respond(400, akvError("BadParameter", generated));
+  return store(req, name, kty, generated.privateKey, props);
+}
+
+async function importKey(req: VaultRequest, name: string): Promise<Response> {
+  const denied = req.authorize(`${ACTION}/import/action`, `/keys/${name}`);
+  if (denied) return denied;
+  const body = await bodyObject(req);
+  if (body instanceof Response) return body;
+  if (!isObject(body.key)) return req.respond(400, akvError("BadParameter", "Property 'key' (a JSON Web Key with its private members) is required."));
+  const props = readKeyProperties(body);
+  if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
+  let privateKey: KeyObject;
+  try {
+    const { kid: _kid, key_ops: _ops, ...jwk } = body.key as Record<string, unknown>;
+    privateKey = createPrivateKey({ key: { ...jwk, kty: String(jwk.kty).replace(/-HSM$/, "") } as Record<string, string>, format: "jwk" });
+  } catch {
+    return req.respond(400, akvError("BadParameter", "The key is not a valid RSA or EC private JSON Web Key."));
+  }
+  const base = privateKey.asymmetricKeyType === "rsa" ? "RSA" : "EC";
+  const kty = body.Hsm === true || body.hsm === true || String((body.key as Record<string, unknown>).kty).endsWith("-HSM") ? `${base}-HSM` : base;
+  if (!props.keyOps && Array.isArray((body.key as Record<string, unknown>).key_ops)) props.keyOps = (body.key as Record<string, unknown>).key_ops as string[];
+  return store(req, name, kty, privateKey, props);
+}
+
+async function updateKey(req: VaultRequest, name: string, version: string): Promise<Response> {
+  const denied = req.authorize(`${ACTION}/update/action`, `/keys/${name}`);
+  if (denied) return denied;
+  const body = await bodyObject(req);
+  if (body instanceof Response) return body;
+  const entry = req.vault.keys.live(name);
+  const v = entry && keyVersion(entry, version);
+  if (!entry || !v) return keyNotFound(req, name, version);
+  const props = readKeyProperties(body);
+  if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
+  if (props.exportable !== undefined && props.exportable !== v.attributes.exportable) {
+    return req.respond(400, akvError("BadParameter", "AKV.SKR.1003: The exportable attribute of an existing key cannot be changed."));
+  }
+  if (props.releasePolicy && v.releasePolicy?.immutable) {
+    return req.respond(400, akvError("BadParameter", "AKV.SKR.1020: Immutable Key Release Policy cannot be modified."));
+  }
+  if (props.releasePolicy && !v.attributes.exportable) return req.respond(400, akvError("BadParameter", "AKV.SKR.1005: Non-exportable keys must not have release policy."));
+  if (props.keyOps) v.keyOps = props.keyOps;
+  if (props.enabled !== undefined) v.attributes.enabled = props.enabled;
+  if (props.nbf !== undefined) v.attributes.nbf = props.nbf;
+  if (props.exp !== undefined) v.attributes.exp = props.exp;
+  if (props.tags) v.tags = props.tags;
+  if (props.releasePolicy) v.releasePolicy = props.releasePolicy;
+  v.attributes.updated = nowSeconds();
+  return req.respond(200, keyBundle(req, entry, v));
+}
+
+function deleteKey(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/delete`, `/keys/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.keys.live(name);
+  if (!entry) return keyNotFound(req, name);
+  req.vault.keys.softDelete(entry, nowSeconds());
+  return req.respond(200, deletedBundle(req, entry));
+}
+
+function deletedKey(req: VaultRequest, name: string, recover: boolean): Response {
+  const method = req.request.method;
+  const action = recover ? "recover/action" : method === "DELETE" ? "purge/action" : "read";
+  const denied = req.authorize(`${ACTION}/${action}`, `/keys/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.keys.deleted(name);
+  if (!entry) return req.respond(404, akvError("KeyNotFound", `Deleted Key not found: ${name}`));
+  if (recover && method === "POST") {
+    req.vault.keys.recover(entry);
+    return req.respond(200, keyBundle(req, entry, entry.versions[entry.versions.length - 1]));
+  }
+  if (method === "DELETE") {
+    req.vault.keys.purge(entry);
+    return req.respond(204);
+  }
+  return req.respond(200, deletedBundle(req, entry));
+}
+
+function b64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromB64url(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+}
+
+async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion, op: string): Promise<Response> {
+  const body = await bodyObject(req);
+  if (body instanceof Response) return body;
+  const alg = typeof body.alg === "string" ? body.alg : "";
+  const opName = op === "wrapkey" ? "wrapKey" : op === "unwrapkey" ? "unwrapKey" : op;
+  if (!v.keyOps.includes(opName)) return req.respond(400, akvError("BadParameter", `Operation ${opName} is not allowed by the key's key_ops (${v.keyOps.join(", ")}).`));
+  if (typeof body.value !== "string") return req.respond(400, akvError("BadParameter", "Property 'value' (base64url) is required."));
+  const value = fromB64url(body.value);
+  const kid = keyId(req, entry, v);
+  const rsa = v.kty.startsWith("RSA");
+  try {
+    if (op === "encrypt" || op === "wrapkey" || op === "decrypt" || op === "unwrapkey") {
+      const scheme = ENCRYPTION[alg];
+      if (!rsa || !scheme) return req.respond(400, akvError("BadParameter", `The algorithm '${alg}' is not valid for this key: use RSA-OAEP, RSA-OAEP-256 or RSA1_5 with RSA keys.`));
+      const options = { key: op === "encrypt" || op === "wrapkey" ? createPublicKey(v.privateKey) : v.privateKey, padding: scheme.padding, oaepHash: scheme.oaepHash };
+      const out = op === "encrypt" || op === "wrapkey" ? publicEncrypt(options, value) : privateDecrypt(options, value);
+      return req.respond(200, { kid, value: b64url(new Uint8Array(out)) });
+    }
+    const info = DIGEST_INFO[alg];
+    if (!rsa || !info) {
+      return req.respond(400, akvError("BadParameter", `The algorithm '${alg}' is not supported by the kvmi emulator for sign/verify on ${v.kty} keys (RS256, RS384 and RS512 on RSA keys are).`));
+    }
+    const [prefix, length] = info;
+    if (op === "sign") {
+      if (value.length !== length) return req.respond(400, akvError("BadParameter", `Invalid digest length ${value.length} for ${alg}: expected ${length} bytes.`));
+      const signature = privateEncrypt({ key: v.privateKey, padding: constants.RSA_PKCS1_PADDING }, concat(hexBytes(prefix), value));
+      return req.respond(200, { kid, value: b64url(new Uint8Array(signature)) });
+    }
+    if (typeof body.digest !== "string") return req.respond(400, akvError("BadParameter", "Property 'digest' (base64url) is required."));
+    const digest = fromB64url(body.digest);
+    let ok = false;
+    try {
+      const recovered = new Uint8Array(publicDecrypt({ key: createPublicKey(v.privateKey), padding: constants.RSA_PKCS1_PADDING }, value));
+      ok = b64url(recovered) === b64url(concat(hexBytes(prefix), digest));
+    } catch {
+      ok = false;
+    }
+    return req.respond(200, { value: ok });
+  } catch (error) {
+    return req.respond(400, akvError("BadParameter", `The ${op} operation failed: ${(error as Error).message}.`));
+  }
+}
+
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
