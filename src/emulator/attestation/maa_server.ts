@@ -87,14 +87,14 @@ export function createMaaHandler(ctx: MaaContext): (request: Request) => Promise
       if (!MAA_API_VERSIONS.includes(url.searchParams.get("api-version") ?? "")) {
         return maaError(400, "InvalidParameter", `The api-version '${url.searchParams.get("api-version") ?? ""}' is not supported. Supported versions: ${MAA_API_VERSIONS.join(", ")}.`);
       }
-      return await attest(ctx, request);
+      return await attest(ctx, request, fault?.kind === "expired-token");
     }
     await request.body?.cancel();
     return maaError(404, "NotFound", `No such attestation endpoint: ${request.method} ${url.pathname}`);
   };
 }
 
-async function attest(ctx: MaaContext, request: Request): Promise<Response> {
+async function attest(ctx: MaaContext, request: Request, expired: boolean): Promise<Response> {
   const parsed = await readJson(request);
   const body = "value" in parsed && isObject(parsed.value) ? parsed.value : undefined;
   if (!body || typeof body.report !== "string") return maaError(400, "InvalidParameter", "The request must carry 'report' (base64url JSON with SnpReport and VcekCertChain).");
@@ -133,7 +133,7 @@ async function attest(ctx: MaaContext, request: Request): Promise<Response> {
   }
   const debuggable = (fields.policy & POLICY_DEBUG_BIT) !== 0n;
   const compliant = !debuggable && fields.snpFwSvn >= MIN_SNP_FW_SVN;
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(Date.now() / 1000) - (expired ? 9 * 3600 : 0);
   const claims: Record<string, unknown> = {
     ...(body.nonce !== undefined ? { nonce: String(body.nonce) } : {}),
     "x-ms-attestation-type": "sevsnpvm",
