@@ -1,0 +1,47 @@
+function Remove-KvSecret {
+    <#
+    .SYNOPSIS
+    Deletes a Key Vault secret (soft delete), or purges a deleted one with -InRemovedState.
+
+    .DESCRIPTION
+    Like Remove-AzKeyVaultSecret: a soft-deleted secret can be brought back with
+    Undo-KvSecretRemoval until it is purged. Supports -WhatIf and -Confirm.
+
+    .PARAMETER VaultName
+    The vault name (or its https URL).
+
+    .PARAMETER Name
+    The secret name.
+
+    .PARAMETER InRemovedState
+    Purge (permanently delete) a secret that is already soft-deleted.
+
+    .PARAMETER PassThru
+    Return the deleted secret.
+
+    .EXAMPLE
+    Remove-KvSecret -VaultName kv-demo -Name old-secret -Confirm:$false
+
+    .EXAMPLE
+    Remove-KvSecret -VaultName kv-demo -Name old-secret -InRemovedState -Confirm:$false
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
+    [OutputType('KvMi.DeletedSecret')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][ValidateNotNullOrEmpty()][string]$VaultName,
+        [Parameter(Mandatory = $true, Position = 1, ValueFromPipelineByPropertyName = $true)][Alias('SecretName')][ValidateNotNullOrEmpty()][string]$Name,
+        [switch]$InRemovedState,
+        [switch]$PassThru
+    )
+
+    process {
+        if ($InRemovedState) {
+            if (-not $PSCmdlet.ShouldProcess("$VaultName/$Name", 'Purge deleted secret')) { return }
+            [void](Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'purge', '--vault', $VaultName, '--name', $Name) -TargetObject $Name)
+            return
+        }
+        if (-not $PSCmdlet.ShouldProcess("$VaultName/$Name", 'Delete secret')) { return }
+        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'delete', '--vault', $VaultName, '--name', $Name) -TargetObject $Name | ConvertFrom-Json
+        if ($PassThru) { ConvertTo-KvSecretObject -Bundle $bundle -VaultName $VaultName }
+    }
+}

@@ -1,0 +1,70 @@
+function Set-KvSecret {
+    <#
+    .SYNOPSIS
+    Sets a Key Vault secret (a new version), like Set-AzKeyVaultSecret.
+
+    .DESCRIPTION
+    The value is a SecureString and travels to kvmi on standard input, never on a command line.
+    Supports -WhatIf and -Confirm. Returns the new version as a KvMi.SecretIdentityItem (no value).
+
+    .PARAMETER VaultName
+    The vault name (or its https URL).
+
+    .PARAMETER Name
+    The secret name.
+
+    .PARAMETER SecretValue
+    The value, as a SecureString.
+
+    .PARAMETER ContentType
+    The content type, e.g. text/plain.
+
+    .PARAMETER Disable
+    Create the version disabled.
+
+    .PARAMETER Expires
+    Expiry (informational for secrets).
+
+    .PARAMETER NotBefore
+    Activation date (informational for secrets).
+
+    .PARAMETER Tag
+    Tags as a hashtable.
+
+    .EXAMPLE
+    $value = Read-Host -AsSecureString
+    Set-KvSecret -VaultName kv-demo -Name db-password -SecretValue $value
+
+    .EXAMPLE
+    Set-KvSecret -VaultName kv-demo -Name api-key -SecretValue $s -ContentType text/plain -Tag @{ env = 'prod' } -WhatIf
+
+    .OUTPUTS
+    KvMi.SecretIdentityItem
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+    [OutputType('KvMi.SecretIdentityItem')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][ValidateNotNullOrEmpty()][string]$VaultName,
+        [Parameter(Mandatory = $true, Position = 1, ValueFromPipelineByPropertyName = $true)][Alias('SecretName')][ValidateNotNullOrEmpty()][string]$Name,
+        [Parameter(Mandatory = $true, Position = 2)][System.Security.SecureString]$SecretValue,
+        [string]$ContentType,
+        [switch]$Disable,
+        [Nullable[datetime]]$Expires,
+        [Nullable[datetime]]$NotBefore,
+        [hashtable]$Tag
+    )
+
+    process {
+        if (-not $PSCmdlet.ShouldProcess("$VaultName/$Name", 'Set secret')) { return }
+        $arguments = @('secret', 'set', '--vault', $VaultName, '--name', $Name)
+        if ($ContentType) { $arguments += @('--content-type', $ContentType) }
+        if ($Disable) { $arguments += '--disabled' }
+        if ($Expires) { $arguments += @('--expires', $Expires.Value.ToUniversalTime().ToString('o')) }
+        if ($NotBefore) { $arguments += @('--not-before', $NotBefore.Value.ToUniversalTime().ToString('o')) }
+        if ($Tag) { foreach ($k in $Tag.Keys) { $arguments += @('--tag', "$k=$($Tag[$k])") } }
+        $plain = ConvertFrom-KvSecureString -SecureString $SecretValue
+        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -InputText $plain -TargetObject $Name | ConvertFrom-Json
+        $plain = $null
+        ConvertTo-KvSecretObject -Bundle $bundle -VaultName $VaultName
+    }
+}
