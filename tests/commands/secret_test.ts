@@ -205,3 +205,15 @@ Deno.test("--verbose logs requests without tokens or secret values", async () =>
     await emu.stop();
   }
 });
+
+Deno.test("a cold kvmi secret get costs exactly two HTTP calls: one IMDS token, one Key Vault GET", async () => {
+  const emu = await startEmulator();
+  try {
+    await emu.resetFaults();
+    const r = await emu.kvmi(["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await emu.requests(), { "imds-token": 1, keyvault: 1 });
+  } finally {
+    await emu.stop();
+  }
+});
