@@ -3,6 +3,7 @@
  * transfer key) to `POST {maa}/attest/SevSnpVm?api-version=2022-08-01` and returns the token.
  * @module
  */
+import { base64url } from "jose";
 import type { SnpEvidence } from "./snp_evidence.ts";
 import { parseJsonObject, stringField } from "../auth/json_body.ts";
 import { ExitCode, exitCodeForStatus, KvmiError, usageError } from "../cli/errors.ts";
@@ -11,10 +12,6 @@ import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
 /** The MAA api-version kvmi sends. */
 export const MAA_API_VERSION = "2022-08-01";
-
-function b64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 /** Validates an MAA base URL (https, no path). */
 export function checkMaaUrl(text: string): URL {
@@ -33,8 +30,8 @@ export async function attestSevSnpVm(http: HttpClient, maa: URL, evidence: SnpEv
   const url = new URL("/attest/SevSnpVm", maa);
   url.searchParams.set("api-version", MAA_API_VERSION);
   const body = JSON.stringify({
-    report: b64url(new TextEncoder().encode(JSON.stringify(evidence))),
-    runtimeData: { data: b64url(runtime), dataType: "JSON" },
+    report: base64url.encode(JSON.stringify(evidence)),
+    runtimeData: { data: base64url.encode(runtime), dataType: "JSON" },
     ...(nonce ? { nonce } : {}),
   });
   const response = await sendWithRetry(() => http.send({ method: "POST", url, body, headers: { "Content-Type": "application/json" } }), serviceRetryPolicy);

@@ -6,6 +6,7 @@
  * `--attestation-token` with `--transfer-key`.
  * @module
  */
+import { base64url } from "jose";
 import { parseJsonObject, stringField } from "../auth/json_body.ts";
 import { ExitCode, KvmiError } from "../cli/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
@@ -24,7 +25,7 @@ function isLoopback(url: URL): boolean {
 export async function snpEvidence(http: HttpClient, imdsEndpoint: string, reportData: Uint8Array): Promise<SnpEvidence> {
   const imds = new URL(imdsEndpoint);
   if (!isLoopback(imds)) throw notConfidential();
-  const body = JSON.stringify({ reportData: btoa(String.fromCharCode(...reportData)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") });
+  const body = JSON.stringify({ reportData: base64url.encode(reportData) });
   let response;
   try {
     response = await http.send({ method: "POST", url: new URL(`${imdsEndpoint}/emulator/cvm/report`), body, headers: { "Content-Type": "application/json" }, direct: true, timeoutMs: 10_000 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
+import { base64url } from "jose";
 import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
 import { loadTransferKey, type TransferKey } from "../attestation/transfer_key.ts";
 import { decodeJwtPayload } from "../auth/token_claims.ts";
@@ -179,11 +180,7 @@ async function digestFor(alg: string, values: ParsedValues): Promise<string> {
   } catch (error) {
     throw usageError(`Cannot read --data-file: ${(error as Error).message}.`);
   }
-  return b64url(new Uint8Array(await crypto.subtle.digest(hash, data)));
-}
-
-function b64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest(hash, data)));
 }
 
 async function readPolicyFile(path: string): Promise<Record<string, unknown>> {
@@ -219,7 +216,7 @@ async function createBody(values: ParsedValues, context: AzureContext): Promise<
     ...(ops ? { key_ops: ops.split(",").map((o) => o.trim()) } : {}),
     attributes: { enabled: true, ...(exportable ? { exportable: true } : {}) },
     ...(policy
-      ? { release_policy: { contentType: "application/json; charset=utf-8", immutable: Boolean(values.immutable), data: b64url(new TextEncoder().encode(JSON.stringify(policy))) } }
+      ? { release_policy: { contentType: "application/json; charset=utf-8", immutable: Boolean(values.immutable), data: base64url.encode(JSON.stringify(policy)) } }
       : {}),
   };
 }

@@ -23,7 +23,7 @@ import {
 } from "@peculiar/asn1-cms";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
-import type { CertificateAuthority } from "./tls.ts";
+import { type CertificateAuthority, issueCertificate } from "./tls.ts";
 
 const RSA = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) } as const;
 
@@ -40,15 +40,9 @@ export class AttestedDataSigner {
   /** Creates the signer with a fresh RSA key and a certificate for `metadata.kvmi.emulator`. */
   static async create(ca: CertificateAuthority): Promise<AttestedDataSigner> {
     const keys = await crypto.subtle.generateKey(RSA, true, ["sign", "verify"]) as CryptoKeyPair;
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: "0a" + Array.from(crypto.getRandomValues(new Uint8Array(15)), (b) => b.toString(16).padStart(2, "0")).join(""),
+    const cert = await issueCertificate(ca, {
       subject: "CN=metadata.kvmi.emulator",
-      issuer: ca.cert.subject,
-      notBefore: new Date(Date.now() - 86_400_000),
-      notAfter: new Date(Date.now() + 365 * 86_400_000),
-      signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
       publicKey: keys.publicKey,
-      signingKey: ca.keys.privateKey,
       extensions: [
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "metadata.kvmi.emulator" }]),

@@ -3,6 +3,7 @@
  * on loopback with ephemeral ports, then the manifest once everything listens.
  * @module
  */
+import { base64url } from "jose";
 import { authorizationRoute } from "./arm/authorization_api.ts";
 import { createComputeRoute } from "./arm/compute_api.ts";
 import { resourcesRoute } from "./arm/resources_api.ts";
@@ -163,15 +164,14 @@ function stamp(d: Date): string {
 async function releaseSigner(ca: CertificateAuthority): Promise<ReleaseSigner> {
   const { privateKey, chainDer } = await issueRsaSigningIdentity(ca);
   const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-  const b64url = (bytes: Uint8Array) => b64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", new Uint8Array(chainDer[0])));
   const sha256 = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(chainDer[0])));
   return {
     privateKey,
     x5c: chainDer.map(b64),
     kid: Array.from(sha1, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase(),
-    x5t: b64url(sha1),
-    x5tS256: b64url(sha256),
+    x5t: base64url.encode(sha1),
+    x5tS256: base64url.encode(sha256),
   };
 }
 
@@ -192,10 +192,14 @@ function cvmControlRoute(cvm: SimulatedCvm): ImdsRoute {
       return jsonResponse(200, cvm.state);
     }
     if (typeof body.reportData !== "string") return jsonResponse(400, { error: "reportData (base64url) is required" });
-    const data = Uint8Array.from(atob(body.reportData.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (body.reportData.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    let data: Uint8Array;
+    try {
+      data = base64url.decode(body.reportData);
+    } catch {
+      return jsonResponse(400, { error: "reportData must be base64url" });
+    }
     if (data.length > 64) return jsonResponse(400, { error: "reportData is at most 64 bytes" });
     const report = await cvm.report(data);
-    const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    return jsonResponse(200, { SnpReport: b64url(report), VcekCertChain: b64url(new TextEncoder().encode(cvm.vcekCertChainPem)) });
+    return jsonResponse(200, { SnpReport: base64url.encode(report), VcekCertChain: base64url.encode(cvm.vcekCertChainPem) });
   };
 }

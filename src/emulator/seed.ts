@@ -6,6 +6,7 @@
  * @module
  */
 import { generateKeyPairSync } from "node:crypto";
+import { base64url } from "jose";
 import { KeyStore } from "./keyvault/key_store.ts";
 import { SecretStore } from "./keyvault/secret_store.ts";
 import { defaultCvmPolicy } from "../skr/release_policy.ts";
@@ -142,7 +143,7 @@ export function seedCvmKey(world: World, attestationAuthority: string): void {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 3072, publicExponent: 65537 });
   const jwk = privateKey.export({ format: "jwk" }) as Record<string, string>;
   const now = nowSeconds();
-  const data = btoa(JSON.stringify(defaultCvmPolicy(attestationAuthority))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const data = base64url.encode(JSON.stringify(defaultCvmPolicy(attestationAuthority)));
   vault.keys.add(DEMO.cvmKey, {
     kty: "RSA-HSM",
     keyOps: ["encrypt", "decrypt", "wrapKey", "unwrapKey"],

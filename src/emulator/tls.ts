@@ -76,26 +76,43 @@ export async function createCa(): Promise<CertificateAuthority> {
   return { cert, keys };
 }
 
-/** Issues a server certificate for 127.0.0.1 and localhost. */
-export async function issueServerCertificate(ca: CertificateAuthority): Promise<TlsMaterial> {
-  const keys = await crypto.subtle.generateKey(ALG, true, ["sign", "verify"]) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.create({
+/** What {@link issueCertificate} puts in a certificate. */
+export interface CertificateRequest {
+  subject: string;
+  publicKey: CryptoKey;
+  extensions: x509.Extension[];
+}
+
+/** Issues a one-year certificate signed by the CA. */
+export async function issueCertificate(ca: CertificateAuthority, request: CertificateRequest): Promise<x509.X509Certificate> {
+  return await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
-    subject: "CN=localhost",
+    subject: request.subject,
     issuer: ca.cert.subject,
     notBefore: new Date(Date.now() - DAY),
     notAfter: new Date(Date.now() + 365 * DAY),
     signingAlgorithm: ALG,
-    publicKey: keys.publicKey,
+    publicKey: request.publicKey,
     signingKey: ca.keys.privateKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "127.0.0.1" }, { type: "dns", value: "localhost" }]),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
-    ],
+    extensions: request.extensions,
   });
+}
+
+/** The extensions of a TLS server certificate for 127.0.0.1 and localhost. */
+function serverExtensions(): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "127.0.0.1" }, { type: "dns", value: "localhost" }]),
+  ];
+}
+
+/** Issues a server certificate for 127.0.0.1 and localhost. */
+export async function issueServerCertificate(ca: CertificateAuthority): Promise<TlsMaterial> {
+  const keys = await crypto.subtle.generateKey(ALG, true, ["sign", "verify"]) as CryptoKeyPair;
+  const extensions = [...serverExtensions(), await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey)];
+  const cert = await issueCertificate(ca, { subject: "CN=localhost", publicKey: keys.publicKey, extensions });
   const caPem = ca.cert.toString("pem") + "\n";
   return {
     caCertPem: caPem,
@@ -104,31 +121,18 @@ export async function issueServerCertificate(ca: CertificateAuthority): Promise<
   };
 }
 
-function randomSerial(): string {
+/** An RSA signing identity certified by the CA for 127.0.0.1/localhost (the vault's release signer). */
+export async function issueRsaSigningIdentity(ca: CertificateAuthority): Promise<{ privateKey: CryptoKey; chainDer: Uint8Array[] }> {
+  const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
+  const keys = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]) as CryptoKeyPair;
+  const cert = await issueCertificate(ca, { subject: "CN=localhost", publicKey: keys.publicKey, extensions: serverExtensions() });
+  return { privateKey: keys.privateKey, chainDer: [new Uint8Array(cert.rawData), new Uint8Array(ca.cert.rawData)] };
+}
+
+/** A random positive 128-bit serial number (hex). */
+export function randomSerial(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[0] &= 0x7f;
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** An RSA signing identity certified by the CA for 127.0.0.1/localhost (the vault's release signer). */
-export async function issueRsaSigningIdentity(ca: CertificateAuthority): Promise<{ privateKey: CryptoKey; chainDer: Uint8Array[] }> {
-  const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
-  const keys = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject: "CN=localhost",
-    issuer: ca.cert.subject,
-    notBefore: new Date(Date.now() - DAY),
-    notAfter: new Date(Date.now() + 365 * DAY),
-    signingAlgorithm: ALG,
-    publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "127.0.0.1" }, { type: "dns", value: "localhost" }]),
-    ],
-  });
-  return { privateKey: keys.privateKey, chainDer: [new Uint8Array(cert.rawData), new Uint8Array(ca.cert.rawData)] };
-}

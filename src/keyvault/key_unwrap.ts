@@ -4,6 +4,7 @@
  * @module
  */
 import { constants, createDecipheriv, createPrivateKey, type KeyObject, privateDecrypt } from "node:crypto";
+import { base64url } from "jose";
 import type { TransferKey } from "../attestation/transfer_key.ts";
 import { ExitCode, KvmiError } from "../cli/errors.ts";
 
@@ -14,11 +15,6 @@ export const ENC_HASH: Record<string, string> = {
   RSA_AES_KEY_WRAP_384: "sha384",
 };
 
-function fromB64url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-}
-
 function fail(message: string): never {
   throw new KvmiError(`Cannot unwrap the released key: ${message}`, { code: "UnwrapFailed", exitCode: ExitCode.Error });
 }
@@ -27,7 +23,7 @@ function fail(message: string): never {
 export function unwrapKeyHsm(keyHsm: string, transfer: TransferKey): { privateKey: KeyObject; enc: string } {
   let container: { header?: { kid?: string; enc?: string }; ciphertext?: string };
   try {
-    container = JSON.parse(new TextDecoder().decode(fromB64url(keyHsm)));
+    container = JSON.parse(new TextDecoder().decode(base64url.decode(keyHsm)));
   } catch {
     fail("key_hsm is not base64url JSON.");
   }
@@ -37,8 +33,8 @@ export function unwrapKeyHsm(keyHsm: string, transfer: TransferKey): { privateKe
     fail(`it was wrapped for transfer key '${container.header?.kid}', not for this one ('${transfer.publicJwk.kid}').`);
   }
   if (typeof container.ciphertext !== "string") fail("key_hsm has no ciphertext.");
-  const ciphertext = fromB64url(container.ciphertext);
-  const modulusBytes = fromB64url(transfer.publicJwk.n).length;
+  const ciphertext = base64url.decode(container.ciphertext);
+  const modulusBytes = base64url.decode(transfer.publicJwk.n).length;
   if (ciphertext.length <= modulusBytes + 8) fail("the ciphertext is too short.");
   let aes: Uint8Array;
   try {

@@ -12,7 +12,7 @@ import { base64url, exportJWK, SignJWT } from "jose";
 import { MIN_SNP_FW_SVN, parseSnpReport, POLICY_DEBUG_BIT, SNP_REPORT_SIZE, verifySnpReport } from "./snp_report.ts";
 import type { Faults } from "../faults.ts";
 import { isObject, jsonResponse, readJson } from "../http_util.ts";
-import type { CertificateAuthority } from "../tls.ts";
+import { type CertificateAuthority, randomSerial } from "../tls.ts";
 
 /** MAA api-versions accepted for attest calls. */
 export const MAA_API_VERSIONS = ["2020-10-01", "2022-08-01", "2025-06-01"];
@@ -29,7 +29,7 @@ export interface MaaSigner {
 export async function createMaaSigner(): Promise<MaaSigner> {
   const keys = await crypto.subtle.generateKey(RSA, true, ["sign", "verify"]) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: "0c" + Array.from(crypto.getRandomValues(new Uint8Array(15)), (b) => b.toString(16).padStart(2, "0")).join(""),
+    serialNumber: randomSerial(),
     name: "CN=kvmi emulator attestation signing",
     notBefore: new Date(Date.now() - 86_400_000),
     notAfter: new Date(Date.now() + 365 * 86_400_000),

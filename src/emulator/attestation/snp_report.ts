@@ -6,7 +6,7 @@
  */
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
-import type { CertificateAuthority } from "../tls.ts";
+import { type CertificateAuthority, issueCertificate } from "../tls.ts";
 
 /** Size of an SNP report. */
 export const SNP_REPORT_SIZE = 0x4a0;
@@ -62,15 +62,9 @@ export class SimulatedCvm {
   /** Creates the CVM with a fresh VCEK certified by the emulator CA. */
   static async create(ca: CertificateAuthority): Promise<SimulatedCvm> {
     const keys = await crypto.subtle.generateKey(P384, true, ["sign", "verify"]) as CryptoKeyPair;
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: "0b" + Array.from(crypto.getRandomValues(new Uint8Array(15)), (b) => b.toString(16).padStart(2, "0")).join(""),
+    const cert = await issueCertificate(ca, {
       subject: "CN=SEV-VCEK, OU=kvmi emulator simulated CVM",
-      issuer: ca.cert.subject,
-      notBefore: new Date(Date.now() - 86_400_000),
-      notAfter: new Date(Date.now() + 365 * 86_400_000),
-      signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
       publicKey: keys.publicKey,
-      signingKey: ca.keys.privateKey,
       extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
     });
     return new SimulatedCvm(keys, cert.toString("pem") + "\n" + ca.cert.toString("pem") + "\n");

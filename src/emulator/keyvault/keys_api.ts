@@ -6,9 +6,10 @@
  * @module
  */
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt } from "node:crypto";
+import { base64url } from "jose";
 import { keyVersion, type KeyEntry, type KeyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
-import { RECOVERABLE_DAYS } from "./secret_store.ts";
+import { RECOVERABLE_DAYS } from "./object_store.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
@@ -179,7 +180,7 @@ function readKeyProperties(body: Record<string, unknown>): KeyProperties | strin
     if (!isObject(rp) || typeof rp.data !== "string") return "Property release_policy must carry 'data' (base64url policy JSON).";
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(rp.data.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (rp.data.length % 4)) % 4)), (c) => c.charCodeAt(0))));
+      json = JSON.parse(new TextDecoder().decode(base64url.decode(rp.data)));
       parsePolicy(json);
     } catch (error) {
       return `AKV.SKR.1011: The key release policy is invalid: ${error instanceof PolicyError ? error.message : "its data is not base64url JSON."}`;
@@ -187,7 +188,7 @@ function readKeyProperties(body: Record<string, unknown>): KeyProperties | strin
     props.releasePolicy = {
       contentType: typeof rp.contentType === "string" ? rp.contentType : "application/json; charset=utf-8",
       immutable: rp.immutable === true,
-      data: btoa(JSON.stringify(json)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+      data: base64url.encode(JSON.stringify(json)),
     };
   }
   return props;
@@ -336,15 +337,6 @@ function deletedKey(req: VaultRequest, name: string, recover: boolean): Response
   return req.respond(200, deletedBundle(req, entry));
 }
 
-function b64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromB64url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-}
-
 async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion, op: string): Promise<Response> {
   const body = await bodyObject(req);
   if (body instanceof Response) return body;
@@ -352,7 +344,7 @@ async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion
   const opName = op === "wrapkey" ? "wrapKey" : op === "unwrapkey" ? "unwrapKey" : op;
   if (!v.keyOps.includes(opName)) return req.respond(400, akvError("BadParameter", `Operation ${opName} is not allowed by the key's key_ops (${v.keyOps.join(", ")}).`));
   if (typeof body.value !== "string") return req.respond(400, akvError("BadParameter", "Property 'value' (base64url) is required."));
-  const value = fromB64url(body.value);
+  const value = base64url.decode(body.value);
   const kid = keyId(req, entry, v);
   const rsa = v.kty.startsWith("RSA");
   try {
@@ -361,7 +353,7 @@ async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion
       if (!rsa || !scheme) return req.respond(400, akvError("BadParameter", `The algorithm '${alg}' is not valid for this key: use RSA-OAEP, RSA-OAEP-256 or RSA1_5 with RSA keys.`));
       const options = { key: op === "encrypt" || op === "wrapkey" ? createPublicKey(v.privateKey) : v.privateKey, padding: scheme.padding, oaepHash: scheme.oaepHash };
       const out = op === "encrypt" || op === "wrapkey" ? publicEncrypt(options, value) : privateDecrypt(options, value);
-      return req.respond(200, { kid, value: b64url(new Uint8Array(out)) });
+      return req.respond(200, { kid, value: base64url.encode(new Uint8Array(out)) });
     }
     const info = DIGEST_INFO[alg];
     if (!rsa || !info) {
@@ -371,14 +363,14 @@ async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion
     if (op === "sign") {
       if (value.length !== length) return req.respond(400, akvError("BadParameter", `Invalid digest length ${value.length} for ${alg}: expected ${length} bytes.`));
       const signature = privateEncrypt({ key: v.privateKey, padding: constants.RSA_PKCS1_PADDING }, concat(hexBytes(prefix), value));
-      return req.respond(200, { kid, value: b64url(new Uint8Array(signature)) });
+      return req.respond(200, { kid, value: base64url.encode(new Uint8Array(signature)) });
     }
     if (typeof body.digest !== "string") return req.respond(400, akvError("BadParameter", "Property 'digest' (base64url) is required."));
-    const digest = fromB64url(body.digest);
+    const digest = base64url.decode(body.digest);
     let ok = false;
     try {
       const recovered = new Uint8Array(publicDecrypt({ key: createPublicKey(v.privateKey), padding: constants.RSA_PKCS1_PADDING }, value));
-      ok = b64url(recovered) === b64url(concat(hexBytes(prefix), digest));
+      ok = base64url.encode(recovered) === base64url.encode(concat(hexBytes(prefix), digest));
     } catch {
       ok = false;
     }

@@ -4,7 +4,7 @@
  * page, items sorted by upper-cased name as the service lists them.
  * @module
  */
-import { compareUpper } from "./secret_store.ts";
+import { compareUpper } from "./object_store.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 
 /** Reads `maxresults` and `$skiptoken`; returns the 400 to send when they are invalid. */
