@@ -9,7 +9,7 @@ import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, type
 import { base64url } from "jose";
 import { keyVersion, type KeyEntry, type KeyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
-import { RECOVERABLE_DAYS } from "./object_store.ts";
+import { attributesJson } from "./object_store.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
@@ -87,17 +87,7 @@ function keyId(req: VaultRequest, entry: KeyEntry, v?: KeyVersion): string {
 }
 
 function attributes(v: KeyVersion): Record<string, unknown> {
-  const a = v.attributes;
-  return {
-    enabled: a.enabled,
-    ...(a.nbf !== undefined ? { nbf: a.nbf } : {}),
-    ...(a.exp !== undefined ? { exp: a.exp } : {}),
-    created: a.created,
-    updated: a.updated,
-    recoveryLevel: "Recoverable+Purgeable",
-    recoverableDays: RECOVERABLE_DAYS,
-    ...(a.exportable ? { exportable: true } : {}),
-  };
+  return { ...attributesJson(v.attributes), ...(v.attributes.exportable ? { exportable: true } : {}) };
 }
 
 /** The public JWK as Key Vault returns it. */

@@ -92,3 +92,25 @@ export class ObjectStore<V extends { version: string }> {
     this.#entries.delete(entry.name.toLowerCase());
   }
 }
+
+/** Attributes every version carries (Unix seconds). */
+export interface VersionAttributes {
+  enabled: boolean;
+  nbf?: number;
+  exp?: number;
+  created: number;
+  updated: number;
+}
+
+/** The `attributes` object as the service returns it: unset times omitted, recovery level added. */
+export function attributesJson(a: VersionAttributes): Record<string, unknown> {
+  return {
+    enabled: a.enabled,
+    ...(a.nbf !== undefined ? { nbf: a.nbf } : {}),
+    ...(a.exp !== undefined ? { exp: a.exp } : {}),
+    created: a.created,
+    updated: a.updated,
+    recoveryLevel: "Recoverable+Purgeable",
+    recoverableDays: RECOVERABLE_DAYS,
+  };
+}

@@ -5,7 +5,8 @@
  * @module
  */
 import { page } from "./paging.ts";
-import { findVersion, latest, RECOVERABLE_DAYS, type SecretEntry, type SecretVersion, type VersionProperties } from "./secret_store.ts";
+import { attributesJson } from "./object_store.ts";
+import { findVersion, latest, type SecretEntry, type SecretVersion, type VersionProperties } from "./secret_store.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 
@@ -81,16 +82,7 @@ function secretId(req: VaultRequest, name: string, version?: string): string {
 }
 
 function attributes(v: SecretVersion): Record<string, unknown> {
-  const a = v.attributes;
-  return {
-    enabled: a.enabled,
-    ...(a.nbf !== undefined ? { nbf: a.nbf } : {}),
-    ...(a.exp !== undefined ? { exp: a.exp } : {}),
-    created: a.created,
-    updated: a.updated,
-    recoveryLevel: "Recoverable+Purgeable",
-    recoverableDays: RECOVERABLE_DAYS,
-  };
+  return attributesJson(v.attributes);
 }
 
 function optional(v: SecretVersion): Record<string, unknown> {
