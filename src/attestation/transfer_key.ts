@@ -25,11 +25,6 @@ export async function generateTransferKey(): Promise<TransferKey> {
   return fromPrivateKey(createPrivateKey(pem), await exportJWK(keys.publicKey));
 }
 
-async function fromPrivateKeyAsync(privateKey: KeyObject): Promise<TransferKey> {
-  const jwk = privateKey.export({ format: "jwk" }) as Record<string, string>;
-  return fromPrivateKey(privateKey, { n: jwk.n, e: jwk.e });
-}
-
 async function fromPrivateKey(privateKey: KeyObject, pub: { n?: string; e?: string }): Promise<TransferKey> {
   if (!pub.n || !pub.e) throw usageError("The transfer key must be an RSA key.");
   const kid = await calculateJwkThumbprint({ kty: "RSA", n: pub.n, e: pub.e });
@@ -54,7 +49,8 @@ export async function loadTransferKey(path: string): Promise<TransferKey> {
       ? createPrivateKey({ key: JSON.parse(text), format: "jwk" })
       : createPrivateKey(text);
     if (key.asymmetricKeyType !== "rsa") throw new Error("not an RSA key");
-    return await fromPrivateKeyAsync(key);
+    const jwk = key.export({ format: "jwk" }) as Record<string, string>;
+    return await fromPrivateKey(key, { n: jwk.n, e: jwk.e });
   } catch (error) {
     throw new KvmiError(`--transfer-key '${path}' is not an RSA private key (PKCS#8 PEM or JWK): ${(error as Error).message}.`, { code: "InvalidTransferKey", exitCode: ExitCode.Usage });
   }

@@ -147,7 +147,7 @@ Deno.test("kvmi --help, command help and unknown commands", async () => {
   const help = await runKvmi(["--help"], baseEnv());
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Exit codes:/);
-  assert.match(help.stdout, /4  forbidden/);
+  assert.match(help.stdout, /4 {2}forbidden/);
   for (const command of ["token", "whoami", "secret", "key", "attest", "rest", "vm", "role", "imds", "doctor", "emulator"]) {
     const r = await runKvmi([command, "--help"], baseEnv());
     assert.equal(r.code, 0, command);

@@ -41,7 +41,7 @@ export async function authorizationRoute(req: ArmRequest): Promise<Response | un
 }
 
 /** The role definition resource as ARM returns it. */
-export function roleDefinitionResource(req: ArmRequest, scope: string, role: RoleDefinition): Record<string, unknown> {
+export function roleDefinitionResource(scope: string, role: RoleDefinition): Record<string, unknown> {
   return {
     id: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`,
     type: "Microsoft.Authorization/roleDefinitions",
@@ -65,7 +65,7 @@ function getRoleDefinition(req: ArmRequest, scope: string, id: string): Response
   if (denied) return denied;
   const role = isGuid(id) ? findRole(id) : undefined;
   if (!role) return req.respond(404, armError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${id}' does not exist.`));
-  return req.respond(200, roleDefinitionResource(req, scope, role));
+  return req.respond(200, roleDefinitionResource(scope, role));
 }
 
 function listRoleDefinitions(req: ArmRequest, scope: string): Response {
@@ -80,7 +80,7 @@ function listRoleDefinitions(req: ArmRequest, scope: string): Response {
     else if (byType) roles = byType[1].toLowerCase() === "builtinrole" ? roles : [];
     else return req.respond(400, armError("InvalidFilterInQueryString", `The filter '${filter}' is not supported. Supported filters: roleName eq '{name}', type eq 'BuiltInRole'.`));
   }
-  return req.respond(200, { value: roles.map((r) => roleDefinitionResource(req, scope, r)) });
+  return req.respond(200, { value: roles.map((r) => roleDefinitionResource(scope, r)) });
 }
 
 /** The role assignment resource as ARM returns it. */
