@@ -185,6 +185,19 @@ Deno.test("kvmi role assign makes a denied secret read succeed; list and unassig
   }
 });
 
+Deno.test("ARM refuses an expired token with ExpiredAuthenticationToken (exit 3)", async () => {
+  const emu = await startEmulator();
+  try {
+    await emu.fault({ target: "imds-token", kind: "expired-token" });
+    const r = await emu.kvmi(["vm", "list", "--subscription", emu.manifest.subscriptionId, "--resource-group", "rg-demo"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /ExpiredAuthenticationToken: The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d{2}:\d{2} [AP]M' is earlier than current UTC time/);
+    assert.match(r.stderr, /check the machine clock/);
+  } finally {
+    await emu.stop();
+  }
+});
+
 Deno.test("ARM throttling: 429 with Retry-After is retried", async () => {
   const emu = await startEmulator();
   try {

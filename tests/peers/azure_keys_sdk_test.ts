@@ -5,7 +5,7 @@
  * so no process-wide msal state is touched).
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { ClientSecretCredential } from "@azure/identity";
 import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
 import { startEmulator } from "../fixtures/emulator.ts";
@@ -62,6 +62,22 @@ Deno.test("official KeyClient and CryptographyClient against the emulator", asyn
       assert.deepEqual([...unwrapped.result], [...new Uint8Array(32).fill(7)]);
       const encrypted = await crypto.encrypt({ algorithm: "RSA-OAEP", plaintext: new TextEncoder().encode("secret") });
       assert.equal(new TextDecoder().decode((await crypto.decrypt({ algorithm: "RSA-OAEP", ciphertext: encrypted.result })).result), "secret");
+    });
+    await t.step("importKey with a private JWK, then beginDeleteKey, getDeletedKey, purge", async () => {
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const jwk = privateKey.export({ format: "jwk" }) as Record<string, string>;
+      const toBytes = (v: string) => new Uint8Array(Buffer.from(v, "base64url"));
+      const imported = await keys.importKey("sdk-imported", {
+        kty: "RSA", n: toBytes(jwk.n), e: toBytes(jwk.e), d: toBytes(jwk.d), p: toBytes(jwk.p), q: toBytes(jwk.q), dp: toBytes(jwk.dp), dq: toBytes(jwk.dq), qi: toBytes(jwk.qi),
+      });
+      assert.equal(Buffer.from(imported.key!.n!).toString("base64url"), jwk.n);
+      assert.equal(imported.key!.d, undefined, "private members never come back");
+      const poller = await keys.beginDeleteKey("sdk-imported", { intervalInMs: 100 });
+      const deleted = await poller.pollUntilDone();
+      assert.equal(deleted.name, "sdk-imported");
+      assert.equal((await keys.getDeletedKey("sdk-imported")).name, "sdk-imported");
+      await keys.purgeDeletedKey("sdk-imported");
+      await assert.rejects(keys.getKey("sdk-imported"), (e: { statusCode?: number }) => e.statusCode === 404);
     });
     await t.step("list and get through the SDK", async () => {
       const names = [];
