@@ -1,13 +1,18 @@
 /**
  * Choosing the identity source, in the Azure SDK's order: a service principal from
  * `AZURE_CLIENT_ID`/`AZURE_TENANT_ID`/`AZURE_CLIENT_SECRET` when all three are set, else the
- * managed identity of the host.
+ * managed identity of the host: App Service (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`), else IMDS
+ * (Azure VMs and scale sets, or `AZURE_POD_IDENTITY_AUTHORITY_HOST`), Azure Arc
+ * (`IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`). Hosts kvmi does not support yet (Service Fabric,
+ * Cloud Shell, Azure ML) get a clear error instead of a silent fall back to IMDS.
  * @module
  */
 import type { IdentitySelector, TokenCredential } from "./access_token.ts";
 import { ClientSecretCredential } from "./client_secret.ts";
+import { AppServiceCredential } from "./managed_identity_app_service.ts";
+import { ArcCredential, arcTokenDirectory } from "./managed_identity_arc.ts";
 import { ImdsCredential } from "./managed_identity_imds.ts";
-import { usageError } from "../cli/errors.ts";
+import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import type { EnvReader } from "../cloud/cloud_profile.ts";
 import type { HttpClient } from "../http/http_client.ts";
@@ -63,5 +68,23 @@ export function selectCredential(context: CredentialContext): TokenCredential {
       clientSecret: clientSecret!,
     });
   }
+  return managedIdentity(context);
+}
+
+/** The managed identity source of this host, from the same environment variables the SDK reads. */
+function managedIdentity(context: CredentialContext): TokenCredential {
+  const { env } = context;
+  const endpoint = env("IDENTITY_ENDPOINT");
+  const header = env("IDENTITY_HEADER");
+  const unsupported = (host: string) =>
+    new KvmiError(`This looks like ${host} (its managed identity variables are set), which kvmi does not support yet.`, {
+      code: "UnsupportedIdentityHost",
+      exitCode: ExitCode.Authentication,
+      hint: "Use a service principal (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET) there, or run kvmi on an Azure VM or App Service.",
+    });
+  if (endpoint && header && env("IDENTITY_SERVER_THUMBPRINT")) throw unsupported("Service Fabric");
+  if (endpoint && header) return new AppServiceCredential(context.http, endpoint, header, context.selector);
+  if (env("MSI_ENDPOINT")) throw unsupported(env("MSI_SECRET") ? "Azure Machine Learning" : "Azure Cloud Shell");
+  if (endpoint && env("IMDS_ENDPOINT")) return new ArcCredential(context.http, endpoint, context.selector, arcTokenDirectory(env));
   return new ImdsCredential(context.http, context.cloud.imdsEndpoint, context.selector);
 }

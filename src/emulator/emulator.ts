@@ -11,6 +11,7 @@ import { type ArmRoute, createArmHandler } from "./arm/arm_server.ts";
 import { AttestedDataSigner } from "./attested_data.ts";
 import { createEntraHandler } from "./entra_server.ts";
 import { Faults } from "./faults.ts";
+import { hostingRoutes } from "./hosting_endpoints.ts";
 import { createImdsHandler, type ImdsRoute } from "./imds_server.ts";
 import { createReleaseHandler, type ReleaseSigner } from "./keyvault/key_release.ts";
 import { createKeysRoute } from "./keyvault/keys_api.ts";
@@ -88,12 +89,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   routes.control.push(events.control);
   const cvm = await SimulatedCvm.create(ca);
   routes.control.push(cvmControlRoute(cvm));
-  const imds = Deno.serve(
-    { hostname: options.hostname, port: 0, onListen: () => {} },
-    createImdsHandler({ world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control }),
-  );
+  const imdsContext = { world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control, hostRoutes: [] as ImdsRoute[] };
+  const imds = Deno.serve({ hostname: options.hostname, port: 0, onListen: () => {} }, createImdsHandler(imdsContext));
   servers.push(imds);
   const imdsEndpoint = `http://${options.hostname}:${imds.addr.port}`;
+  const arcTokenDir = `${options.manifestPath.replace(/[\\/][^\\/]*$/, "")}/arc-tokens`;
+  await Deno.mkdir(arcTokenDir, { recursive: true, mode: 0o700 });
+  const hosting = hostingRoutes(imdsContext, { arcTokenDir, baseUrl: () => imdsEndpoint });
+  imdsContext.hostRoutes.push(hosting.host);
+  routes.control.push(hosting.control);
   let authorityHost = "";
   authorityHost = https(createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }));
   let armEndpoint = "";

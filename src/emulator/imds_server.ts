@@ -26,9 +26,12 @@ export interface ImdsContext {
   extraRoutes: ImdsRoute[];
   /** Control routes under `/emulator/` added by the emulator (state changes for tests). */
   controlRoutes: ImdsRoute[];
+  /** Identity endpoints of other hosting environments (App Service, Arc), which need no Metadata header. */
+  hostRoutes: ImdsRoute[];
 }
 
-interface CachedToken {
+/** A cached managed-identity token. */
+export interface CachedToken {
   token: string;
   notBefore: number;
   expiresOn: number;
@@ -47,6 +50,10 @@ export function createImdsHandler(ctx: ImdsContext): (request: Request) => Promi
       return imdsError(400, "bad_request", "Requests with an X-Forwarded-For header are not allowed.");
     }
     if (path === "/metadata/identity/oauth2/token") return await identityToken(ctx, cache, request, url);
+    for (const route of ctx.hostRoutes) {
+      const response = await route(request, url, path);
+      if (response) return response;
+    }
     ctx.faults.next("imds");
     if (request.headers.get("metadata") !== "true") {
       return jsonResponse(400, { error: "Bad request. Required metadata header not specified" });
@@ -107,25 +114,18 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
   if (!resource) return imdsError(400, "invalid_request", "Required query variable 'resource' is missing");
   const selectors = ["client_id", "object_id", "msi_res_id"].filter((k) => params.has(k));
   if (selectors.length > 1) return imdsError(400, "invalid_request", "Only one of client_id, object_id and msi_res_id may be specified");
-  const identity = selectIdentity(ctx, params);
-  if (!identity) return imdsError(400, "invalid_request", "Identity not found");
-  const audience = canonicalResource(ctx.world, resource);
-  if (!audience) {
+  const issued = await issueVmToken(ctx, cache, {
+    resource,
+    clientId: params.get("client_id") ?? undefined,
+    objectId: params.get("object_id") ?? undefined,
+    resourceId: params.get("msi_res_id") ?? undefined,
+    bypassCache: params.get("bypass_cache") === "true",
+  }, fault?.kind);
+  if (issued === "identity") return imdsError(400, "invalid_request", "Identity not found");
+  if (issued === "resource") {
     return imdsError(400, "invalid_resource", `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
   }
-  const now = nowSeconds();
-  const key = `${identity.objectId}|${audience}`;
-  let cached = cache.get(key);
-  if (fault?.kind === "expired-token") {
-    const minted = await ctx.issuer.issue(identitySubject(ctx.world, identity), audience, 60, now - 7200);
-    cached = { token: minted.token, notBefore: minted.notBefore, expiresOn: minted.expiresOn };
-  } else if (fault?.kind === "malformed-token") {
-    cached = { token: "not-a-jwt", notBefore: now, expiresOn: now + 3600 };
-  } else if (!cached || params.get("bypass_cache") === "true" || cached.expiresOn - now < 300) {
-    const minted = await ctx.issuer.issue(identitySubject(ctx.world, identity), audience, MANAGED_IDENTITY_TOKEN_SECONDS, now);
-    cached = { token: minted.token, notBefore: minted.notBefore, expiresOn: minted.expiresOn };
-    cache.set(key, cached);
-  }
+  const { identity, token: cached, now } = issued;
   const body: Record<string, string> = {
     access_token: cached.token,
     client_id: identity.appId,
@@ -141,12 +141,54 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
   return jsonResponse(200, body);
 }
 
-function selectIdentity(ctx: ImdsContext, params: URLSearchParams): Principal | undefined {
+/** A managed-identity token request, whatever endpoint dialect it came in. */
+export interface VmTokenRequest {
+  resource: string;
+  clientId?: string;
+  objectId?: string;
+  resourceId?: string;
+  bypassCache?: boolean;
+}
+
+/** A token the VM's identity endpoint hands out (cached per identity and audience, as IMDS does). */
+export interface VmToken {
+  identity: Principal;
+  token: CachedToken;
+  now: number;
+}
+
+/** Token caches per endpoint (IMDS, App Service, Arc each keep their own). */
+export type VmTokenCache = Map<string, CachedToken>;
+
+/**
+ * Issues (or serves from cache) a token for one of the VM's identities; returns "identity" or
+ * "resource" when the identity or the audience is unknown. Faults can make it expired or malformed.
+ */
+export async function issueVmToken(ctx: ImdsContext, cache: VmTokenCache, request: VmTokenRequest, fault?: string): Promise<VmToken | "identity" | "resource"> {
+  const identity = selectIdentity(ctx, request);
+  if (!identity) return "identity";
+  const audience = canonicalResource(ctx.world, request.resource);
+  if (!audience) return "resource";
+  const now = nowSeconds();
+  const key = `${identity.objectId}|${audience}`;
+  let cached = cache.get(key);
+  if (fault === "expired-token") {
+    const minted = await ctx.issuer.issue(identitySubject(ctx.world, identity), audience, 60, now - 7200);
+    cached = { token: minted.token, notBefore: minted.notBefore, expiresOn: minted.expiresOn };
+  } else if (fault === "malformed-token") {
+    cached = { token: "not-a-jwt", notBefore: now, expiresOn: now + 3600 };
+  } else if (!cached || request.bypassCache || cached.expiresOn - now < 300) {
+    const minted = await ctx.issuer.issue(identitySubject(ctx.world, identity), audience, MANAGED_IDENTITY_TOKEN_SECONDS, now);
+    cached = { token: minted.token, notBefore: minted.notBefore, expiresOn: minted.expiresOn };
+    cache.set(key, cached);
+  }
+  return { identity, token: cached, now };
+}
+
+function selectIdentity(ctx: ImdsContext, request: VmTokenRequest): Principal | undefined {
   const attached = [ctx.vm.systemIdentity, ...ctx.vm.userAssignedIdentities].filter((id): id is string => Boolean(id));
   const candidates = attached.map((id) => ctx.world.principals.get(id)).filter((p): p is Principal => Boolean(p));
-  const clientId = params.get("client_id") ?? undefined;
-  const objectId = params.get("object_id") ?? undefined;
-  const resourceId = params.get("msi_res_id") ?? undefined;
+  const { clientId, objectId, resourceId } = request;
   if (clientId || objectId || resourceId) {
     const wanted = findPrincipal(ctx.world, { appId: clientId, objectId, resourceId });
     return wanted && candidates.includes(wanted) ? wanted : undefined;

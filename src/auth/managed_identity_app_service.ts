@@ -1,0 +1,65 @@
+/**
+ * Managed identity on App Service, Azure Functions and Azure Automation: the local token endpoint
+ * in `IDENTITY_ENDPOINT`, authenticated with the rotating `IDENTITY_HEADER` secret sent as
+ * `X-IDENTITY-HEADER`, api-version 2019-08-01, user-assigned identities by `client_id`,
+ * `principal_id` or `mi_res_id`.
+ * @module
+ */
+import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
+import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
+import { parseImdsToken } from "./managed_identity_imds.ts";
+import { ExitCode, KvmiError } from "../cli/errors.ts";
+import type { HttpClient } from "../http/http_client.ts";
+import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
+
+/** Gets tokens from the App Service identity endpoint. */
+export class AppServiceCredential implements TokenCredential {
+  readonly source = "ManagedIdentity (App Service)";
+  #http: HttpClient;
+  #endpoint: URL;
+  #header: string;
+  #selector: IdentitySelector;
+
+  constructor(http: HttpClient, endpoint: string, header: string, selector: IdentitySelector = {}) {
+    this.#http = http;
+    try {
+      this.#endpoint = new URL(endpoint);
+    } catch {
+      throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication });
+    }
+    if (!["localhost", "127.0.0.1", "[::1]"].includes(this.#endpoint.hostname) && this.#endpoint.protocol !== "https:") {
+      throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${this.#endpoint.host}.`, { code: "InsecureIdentityEndpoint", exitCode: ExitCode.Authentication, hint: "App Service's identity endpoint is local; check IDENTITY_ENDPOINT." });
+    }
+    this.#header = header;
+    this.#selector = selector;
+  }
+
+  async getToken(resource: string): Promise<AccessToken> {
+    const url = new URL(this.#endpoint);
+    url.searchParams.set("api-version", "2019-08-01");
+    url.searchParams.set("resource", resource);
+    if (this.#selector.clientId) url.searchParams.set("client_id", this.#selector.clientId);
+    if (this.#selector.objectId) url.searchParams.set("principal_id", this.#selector.objectId);
+    if (this.#selector.resourceId) url.searchParams.set("mi_res_id", this.#selector.resourceId);
+    let response;
+    try {
+      response = await sendWithRetry(
+        () => this.#http.send({ method: "GET", url, headers: { "X-IDENTITY-HEADER": this.#header }, direct: true, timeoutMs: 10_000 }),
+        serviceRetryPolicy,
+      );
+    } catch (error) {
+      throw new KvmiError(`The App Service identity endpoint could not be reached: ${(error as Error).message}`, { code: "IdentityEndpointUnreachable", exitCode: ExitCode.Authentication });
+    }
+    if (response.status !== 200) {
+      const json = parseJsonObject(response.body);
+      const message = firstLine(stringField(json, "message") ?? stringField(json, "error_description") ?? response.body.slice(0, 200));
+      throw new KvmiError(`The App Service identity endpoint refused the token request (HTTP ${response.status}): ${message}`, {
+        code: "ManagedIdentityError",
+        status: response.status,
+        exitCode: response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Authentication,
+        hint: "Check that the app has a managed identity (and the user-assigned id, if you passed one).",
+      });
+    }
+    return parseImdsToken(response.body, resource, this.source);
+  }
+}
