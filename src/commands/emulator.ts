@@ -32,8 +32,11 @@ kvmi emulator env --manifest FILE [--shell powershell|posix]
 
 Control endpoint (for tests): POST {imdsEndpoint}/emulator/faults with
   {"target":"imds-token|imds|entra|keyvault|arm","status":429,"count":2,"retryAfter":1}
-  or {"target":"imds-token","kind":"expired-token|malformed-token"}; DELETE clears;
-  GET {imdsEndpoint}/emulator/requests counts requests per target.
+  or {"target":"imds-token|attestation","kind":"expired-token|malformed-token"}; DELETE clears;
+  GET {imdsEndpoint}/emulator/requests counts requests per target;
+  GET {imdsEndpoint}/emulator/hosts gives the variables that emulate App Service and Azure Arc;
+  POST {imdsEndpoint}/emulator/cvm {"compliant":false|"debuggable":true} changes the simulated CVM;
+  POST {imdsEndpoint}/emulator/scheduled-events {"EventType":"Reboot"} schedules an event.
 
 Examples:
   kvmi emulator start --manifest ./emu.json
