@@ -34,6 +34,7 @@ Subcommands:
   versions      --name N                 List the versions of a secret
   set           --name N [--file F]      Set a new version; the value comes from --file or stdin
                 [--content-type T] [--tag K=V ...] [--disabled] [--expires DATE] [--not-before DATE]
+                [--allow-empty]          (an empty value is refused without it)
   update        --name N [--version V]   Change attributes: [--enabled true|false] [--content-type T]
                 [--tag K=V ...] [--expires DATE] [--not-before DATE]
   delete        --name N                 Soft-delete a secret (recoverable until purged)
@@ -69,6 +70,7 @@ const SECRET_OPTIONS: OptionSpecs = {
   enabled: { type: "string" },
   expires: { type: "string" },
   "not-before": { type: "string" },
+  "allow-empty": { type: "boolean" },
 };
 
 const SUBCOMMANDS = ["get", "list", "versions", "set", "update", "delete", "show-deleted", "recover", "purge"];
@@ -92,7 +94,7 @@ export async function runSecret(args: string[]): Promise<number> {
   const name = () => requiredOption(values, "name");
   // Validate everything the user typed before any network call.
   const properties = sub === "set" || sub === "update" ? readProperties(values, sub) : {};
-  const value = sub === "set" ? await readSecretValue(stringOption(values, "file")) : "";
+  const value = sub === "set" ? await readSecretValue(stringOption(values, "file"), Boolean(values["allow-empty"])) : "";
   const context = createAzureContext(values);
   const client = new SecretClient(resolveVaultUrl(vault, context.cloud), {
     http: context.http,
@@ -138,8 +140,11 @@ export async function runSecret(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Reads the secret value from a file or from piped stdin, exactly as given (UTF-8). */
-export async function readSecretValue(file: string | undefined): Promise<string> {
+/**
+ * Reads the secret value from a file or from piped stdin, exactly as given (UTF-8). An empty value
+ * is refused unless `allowEmpty`: a scheduled task with no input must not blank a secret.
+ */
+export async function readSecretValue(file: string | undefined, allowEmpty = false): Promise<string> {
   let bytes: Uint8Array;
   if (file !== undefined) {
     try {
@@ -152,6 +157,9 @@ export async function readSecretValue(file: string | undefined): Promise<string>
       throw usageError("No secret value: pipe it on stdin or pass --file.", "Secret values are never taken from the command line, where other users and logs can see them.");
     }
     bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+  }
+  if (bytes.length === 0 && !allowEmpty) {
+    throw usageError(`The secret value is empty (${file === undefined ? "nothing on stdin" : `'${file}' is empty`}); nothing was changed.`, "Pass --allow-empty to really set an empty value.");
   }
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

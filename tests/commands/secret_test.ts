@@ -95,6 +95,12 @@ Deno.test("secret commands: set, get, versions, list, update, delete, show-delet
     assert.equal((await kv(["get", "--name", "app-pw", "-o", "raw"])).stdout, "v2");
 
     await kv(["delete", "--name", "app-pw"]);
+    const blank = await kv(["set", "--name", "secret-for-vm"], "");
+    assert.equal(blank.code, 2, "an empty stdin never blanks a secret");
+    assert.match(blank.stderr, /nothing was changed/);
+    assert.equal((await kv(["get", "--name", "secret-for-vm", "-o", "raw"])).stdout, "this-is-test-secret");
+    assert.equal((await kv(["set", "--name", "empty-ok", "--allow-empty"], "")).code, 0);
+    assert.equal((await kv(["get", "--name", "empty-ok", "-o", "raw"])).stdout, "");
     const purge = await kv(["purge", "--name", "app-pw"]);
     assert.equal(purge.code, 0, purge.stderr);
     assert.equal((await kv(["show-deleted", "--name", "app-pw"])).code, 5);

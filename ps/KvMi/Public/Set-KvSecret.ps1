@@ -63,6 +63,7 @@ function Set-KvSecret {
         if ($NotBefore) { $arguments += @('--not-before', $NotBefore.Value.ToUniversalTime().ToString('o')) }
         if ($Tag) { foreach ($k in $Tag.Keys) { $arguments += @('--tag', "$k=$($Tag[$k])") } }
         $plain = ConvertFrom-KvSecureString -SecureString $SecretValue
+        if ($plain.Length -eq 0) { $arguments += '--allow-empty' }
         $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -InputText $plain -TargetObject $Name | ConvertFrom-Json
         $plain = $null
         ConvertTo-KvSecretObject -Bundle $bundle -VaultName $VaultName
