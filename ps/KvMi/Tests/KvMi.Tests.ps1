@@ -11,7 +11,7 @@ BeforeAll {
         $env:AZURE_CLIENT_SECRET = $Manifest.admin.clientSecret
     }
     function Use-Vm {
-        Remove-Item env:AZURE_CLIENT_ID, env:AZURE_TENANT_ID, env:AZURE_CLIENT_SECRET -ErrorAction SilentlyContinue
+        Remove-Item -Path @("env:AZURE_CLIENT_ID", "env:AZURE_TENANT_ID", "env:AZURE_CLIENT_SECRET") -ErrorAction SilentlyContinue
     }
 }
 
