@@ -2,8 +2,6 @@
 # Module state lives in script scope only (no global variables, mutexes or shared files), so
 # concurrent scheduled tasks never contend with each other.
 
-Set-StrictMode -Version 2.0
-
 $script:KvIdentity = @{}
 
 foreach ($folder in @('Private', 'Public')) {
