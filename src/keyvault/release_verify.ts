@@ -10,13 +10,16 @@ import { compactVerify, decodeProtectedHeader, importX509 } from "jose";
 import { ExitCode, KvmiError } from "../cli/errors.ts";
 
 /**
- * SHA-256 fingerprints of the public roots Key Vault's TLS chains have ended in (DigiCert Global
- * Root G2, Baltimore CyberTrust Root); used when no other trust root is configured.
+ * SHA-256 fingerprints of the public roots Azure's TLS chains end in (DigiCert Global Root G2,
+ * DigiCert Global Root CA, Baltimore CyberTrust Root, Microsoft RSA Root Certificate Authority
+ * 2017); used when no other trust root is configured. Checked against Debian's ca-certificates.
  */
-export const PUBLIC_ROOT_FINGERPRINTS = [
-  "cb3ccbb76031e5e0138f8dd39a23f9de47ffc35e43c1144cea27d46a5ab1cb5f",
-  "16af57a9f676b0ab126095aa5ebadef22ab31119d644ac95cd4b93dbf3f26aeb",
-];
+export const PUBLIC_ROOT_FINGERPRINTS: Record<string, string> = {
+  "DigiCert Global Root G2": "cb3ccbb76031e5e0138f8dd39a23f9de47ffc35e43c1144cea27d46a5ab1cb5f",
+  "DigiCert Global Root CA": "4348a0e9444c78cb265e058d5e8944b4d84f9662bd26db257f8934a443c70161",
+  "Baltimore CyberTrust Root": "16af57a9f676b0ab126095aa5ebadef22ab31119d644ac95cd4b93dbf3f26aeb",
+  "Microsoft RSA Root Certificate Authority 2017": "c741f70f4b2a8d88bf2e71c14122ef53ef10eba0cfa5e64cfa20f418853073e0",
+};
 
 /** The decoded release payload (the parts kvmi uses). */
 export interface ReleasePayload {
@@ -65,7 +68,7 @@ export async function verifyReleaseJws(jws: string, vaultHost: string, trustRoot
   const roots = trustRootsPem.flatMap((pem) => x509.PemConverter.decode(pem)).map((der) => new x509.X509Certificate(der));
   const top = chain[chain.length - 1];
   const topFingerprint = await sha256Hex(top.rawData);
-  let trusted = PUBLIC_ROOT_FINGERPRINTS.includes(topFingerprint);
+  let trusted = Object.values(PUBLIC_ROOT_FINGERPRINTS).includes(topFingerprint);
   for (const root of roots) {
     if (trusted) break;
     trusted = (await sha256Hex(root.rawData)) === topFingerprint || await top.verify({ publicKey: root.publicKey, signatureOnly: true });
