@@ -16,7 +16,10 @@ type Target = typeof TARGETS[number];
 
 const { values } = parseArgs({ args: Deno.args, options: { target: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } } });
 if (values.help) {
-  console.log("Usage: deno task build [--target TARGET ...]\nTargets: " + TARGETS.join(", ") + "\nSet DENORT_BIN to an extracted denort of Deno " + Deno.version.deno + " to build offline.");
+  console.log(
+    "Usage: deno task build [--target TARGET ...]\nTargets: " + TARGETS.join(", ") + "\nSet DENORT_BIN to an extracted denort of Deno " + Deno.version.deno +
+      " to build offline.",
+  );
   Deno.exit(0);
 }
 const targets = (values.target ?? (Deno.env.get("DENORT_BIN") ? [hostTarget()] : [...TARGETS])) as Target[];
@@ -42,7 +45,9 @@ if (denortBin) {
         `The Deno runtime base for ${target} (denort ${version}) is not available: it is not in Deno's cache and ` +
           `https://dl.deno.land cannot be reached from this machine.\n` +
           `Provide it in one of two ways and run the build again:\n` +
-          `  - set DENORT_BIN to an extracted denort${target.includes("windows") ? ".exe" : ""} of Deno ${version} for ${target} and pass --target ${target}, or\n` +
+          `  - set DENORT_BIN to an extracted denort${
+            target.includes("windows") ? ".exe" : ""
+          } of Deno ${version} for ${target} and pass --target ${target}, or\n` +
           `  - copy denort-${target}.zip of Deno ${version} (from the Deno release assets) to ${denoDir()}/dl/release/v${version}/.`,
       );
     }
@@ -56,9 +61,16 @@ for (const target of targets) {
   const result = await new Deno.Command(Deno.execPath(), {
     args: [
       "compile",
-      "--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-sys", "--allow-run",
-      "--target", target,
-      "--output", output,
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys",
+      "--allow-run",
+      "--target",
+      target,
+      "--output",
+      output,
       `${root}src/main.ts`,
     ],
     stdout: "inherit",

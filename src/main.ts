@@ -76,7 +76,9 @@ export async function main(args: string[]): Promise<number> {
       return ExitCode.Ok;
     }
     const load = COMMANDS[command];
-    if (!load) throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", exitCode: ExitCode.Usage, hint: "Run 'kvmi --help' to list the commands." });
+    if (!load) {
+      throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", exitCode: ExitCode.Usage, hint: "Run 'kvmi --help' to list the commands." });
+    }
     return await (await load())(rest);
   } catch (error) {
     const kvmiError = error instanceof KvmiError ? error : unexpected(error);
@@ -87,7 +89,11 @@ export async function main(args: string[]): Promise<number> {
 
 function unexpected(error: unknown): KvmiError {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new KvmiError(`Unexpected failure: ${message}`, { code: "InternalError", exitCode: ExitCode.Error, hint: "Run again with --verbose; if it persists, report it." });
+  return new KvmiError(`Unexpected failure: ${message}`, {
+    code: "InternalError",
+    exitCode: ExitCode.Error,
+    hint: "Run again with --verbose; if it persists, report it.",
+  });
 }
 
 if (import.meta.main) {

@@ -56,7 +56,9 @@ export class RestClient {
       if (typeof body.nextLink !== "string" || !body.nextLink) break;
       if (page > 10_000) throw new KvmiError("More than 10,000 pages; stopping.", { code: "PagingLoop", exitCode: ExitCode.Error });
       const next = new URL(body.nextLink);
-      if (next.origin !== url.origin) throw new KvmiError(`nextLink points at another host (${next.host}); refusing to follow it.`, { code: "UnexpectedNextLink", exitCode: ExitCode.Error });
+      if (next.origin !== url.origin) {
+        throw new KvmiError(`nextLink points at another host (${next.host}); refusing to follow it.`, { code: "UnexpectedNextLink", exitCode: ExitCode.Error });
+      }
       verbose(`following nextLink (page ${page + 1})`);
       body = jsonBody(await this.sendOk({ method: "GET", url: next }));
     }
@@ -83,7 +85,10 @@ export class RestClient {
         if (/^(succeeded|failed|canceled|cancelled)$/i.test(state)) {
           if (!/^succeeded$/i.test(state)) {
             const error = body.error as Record<string, unknown> | undefined;
-            throw new KvmiError(`The operation ended ${state}: ${String(error?.code ?? "")} ${String(error?.message ?? "")}`.trim(), { code: "OperationFailed", exitCode: ExitCode.Error });
+            throw new KvmiError(`The operation ended ${state}: ${String(error?.code ?? "")} ${String(error?.message ?? "")}`.trim(), {
+              code: "OperationFailed",
+              exitCode: ExitCode.Error,
+            });
           }
           if (request.method === "PUT" || request.method === "PATCH") return await this.sendOk({ method: "GET", url: request.url });
           return status;
@@ -101,7 +106,9 @@ export class RestClient {
 
   #pollUrl(text: string, original: URL): URL {
     const url = new URL(text, original);
-    if (url.origin !== original.origin) throw new KvmiError(`The service asked to poll another host (${url.host}); refusing.`, { code: "UnexpectedPollUrl", exitCode: ExitCode.Error });
+    if (url.origin !== original.origin) {
+      throw new KvmiError(`The service asked to poll another host (${url.host}); refusing.`, { code: "UnexpectedPollUrl", exitCode: ExitCode.Error });
+    }
     return url;
   }
 }
@@ -113,6 +120,11 @@ function sleep(ms: number): Promise<void> {
 /** Parses a response body as a JSON object, or throws a clear error. */
 export function jsonBody(response: HttpResponse): Record<string, unknown> {
   const json = parseJsonObject(response.body);
-  if (!json) throw new KvmiError(`Expected a JSON object, got HTTP ${response.status} with ${response.body.length ? "another body" : "no body"}.`, { code: "InvalidResponse", exitCode: ExitCode.Error });
+  if (!json) {
+    throw new KvmiError(`Expected a JSON object, got HTTP ${response.status} with ${response.body.length ? "another body" : "no body"}.`, {
+      code: "InvalidResponse",
+      exitCode: ExitCode.Error,
+    });
+  }
   return json;
 }

@@ -70,13 +70,19 @@ export class RoleAssignments {
       const def = jsonBody(await this.#client.sendOk({ method: "GET", url: this.#url(`${scope}/providers/Microsoft.Authorization/roleDefinitions/${role}`) }));
       return { id: role.toLowerCase(), name: String((def.properties as Record<string, unknown>)?.roleName ?? role) };
     }
-    const list = jsonBody(await this.#client.sendOk({
-      method: "GET",
-      url: this.#url(`${scope}/providers/Microsoft.Authorization/roleDefinitions`, { $filter: `roleName eq '${role.replaceAll("'", "''")}'` }),
-    }));
+    const list = jsonBody(
+      await this.#client.sendOk({
+        method: "GET",
+        url: this.#url(`${scope}/providers/Microsoft.Authorization/roleDefinitions`, { $filter: `roleName eq '${role.replaceAll("'", "''")}'` }),
+      }),
+    );
     const found = (list.value as { name: string; properties: { roleName: string } }[] | undefined)?.[0];
     if (!found) {
-      throw new KvmiError(`No role named '${role}'.`, { code: "RoleNotFound", exitCode: ExitCode.NotFound, hint: "Check the spelling, e.g. \"Key Vault Secrets User\", or pass the role's GUID." });
+      throw new KvmiError(`No role named '${role}'.`, {
+        code: "RoleNotFound",
+        exitCode: ExitCode.NotFound,
+        hint: 'Check the spelling, e.g. "Key Vault Secrets User", or pass the role\'s GUID.',
+      });
     }
     return { id: found.name, name: found.properties.roleName };
   }
@@ -99,7 +105,11 @@ export class RoleAssignments {
   async create(scope: string, principalId: string, roleId: string, principalType: string): Promise<Record<string, unknown>> {
     const subscription = scope.match(/^\/subscriptions\/([^/]+)/i)![1];
     const body = JSON.stringify({
-      properties: { roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`, principalId, principalType },
+      properties: {
+        roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
+        principalId,
+        principalType,
+      },
     });
     const url = this.#url(`${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`);
     return jsonBody(await this.#client.sendOk({ method: "PUT", url, body }));

@@ -28,7 +28,14 @@ export async function snpEvidence(http: HttpClient, imdsEndpoint: string, report
   const body = JSON.stringify({ reportData: base64url.encode(reportData) });
   let response;
   try {
-    response = await http.send({ method: "POST", url: new URL(`${imdsEndpoint}/emulator/cvm/report`), body, headers: { "Content-Type": "application/json" }, direct: true, timeoutMs: 10_000 });
+    response = await http.send({
+      method: "POST",
+      url: new URL(`${imdsEndpoint}/emulator/cvm/report`),
+      body,
+      headers: { "Content-Type": "application/json" },
+      direct: true,
+      timeoutMs: 10_000,
+    });
   } catch {
     throw notConfidential();
   }

@@ -45,14 +45,15 @@ export async function loadTransferKey(path: string): Promise<TransferKey> {
     throw usageError(`Cannot read --transfer-key '${path}': ${(error as Error).message}.`);
   }
   try {
-    const key = text.trimStart().startsWith("{")
-      ? createPrivateKey({ key: JSON.parse(text), format: "jwk" })
-      : createPrivateKey(text);
+    const key = text.trimStart().startsWith("{") ? createPrivateKey({ key: JSON.parse(text), format: "jwk" }) : createPrivateKey(text);
     if (key.asymmetricKeyType !== "rsa") throw new Error("not an RSA key");
     const jwk = key.export({ format: "jwk" }) as Record<string, string>;
     return await fromPrivateKey(key, { n: jwk.n, e: jwk.e });
   } catch (error) {
-    throw new KvmiError(`--transfer-key '${path}' is not an RSA private key (PKCS#8 PEM or JWK): ${(error as Error).message}.`, { code: "InvalidTransferKey", exitCode: ExitCode.Usage });
+    throw new KvmiError(`--transfer-key '${path}' is not an RSA private key (PKCS#8 PEM or JWK): ${(error as Error).message}.`, {
+      code: "InvalidTransferKey",
+      exitCode: ExitCode.Usage,
+    });
   }
 }
 

@@ -28,7 +28,11 @@ export class AppServiceCredential implements TokenCredential {
       throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication });
     }
     if (!["localhost", "127.0.0.1", "[::1]"].includes(this.#endpoint.hostname) && this.#endpoint.protocol !== "https:") {
-      throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${this.#endpoint.host}.`, { code: "InsecureIdentityEndpoint", exitCode: ExitCode.Authentication, hint: "App Service's identity endpoint is local; check IDENTITY_ENDPOINT." });
+      throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${this.#endpoint.host}.`, {
+        code: "InsecureIdentityEndpoint",
+        exitCode: ExitCode.Authentication,
+        hint: "App Service's identity endpoint is local; check IDENTITY_ENDPOINT.",
+      });
     }
     this.#header = header;
     this.#selector = selector;
@@ -48,7 +52,10 @@ export class AppServiceCredential implements TokenCredential {
         serviceRetryPolicy,
       );
     } catch (error) {
-      throw new KvmiError(`The App Service identity endpoint could not be reached: ${(error as Error).message}`, { code: "IdentityEndpointUnreachable", exitCode: ExitCode.Authentication });
+      throw new KvmiError(`The App Service identity endpoint could not be reached: ${(error as Error).message}`, {
+        code: "IdentityEndpointUnreachable",
+        exitCode: ExitCode.Authentication,
+      });
     }
     if (response.status !== 200) {
       const json = parseJsonObject(response.body);

@@ -56,7 +56,11 @@ export class ArcCredential implements TokenCredential {
       throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication });
     }
     if (!["localhost", "127.0.0.1", "[::1]"].includes(this.#endpoint.hostname)) {
-      throw new KvmiError(`The Azure Arc identity endpoint must be on this machine, not ${this.#endpoint.host}.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication, hint: "The agent listens on http://localhost:40342; check IDENTITY_ENDPOINT." });
+      throw new KvmiError(`The Azure Arc identity endpoint must be on this machine, not ${this.#endpoint.host}.`, {
+        code: "InvalidIdentityEndpoint",
+        exitCode: ExitCode.Authentication,
+        hint: "The agent listens on http://localhost:40342; check IDENTITY_ENDPOINT.",
+      });
     }
     this.#selector = selector;
     this.#directory = tokenDirectory;
@@ -94,7 +98,10 @@ export class ArcCredential implements TokenCredential {
 
   async #send(url: URL, headers: Record<string, string>): Promise<HttpResponse> {
     try {
-      return await sendWithRetry(() => this.#http.send({ method: "GET", url, headers: { Metadata: "true", ...headers }, direct: true, timeoutMs: 10_000 }), imdsRetryPolicy);
+      return await sendWithRetry(
+        () => this.#http.send({ method: "GET", url, headers: { Metadata: "true", ...headers }, direct: true, timeoutMs: 10_000 }),
+        imdsRetryPolicy,
+      );
     } catch (error) {
       throw new KvmiError(`The Azure Arc identity endpoint ${this.#endpoint.origin} could not be reached: ${(error as Error).message}`, {
         code: "IdentityEndpointUnreachable",
@@ -106,14 +113,23 @@ export class ArcCredential implements TokenCredential {
 
   #checkEcho(response: HttpResponse): void {
     const json = parseJsonObject(response.body);
-    const wanted: [string | undefined, string][] = [[this.#selector.clientId, "client_id"], [this.#selector.objectId, "object_id"], [this.#selector.resourceId, "msi_res_id"]];
+    const wanted: [string | undefined, string][] = [[this.#selector.clientId, "client_id"], [this.#selector.objectId, "object_id"], [
+      this.#selector.resourceId,
+      "msi_res_id",
+    ]];
     for (const [value, field] of wanted) {
-      if (value && stringField(json, field)?.toLowerCase() !== value.toLowerCase() && !(field === "msi_res_id" && stringField(json, "mi_res_id")?.toLowerCase() === value.toLowerCase())) {
-        throw new KvmiError(`The Arc agent did not confirm the user-assigned identity '${value}'; refusing its token (older agents silently return the system identity).`, {
-          code: "UserAssignedIdentityNotHonored",
-          exitCode: ExitCode.Authentication,
-          hint: "Update the Azure Connected Machine agent, or use the system-assigned identity.",
-        });
+      if (
+        value && stringField(json, field)?.toLowerCase() !== value.toLowerCase() &&
+        !(field === "msi_res_id" && stringField(json, "mi_res_id")?.toLowerCase() === value.toLowerCase())
+      ) {
+        throw new KvmiError(
+          `The Arc agent did not confirm the user-assigned identity '${value}'; refusing its token (older agents silently return the system identity).`,
+          {
+            code: "UserAssignedIdentityNotHonored",
+            exitCode: ExitCode.Authentication,
+            hint: "Update the Azure Connected Machine agent, or use the system-assigned identity.",
+          },
+        );
       }
     }
   }

@@ -109,3 +109,13 @@ export function peekOutputFormat(args: string[]): OutputFormat {
 export function noPositionals(positionals: string[]): void {
   if (positionals.length > 0) throw usageError(`Unexpected argument '${positionals[0]}'.`, "Run the command with --help to see its usage.");
 }
+
+/**
+ * Handles `kvmi <command>` with no subcommand or a help word: prints `help` and returns the exit
+ * code (2 when the subcommand is missing, 0 for help); returns undefined for a real subcommand.
+ */
+export function subcommandHelp(sub: string | undefined, help: string): number | undefined {
+  if (sub !== undefined && sub !== "--help" && sub !== "-h" && sub !== "help") return undefined;
+  Deno.stdout.writeSync(new TextEncoder().encode(help));
+  return sub === undefined ? 2 : 0;
+}

@@ -53,7 +53,12 @@ export async function runAttest(args: string[]): Promise<number> {
   if (output !== "token" && output !== "json") throw usageError(`Unknown output '${output}'.`, "Use token or json.");
   const context = createAzureContext(values);
   try {
-    const attestation = await attestWithFreshKey(context.http, context.cloud, maaEndpoint(stringOption(values, "maa"), context.cloud), stringOption(values, "nonce"));
+    const attestation = await attestWithFreshKey(
+      context.http,
+      context.cloud,
+      maaEndpoint(stringOption(values, "maa"), context.cloud),
+      stringOption(values, "nonce"),
+    );
     const save = stringOption(values, "save-transfer-key");
     if (save) await saveTransferKey(attestation.transferKey, save);
     if (output === "json") printJson({ token: attestation.token, claims: decodeJwtPayload(attestation.token) });

@@ -36,16 +36,37 @@ export async function runDemo(args: string[]): Promise<number> {
     const manifest = await waitForManifest(manifestPath);
     const vault = `/subscriptions/${manifest.subscriptionId}/resourceGroups/${manifest.resourceGroup}/providers/Microsoft.KeyVault/vaults/kv-demo`;
     const env = { ...manifest.env, AZURE_CLIENT_ID: "", AZURE_CLIENT_SECRET: "", AZURE_TENANT_ID: "" };
-    const adminEnv = { ...manifest.env, AZURE_CLIENT_ID: manifest.admin.clientId, AZURE_TENANT_ID: manifest.tenantId, AZURE_CLIENT_SECRET: manifest.admin.clientSecret };
-    writeStdout(`The emulator is running (manifest ${manifestPath}).\nkvmi runs as the managed identity of VM 'vm-demo'; admin steps use the emulator's admin service principal.\n`);
+    const adminEnv = {
+      ...manifest.env,
+      AZURE_CLIENT_ID: manifest.admin.clientId,
+      AZURE_TENANT_ID: manifest.tenantId,
+      AZURE_CLIENT_SECRET: manifest.admin.clientSecret,
+    };
+    writeStdout(
+      `The emulator is running (manifest ${manifestPath}).\nkvmi runs as the managed identity of VM 'vm-demo'; admin steps use the emulator's admin service principal.\n`,
+    );
     const steps: Step[] = [
       { title: "Who am I on this VM?", args: ["whoami", "-o", "table"], expect: 0 },
       { title: "A Key Vault token (the token itself is never printed)", args: ["token", "--resource", "https://vault.azure.net", "-o", "table"], expect: 0 },
       { title: "Read the secret with the VM's identity", args: ["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"], expect: 0 },
       { title: "List the VMs of this VM's resource group (Reader role)", args: ["vm", "list", "-o", "table"], expect: 0 },
-      { title: "Admin: remove the VM's Key Vault Secrets User assignment", admin: true, args: ["role", "unassign", "--assignee", manifest.vm.principalId, "--role", "Key Vault Secrets User", "--scope", vault], expect: 0 },
-      { title: "Read the secret again: refused, with the missing permission and the role that grants it", args: ["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"], expect: ExitCode.Forbidden },
-      { title: "Admin: assign Key Vault Secrets User again", admin: true, args: ["role", "assign", "--assignee", manifest.vm.principalId, "--role", "Key Vault Secrets User", "--scope", vault, "-o", "json"], expect: 0 },
+      {
+        title: "Admin: remove the VM's Key Vault Secrets User assignment",
+        admin: true,
+        args: ["role", "unassign", "--assignee", manifest.vm.principalId, "--role", "Key Vault Secrets User", "--scope", vault],
+        expect: 0,
+      },
+      {
+        title: "Read the secret again: refused, with the missing permission and the role that grants it",
+        args: ["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"],
+        expect: ExitCode.Forbidden,
+      },
+      {
+        title: "Admin: assign Key Vault Secrets User again",
+        admin: true,
+        args: ["role", "assign", "--assignee", manifest.vm.principalId, "--role", "Key Vault Secrets User", "--scope", vault, "-o", "json"],
+        expect: 0,
+      },
       { title: "Read the secret once more", args: ["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"], expect: 0 },
     ];
     let failures = 0;
@@ -53,7 +74,10 @@ export async function runDemo(args: string[]): Promise<number> {
       writeStdout(`\n${i + 1}. ${step.title}\n   > kvmi ${step.args.map(quote).join(" ")}\n`);
       const out = await new Deno.Command(exe, { args: [...prefix, ...step.args], env: step.admin ? adminEnv : env, stdout: "piped", stderr: "piped" }).output();
       const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-      writeStdout(text.trimEnd().split("\n").map((l) => `   ${l}`).join("\n") + `\n   (exit code ${out.code}${out.code === step.expect ? "" : `, expected ${step.expect}`})\n`);
+      writeStdout(
+        text.trimEnd().split("\n").map((l) => `   ${l}`).join("\n") +
+          `\n   (exit code ${out.code}${out.code === step.expect ? "" : `, expected ${step.expect}`})\n`,
+      );
       if (out.code !== step.expect) failures++;
     }
     writeStdout(failures === 0 ? "\nDemo complete: every step behaved as expected.\n" : `\nDemo finished with ${failures} unexpected result(s).\n`);
@@ -69,7 +93,18 @@ function quote(arg: string): string {
   return /^[\w./:=-]+$/.test(arg) ? arg : `"${arg}"`;
 }
 
-async function waitForManifest(path: string): Promise<{ env: Record<string, string>; subscriptionId: string; resourceGroup: string; tenantId: string; vm: { principalId: string }; admin: { clientId: string; clientSecret: string } }> {
+async function waitForManifest(
+  path: string,
+): Promise<
+  {
+    env: Record<string, string>;
+    subscriptionId: string;
+    resourceGroup: string;
+    tenantId: string;
+    vm: { principalId: string };
+    admin: { clientId: string; clientSecret: string };
+  }
+> {
   for (let i = 0; i < 600; i++) {
     try {
       return JSON.parse(await Deno.readTextFile(path));

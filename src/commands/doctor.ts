@@ -83,7 +83,9 @@ function proxyCheck(imds: URL): CheckResult {
   return {
     check: "proxy",
     status: "warn",
-    detail: `${proxies.join(", ")} set and NO_PROXY does not cover ${host}: kvmi reaches IMDS directly anyway, but the Azure SDK and other tools will send IMDS traffic to the proxy, which Azure does not support`,
+    detail: `${
+      proxies.join(", ")
+    } set and NO_PROXY does not cover ${host}: kvmi reaches IMDS directly anyway, but the Azure SDK and other tools will send IMDS traffic to the proxy, which Azure does not support`,
     next: `add ${host} to NO_PROXY (e.g. NO_PROXY=${[...noProxy.filter(Boolean), host].join(",")})`,
   };
 }
@@ -96,11 +98,17 @@ async function imdsCheck(http: HttpClient, endpoint: string): Promise<{ result: 
     const ms = Math.round(performance.now() - started);
     const date = response.headers.get("date");
     if (response.status !== 200) {
-      return { result: { check: "imds", status: "fail", detail: `IMDS at ${endpoint} answered ${response.status}`, next: "IMDS may be updating; retry in a minute" } };
+      return {
+        result: { check: "imds", status: "fail", detail: `IMDS at ${endpoint} answered ${response.status}`, next: "IMDS may be updating; retry in a minute" },
+      };
     }
     const compute = JSON.parse(response.body) as Record<string, string>;
     return {
-      result: { check: "imds", status: "pass", detail: `reachable at ${endpoint} in ${ms} ms; VM ${compute.name} in ${compute.resourceGroupName} (${compute.azEnvironment})` },
+      result: {
+        check: "imds",
+        status: "pass",
+        detail: `reachable at ${endpoint} in ${ms} ms; VM ${compute.name} in ${compute.resourceGroupName} (${compute.azEnvironment})`,
+      },
       serverDate: date ? new Date(date) : undefined,
     };
   } catch (error) {
@@ -109,7 +117,8 @@ async function imdsCheck(http: HttpClient, endpoint: string): Promise<{ result: 
         check: "imds",
         status: "fail",
         detail: `IMDS at ${endpoint} is not reachable: ${(error as Error).message}`,
-        next: "run on an Azure VM (or Arc server) with a managed identity, check that no firewall blocks 169.254.169.254, or use a service principal (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET)",
+        next:
+          "run on an Azure VM (or Arc server) with a managed identity, check that no firewall blocks 169.254.169.254, or use a service principal (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET)",
       },
     };
   }
@@ -118,13 +127,22 @@ async function imdsCheck(http: HttpClient, endpoint: string): Promise<{ result: 
 function clockCheck(serverDate: Date): CheckResult {
   const skew = Math.round((Date.now() - serverDate.getTime()) / 1000);
   if (Math.abs(skew) <= 300) return { check: "clock", status: "pass", detail: `skew ${skew} s against IMDS` };
-  return { check: "clock", status: "fail", detail: `this machine's clock is ${skew} s off`, next: "sync the clock (w32tm /resync): tokens look expired or not yet valid past 5 minutes of skew" };
+  return {
+    check: "clock",
+    status: "fail",
+    detail: `this machine's clock is ${skew} s off`,
+    next: "sync the clock (w32tm /resync): tokens look expired or not yet valid past 5 minutes of skew",
+  };
 }
 
 async function tokenCheck(context: ReturnType<typeof createAzureContext>, label: string, resource: string): Promise<CheckResult> {
   try {
     const token = await context.credential.getToken(resource);
-    return { check: `token ${label}`, status: "pass", detail: `${token.source} issued a token for ${resource}, valid until ${new Date(token.expiresOn * 1000).toISOString()}` };
+    return {
+      check: `token ${label}`,
+      status: "pass",
+      detail: `${token.source} issued a token for ${resource}, valid until ${new Date(token.expiresOn * 1000).toISOString()}`,
+    };
   } catch (error) {
     const e = error instanceof KvmiError ? error : undefined;
     return { check: `token ${label}`, status: "fail", detail: (error as Error).message, next: e?.hint };
@@ -136,6 +154,11 @@ async function tlsCheck(http: HttpClient, label: string, url: URL): Promise<Chec
     const response = await http.send({ method: "GET", url: new URL("/", url), timeoutMs: 5000 });
     return { check: `tls ${label}`, status: "pass", detail: `DNS and TLS to ${originOf(url)} work (HTTP ${response.status} without a token)` };
   } catch (error) {
-    return { check: `tls ${label}`, status: "fail", detail: (error as Error).message, next: "check DNS, the firewall and any TLS-inspecting proxy (DENO_TLS_CA_STORE=system,mozilla trusts the Windows store)" };
+    return {
+      check: `tls ${label}`,
+      status: "fail",
+      detail: (error as Error).message,
+      next: "check DNS, the firewall and any TLS-inspecting proxy (DENO_TLS_CA_STORE=system,mozilla trusts the Windows store)",
+    };
   }
 }

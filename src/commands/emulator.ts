@@ -3,7 +3,7 @@
  * environment that points kvmi and the Azure SDK at it.
  * @module
  */
-import { COMMON_OPTIONS, noPositionals, parseCommand, requiredOption, stringOption } from "../cli/args.ts";
+import { COMMON_OPTIONS, noPositionals, parseCommand, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
 import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
 import { writeStderr, writeStdout } from "../cli/output.ts";
 
@@ -46,10 +46,8 @@ Examples:
 /** Runs `kvmi emulator …`. */
 export async function runEmulator(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    writeStdout(EMULATOR_HELP);
-    return sub === undefined ? ExitCode.Usage : ExitCode.Ok;
-  }
+  const helped = subcommandHelp(sub, EMULATOR_HELP);
+  if (helped !== undefined) return helped;
   if (sub === "start") return await start(rest);
   if (sub === "env") return await env(rest);
   throw usageError(`Unknown emulator subcommand '${sub}'.`, "Use start or env.");
@@ -122,7 +120,11 @@ async function env(args: string[]): Promise<number> {
   try {
     manifest = JSON.parse(await Deno.readTextFile(path));
   } catch (error) {
-    throw new KvmiError(`Cannot read the manifest '${path}': ${(error as Error).message}`, { code: "InvalidManifest", exitCode: ExitCode.Usage, hint: "Start the emulator with --manifest FILE first." });
+    throw new KvmiError(`Cannot read the manifest '${path}': ${(error as Error).message}`, {
+      code: "InvalidManifest",
+      exitCode: ExitCode.Usage,
+      hint: "Start the emulator with --manifest FILE first.",
+    });
   }
   const { powershellEnvLines, posixEnvLines } = await import("../emulator/manifest.ts");
   const vars = manifest.env ?? {};

@@ -4,7 +4,7 @@
  * @module
  */
 import { IMDS_API_VERSIONS, ImdsClient } from "../imds/imds_client.ts";
-import { COMMON_HELP, COMMON_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption, subcommandHelp } from "../cli/args.ts";
 import { usageError } from "../cli/errors.ts";
 import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { HttpClient } from "../http/http_client.ts";
@@ -28,12 +28,18 @@ Examples:
 /** Runs `kvmi imds …`. */
 export async function runImds(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    writeStdout(IMDS_HELP);
-    return sub === undefined ? 2 : 0;
+  const helped = subcommandHelp(sub, IMDS_HELP);
+  if (helped !== undefined) return helped;
+  if (!["instance", "scheduled-events", "attested"].includes(sub)) {
+    throw usageError(`Unknown imds subcommand '${sub}'.`, "Use instance, scheduled-events or attested.");
   }
-  if (!["instance", "scheduled-events", "attested"].includes(sub)) throw usageError(`Unknown imds subcommand '${sub}'.`, "Use instance, scheduled-events or attested.");
-  const { values, positionals } = parseCommand(rest, { ...COMMON_OPTIONS, path: { type: "string" }, approve: { type: "string" }, nonce: { type: "string" }, cloud: { type: "string" } });
+  const { values, positionals } = parseCommand(rest, {
+    ...COMMON_OPTIONS,
+    path: { type: "string" },
+    approve: { type: "string" },
+    nonce: { type: "string" },
+    cloud: { type: "string" },
+  });
   if (values.help) {
     writeStdout(IMDS_HELP);
     return 0;
@@ -54,16 +60,20 @@ export async function runImds(args: string[]): Promise<number> {
       }
       if (node === undefined) throw usageError(`No metadata node '${path}'.`);
       if (format === "raw" && typeof node === "string") writeStdout(node + "\n");
-      else if (format === "table" && typeof node === "object" && node !== null && !Array.isArray(node)) writeStdout(renderProperties(flatten(node as Record<string, unknown>)));
-      else printJson(node);
+      else if (format === "table" && typeof node === "object" && node !== null && !Array.isArray(node)) {
+        writeStdout(renderProperties(flatten(node as Record<string, unknown>)));
+      } else printJson(node);
     } else if (sub === "scheduled-events") {
       const approve = stringOption(values, "approve");
       if (approve) {
         await imds.post("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents }, { StartRequests: [{ EventId: approve }] });
       }
       const events = await imds.get("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents });
-      if (format === "table") writeStdout(renderTable((events.Events ?? []) as Record<string, unknown>[], ["EventId", "EventType", "EventStatus", "NotBefore", "Resources", "Description"]));
-      else printJson(events);
+      if (format === "table") {
+        writeStdout(
+          renderTable((events.Events ?? []) as Record<string, unknown>[], ["EventId", "EventType", "EventStatus", "NotBefore", "Resources", "Description"]),
+        );
+      } else printJson(events);
     } else {
       printJson(await imds.get("/metadata/attested/document", { "api-version": IMDS_API_VERSIONS.attested, ...(nonce ? { nonce } : {}) }));
     }

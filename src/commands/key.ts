@@ -18,10 +18,11 @@ import {
   noPositionals,
   type OptionSpecs,
   outputFormat,
-  type ParsedValues,
   parseCommand,
+  type ParsedValues,
   requiredOption,
   stringOption,
+  subcommandHelp,
 } from "../cli/args.ts";
 import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
 import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
@@ -99,10 +100,8 @@ const KEY_OPTIONS: OptionSpecs = {
 /** Runs `kvmi key …`. */
 export async function runKey(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    writeStdout(KEY_HELP);
-    return sub === undefined ? ExitCode.Usage : ExitCode.Ok;
-  }
+  const helped = subcommandHelp(sub, KEY_HELP);
+  if (helped !== undefined) return helped;
   if (!SUBCOMMANDS.includes(sub)) throw usageError(`Unknown key subcommand '${sub}'.`, `Use one of: ${SUBCOMMANDS.join(", ")}.`);
   let restArgs = rest;
   if (sub === "policy") {
@@ -134,8 +133,15 @@ export async function runKey(args: string[]): Promise<number> {
       case "list":
       case "versions": {
         const items = sub === "list" ? await client.list() : await client.versions(name);
-        if (format === "table") writeStdout(renderTable(items.map((i) => ({ Kid: i.kid, Enabled: i.attributes.enabled, Exportable: i.attributes.exportable ?? false })), ["Kid", "Enabled", "Exportable"]));
-        else printJson(items);
+        if (format === "table") {
+          writeStdout(
+            renderTable(items.map((i) => ({ Kid: i.kid, Enabled: i.attributes.enabled, Exportable: i.attributes.exportable ?? false })), [
+              "Kid",
+              "Enabled",
+              "Exportable",
+            ]),
+          );
+        } else printJson(items);
         return 0;
       }
       case "create":
@@ -172,7 +178,17 @@ async function digestFor(alg: string, values: ParsedValues): Promise<string> {
   const file = stringOption(values, "data-file");
   if ((digest === undefined) === (file === undefined)) throw usageError("Pass exactly one of --digest and --data-file.");
   if (digest !== undefined) return digest;
-  const hash = ({ RS256: "SHA-256", RS384: "SHA-384", RS512: "SHA-512", PS256: "SHA-256", PS384: "SHA-384", PS512: "SHA-512", ES256: "SHA-256", ES384: "SHA-384", ES512: "SHA-512" } as Record<string, string>)[alg];
+  const hash = ({
+    RS256: "SHA-256",
+    RS384: "SHA-384",
+    RS512: "SHA-512",
+    PS256: "SHA-256",
+    PS384: "SHA-384",
+    PS512: "SHA-512",
+    ES256: "SHA-256",
+    ES384: "SHA-384",
+    ES512: "SHA-512",
+  } as Record<string, string>)[alg];
   if (!hash) throw usageError(`Unknown signature algorithm '${alg}'.`);
   let data: Uint8Array<ArrayBuffer>;
   try {
@@ -206,7 +222,11 @@ async function createBody(values: ParsedValues, context: AzureContext): Promise<
   const policyFile = stringOption(values, "policy");
   const defaultPolicy = Boolean(values["default-cvm-policy"]);
   if (policyFile && defaultPolicy) throw usageError("Pass --policy or --default-cvm-policy, not both.");
-  const policy = policyFile ? await readPolicyFile(policyFile) : defaultPolicy ? defaultCvmPolicy(maaEndpoint(stringOption(values, "maa"), context.cloud).origin) : undefined;
+  const policy = policyFile
+    ? await readPolicyFile(policyFile)
+    : defaultPolicy
+    ? defaultCvmPolicy(maaEndpoint(stringOption(values, "maa"), context.cloud).origin)
+    : undefined;
   const exportable = Boolean(values.exportable) || policy !== undefined;
   const ops = stringOption(values, "ops");
   return {
@@ -216,14 +236,29 @@ async function createBody(values: ParsedValues, context: AzureContext): Promise<
     ...(ops ? { key_ops: ops.split(",").map((o) => o.trim()) } : {}),
     attributes: { enabled: true, ...(exportable ? { exportable: true } : {}) },
     ...(policy
-      ? { release_policy: { contentType: "application/json; charset=utf-8", immutable: Boolean(values.immutable), data: base64url.encode(JSON.stringify(policy)) } }
+      ? {
+        release_policy: {
+          contentType: "application/json; charset=utf-8",
+          immutable: Boolean(values.immutable),
+          data: base64url.encode(JSON.stringify(policy)),
+        },
+      }
       : {}),
   };
 }
 
 function printKey(bundle: KeyBundle, format: string): void {
   if (format === "table") {
-    writeStdout(renderProperties({ Kid: bundle.key.kid, Kty: bundle.key.kty, KeyOps: (bundle.key.key_ops as string[] | undefined)?.join(","), Enabled: bundle.attributes.enabled, Exportable: bundle.attributes.exportable ?? false, ReleasePolicy: bundle.release_policy ? "yes" : "no" }));
+    writeStdout(
+      renderProperties({
+        Kid: bundle.key.kid,
+        Kty: bundle.key.kty,
+        KeyOps: (bundle.key.key_ops as string[] | undefined)?.join(","),
+        Enabled: bundle.attributes.enabled,
+        Exportable: bundle.attributes.exportable ?? false,
+        ReleasePolicy: bundle.release_policy ? "yes" : "no",
+      }),
+    );
   } else printJson(bundle);
 }
 
@@ -264,10 +299,18 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
     transfer = await loadTransferKey(keyFile!);
     const runtime = decodeJwtPayload(token)?.["x-ms-runtime"] as { keys?: { kid?: string }[] } | undefined;
     if (!runtime?.keys?.some((k) => k.kid === transfer.publicJwk.kid)) {
-      throw usageError("The attestation token's x-ms-runtime.keys does not carry this transfer key.", "Pass the transfer key that was attested with this token.");
+      throw usageError(
+        "The attestation token's x-ms-runtime.keys does not carry this transfer key.",
+        "Pass the transfer key that was attested with this token.",
+      );
     }
   } else {
-    const attestation = await attestWithFreshKey(context.http, context.cloud, maaEndpoint(stringOption(values, "maa"), context.cloud), stringOption(values, "nonce"));
+    const attestation = await attestWithFreshKey(
+      context.http,
+      context.cloud,
+      maaEndpoint(stringOption(values, "maa"), context.cloud),
+      stringOption(values, "nonce"),
+    );
     token = attestation.token;
     transfer = attestation.transferKey;
   }
@@ -275,7 +318,9 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
   const payload = await verifyReleaseJws(jws, client.vault.hostname, trustRoots);
   const released = payload.response?.key?.key;
   if (!released?.key_hsm) throw new KvmiError("The release response carries no key_hsm.", { code: "InvalidResponse", exitCode: ExitCode.Error });
-  if (payload.request?.enc && payload.request.enc !== enc) throw new KvmiError(`The vault wrapped with '${payload.request.enc}', not the requested '${enc}'.`, { code: "UnexpectedEnc", exitCode: ExitCode.Error });
+  if (payload.request?.enc && payload.request.enc !== enc) {
+    throw new KvmiError(`The vault wrapped with '${payload.request.enc}', not the requested '${enc}'.`, { code: "UnexpectedEnc", exitCode: ExitCode.Error });
+  }
   const { privateKey } = unwrapKeyHsm(released.key_hsm, transfer);
   checkMatchesPublic(privateKey, released);
   await writeKey(privateKey, out, format, Boolean(values.force));
@@ -302,7 +347,9 @@ function checkMatchesPublic(privateKey: KeyObject, released: Record<string, unkn
   const pub = createPublicKey(privateKey).export({ format: "jwk" }) as Record<string, string>;
   const sameRsa = released.n !== undefined && pub.n === released.n && pub.e === String(released.e).replace(/^AAEAAQ$/, "AQAB");
   const sameEc = released.x !== undefined && pub.x === released.x && pub.y === released.y;
-  if (!sameRsa && !sameEc) throw new KvmiError("The unwrapped private key does not match the released public key.", { code: "KeyMismatch", exitCode: ExitCode.Error });
+  if (!sameRsa && !sameEc) {
+    throw new KvmiError("The unwrapped private key does not match the released public key.", { code: "KeyMismatch", exitCode: ExitCode.Error });
+  }
 }
 
 async function writeKey(privateKey: KeyObject, out: string, format: string, force: boolean): Promise<void> {
@@ -332,7 +379,11 @@ async function policyCheck(values: ParsedValues): Promise<number> {
   } else {
     for (const t of result.trace) writeStdout(`[${t.held ? "HELD" : "FAILED"}] ${t.path}: ${t.detail}\n`);
     if (expired) writeStdout(`[FAILED] token: expired at ${new Date(exp! * 1000).toISOString()}\n`);
-    writeStdout(result.allowed && !expired ? "The policy would release the key to this attestation.\n" : `The policy would NOT release the key: ${expired ? "the token has expired." : result.reason}\n`);
+    writeStdout(
+      result.allowed && !expired
+        ? "The policy would release the key to this attestation.\n"
+        : `The policy would NOT release the key: ${expired ? "the token has expired." : result.reason}\n`,
+    );
   }
   return result.allowed && !expired ? 0 : ExitCode.Forbidden;
 }

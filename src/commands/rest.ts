@@ -80,7 +80,9 @@ export async function runRest(args: string[]): Promise<number> {
   const target = resolveRestTarget(requiredOption(values, "url"), context.cloud, stringOption(values, "resource"));
   const client = new RestClient(
     context.http,
-    target.resource ? { http: context.http, credential: context.credential, cloud: context.cloud, resource: target.resource, allowedOrigins: target.allowedOrigins } : undefined,
+    target.resource
+      ? { http: context.http, credential: context.credential, cloud: context.cloud, resource: target.resource, allowedOrigins: target.allowedOrigins }
+      : undefined,
   );
   try {
     const request = { method, url: target.url, body, headers };

@@ -15,6 +15,7 @@ import {
   parseCommand,
   requiredOption,
   stringOption,
+  subcommandHelp,
 } from "../cli/args.ts";
 import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
 import { printJson, renderTable, writeStdout } from "../cli/output.ts";
@@ -50,10 +51,8 @@ Examples:
 /** Runs `kvmi role …`. */
 export async function runRole(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    writeStdout(ROLE_HELP);
-    return sub === undefined ? 2 : 0;
-  }
+  const helped = subcommandHelp(sub, ROLE_HELP);
+  if (helped !== undefined) return helped;
   if (!["list", "assign", "unassign"].includes(sub)) throw usageError(`Unknown role subcommand '${sub}'.`, "Use list, assign or unassign.");
   const { values, positionals } = parseCommand(rest, {
     ...COMMON_OPTIONS,
@@ -97,7 +96,11 @@ export async function runRole(args: string[]): Promise<number> {
       a.roleDefinitionId.toLowerCase() === resolved.id && a.scope.toLowerCase() === scope.toLowerCase()
     );
     if (matching.length === 0) {
-      throw new KvmiError(`No assignment of '${resolved.name}' to ${principalId} at ${scope}.`, { code: "RoleAssignmentNotFound", exitCode: ExitCode.NotFound, hint: "List them with 'kvmi role list --assignee …'." });
+      throw new KvmiError(`No assignment of '${resolved.name}' to ${principalId} at ${scope}.`, {
+        code: "RoleAssignmentNotFound",
+        exitCode: ExitCode.NotFound,
+        hint: "List them with 'kvmi role list --assignee …'.",
+      });
     }
     for (const a of matching) await assignments.delete(a.id);
     printJson({ removed: matching.map((a) => a.id), roleName: resolved.name });

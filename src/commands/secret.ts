@@ -14,10 +14,11 @@ import {
   noPositionals,
   type OptionSpecs,
   outputFormat,
-  type ParsedValues,
   parseCommand,
+  type ParsedValues,
   requiredOption,
   stringOption,
+  subcommandHelp,
 } from "../cli/args.ts";
 import { usageError } from "../cli/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
@@ -78,10 +79,8 @@ const SUBCOMMANDS = ["get", "list", "versions", "set", "update", "delete", "show
 /** Runs `kvmi secret …`. */
 export async function runSecret(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    writeStdout(SECRET_HELP);
-    return sub === undefined ? 2 : 0;
-  }
+  const helped = subcommandHelp(sub, SECRET_HELP);
+  if (helped !== undefined) return helped;
   if (!SUBCOMMANDS.includes(sub)) throw usageError(`Unknown secret subcommand '${sub}'.`, `Use one of: ${SUBCOMMANDS.join(", ")}.`);
   const { values, positionals } = parseCommand(rest, SECRET_OPTIONS);
   if (values.help) {
@@ -154,12 +153,18 @@ export async function readSecretValue(file: string | undefined, allowEmpty = fal
     }
   } else {
     if (Deno.stdin.isTerminal()) {
-      throw usageError("No secret value: pipe it on stdin or pass --file.", "Secret values are never taken from the command line, where other users and logs can see them.");
+      throw usageError(
+        "No secret value: pipe it on stdin or pass --file.",
+        "Secret values are never taken from the command line, where other users and logs can see them.",
+      );
     }
     bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
   }
   if (bytes.length === 0 && !allowEmpty) {
-    throw usageError(`The secret value is empty (${file === undefined ? "nothing on stdin" : `'${file}' is empty`}); nothing was changed.`, "Pass --allow-empty to really set an empty value.");
+    throw usageError(
+      `The secret value is empty (${file === undefined ? "nothing on stdin" : `'${file}' is empty`}); nothing was changed.`,
+      "Pass --allow-empty to really set an empty value.",
+    );
   }
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

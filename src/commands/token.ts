@@ -4,16 +4,7 @@
  * @module
  */
 import { identityClaims } from "../auth/token_claims.ts";
-import {
-  COMMON_HELP,
-  COMMON_OPTIONS,
-  IDENTITY_HELP,
-  IDENTITY_OPTIONS,
-  noPositionals,
-  outputFormat,
-  parseCommand,
-  stringOption,
-} from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
 import { printJson, renderProperties, writeStdout } from "../cli/output.ts";
 import { createAzureContext } from "./context.ts";
 

@@ -3,7 +3,7 @@
  * as ARM returns them, following every page; like `Get-AzVM -ResourceGroupName`.
  * @module
  */
-import { RestClient, jsonBody } from "../arm/arm_client.ts";
+import { jsonBody, RestClient } from "../arm/arm_client.ts";
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
@@ -13,6 +13,7 @@ import {
   outputFormat,
   parseCommand,
   requiredOption,
+  subcommandHelp,
 } from "../cli/args.ts";
 import { usageError } from "../cli/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
@@ -45,10 +46,8 @@ Examples:
 /** Runs `kvmi vm …`. */
 export async function runVm(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    writeStdout(VM_HELP);
-    return sub === undefined ? 2 : 0;
-  }
+  const helped = subcommandHelp(sub, VM_HELP);
+  if (helped !== undefined) return helped;
   if (sub !== "list" && sub !== "show") throw usageError(`Unknown vm subcommand '${sub}'.`, "Use list or show.");
   const { values, positionals } = parseCommand(rest, {
     ...COMMON_OPTIONS,
@@ -101,7 +100,12 @@ function summary(vm: Record<string, unknown>): Record<string, unknown> {
 }
 
 function printVms(vms: Record<string, unknown>[], format: OutputFormat, single: boolean): void {
-  if (format === "table") writeStdout(single ? renderProperties(summary(vms[0])) : renderTable(vms.map(summary), ["Name", "ResourceGroup", "Location", "VmSize", "OsType", "ProvisioningState"]));
-  else if (format === "raw") writeStdout(vms.map((v) => String(v.id)).join("\n") + (vms.length ? "\n" : ""));
+  if (format === "table") {
+    writeStdout(
+      single
+        ? renderProperties(summary(vms[0]))
+        : renderTable(vms.map(summary), ["Name", "ResourceGroup", "Location", "VmSize", "OsType", "ProvisioningState"]),
+    );
+  } else if (format === "raw") writeStdout(vms.map((v) => String(v.id)).join("\n") + (vms.length ? "\n" : ""));
   else printJson(single ? vms[0] : vms);
 }

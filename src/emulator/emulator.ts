@@ -21,7 +21,7 @@ import { SimulatedCvm } from "./attestation/snp_report.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
 import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
 import { scheduledEventRoutes } from "./scheduled_events.ts";
-import { DEMO, type SeedName, seedCvmKey, seedWorld } from "./seed.ts";
+import { DEMO, seedCvmKey, type SeedName, seedWorld } from "./seed.ts";
 import { type CertificateAuthority, issueRsaSigningIdentity, issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { VirtualMachine, World } from "./world.ts";
@@ -143,7 +143,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 function attestedRoute(world: World, vm: VirtualMachine, signer: AttestedDataSigner): ImdsRoute {
   return async (_request, url, path) => {
     if (path !== "/metadata/attested/document") return undefined;
-    if (!url.searchParams.get("api-version")) return jsonResponse(400, { error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds" });
+    if (!url.searchParams.get("api-version")) {
+      return jsonResponse(400, {
+        error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds",
+      });
+    }
     const nonce = url.searchParams.get("nonce") ?? String(Date.now()).padEnd(10, "0").slice(0, 10);
     if (!/^[0-9]{1,32}$/.test(nonce)) return jsonResponse(400, { error: "Bad request. The nonce must be up to 32 digits." });
     const now = new Date();
@@ -162,7 +166,9 @@ function attestedRoute(world: World, vm: VirtualMachine, signer: AttestedDataSig
 
 function stamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} -0000`;
+  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${
+    p(d.getUTCSeconds())
+  } -0000`;
 }
 
 async function releaseSigner(ca: CertificateAuthority): Promise<ReleaseSigner> {

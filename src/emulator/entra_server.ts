@@ -5,7 +5,7 @@
  * @module
  */
 import { type Faults } from "./faults.ts";
-import { jsonResponse, guid } from "./http_util.ts";
+import { guid, jsonResponse } from "./http_util.ts";
 import { identitySubject } from "./imds_server.ts";
 import type { TokenIssuer } from "./token_issuer.ts";
 import { canonicalResource, findPrincipal, type World } from "./world.ts";
@@ -35,7 +35,12 @@ export function createEntraHandler(ctx: EntraContext): (request: Request) => Pro
     if (tenant === "common" && route === "discovery/keys") return jsonResponse(200, ctx.issuer.jwks);
     if (!tenant || (tenant !== ctx.world.tenantId && tenant !== "organizations")) {
       await request.body?.cancel();
-      return aadError(400, "invalid_request", 90002, `Tenant '${tenant ?? ""}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return aadError(
+        400,
+        "invalid_request",
+        90002,
+        `Tenant '${tenant ?? ""}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     if (request.method === "GET" && (route === "v2.0/.well-known/openid-configuration" || route === ".well-known/openid-configuration")) {
       return jsonResponse(200, openIdConfiguration(ctx, route.startsWith("v2.0")));
@@ -106,23 +111,44 @@ async function token(ctx: EntraContext, request: Request): Promise<Response> {
   }
   const principal = findPrincipal(ctx.world, { appId: clientId });
   if (!clientId || !principal || principal.kind !== "ServicePrincipal") {
-    return aadError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${ctx.world.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+    return aadError(
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${ctx.world.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    );
   }
   if (form.has("client_assertion")) {
     return aadError(401, "invalid_client", 700027, "Client assertion failed signature validation.");
   }
   if (!secret || secret !== principal.secret) {
-    return aadError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + clientId + "'.");
+    return aadError(
+      401,
+      "invalid_client",
+      7000215,
+      "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" +
+        clientId + "'.",
+    );
   }
   const scope = form.get("scope") ?? "";
   const scopes = scope.split(" ").filter(Boolean);
   if (scopes.length !== 1 || !scopes[0].endsWith("/.default")) {
-    return aadError(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return aadError(
+      400,
+      "invalid_scope",
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   const resource = scopes[0].slice(0, -"/.default".length);
   const audience = canonicalResource(ctx.world, resource);
   if (!audience) {
-    return aadError(400, "invalid_resource", 500011, `The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+    return aadError(
+      400,
+      "invalid_resource",
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
   }
   const minted = await ctx.issuer.issue(identitySubject(ctx.world, principal), audience, CLIENT_TOKEN_SECONDS);
   return jsonResponse(200, { token_type: "Bearer", expires_in: CLIENT_TOKEN_SECONDS, ext_expires_in: CLIENT_TOKEN_SECONDS, access_token: minted.token });

@@ -58,7 +58,9 @@ export function hostingRoutes(ctx: ImdsContext, options: HostingOptions): { host
   }
 
   async function arc(request: Request, url: URL): Promise<Response> {
-    if (request.headers.get("metadata") !== "true") return jsonResponse(400, { error: "invalid_request", error_description: "Required metadata header not specified" });
+    if (request.headers.get("metadata") !== "true") {
+      return jsonResponse(400, { error: "invalid_request", error_description: "Required metadata header not specified" });
+    }
     const params = url.searchParams;
     const auth = request.headers.get("authorization")?.match(/^Basic\s+(.+)$/i)?.[1];
     if (!auth) {
@@ -71,10 +73,19 @@ export function hostingRoutes(ctx: ImdsContext, options: HostingOptions): { host
     }
     const resource = params.get("resource");
     if (!resource) return jsonResponse(400, { error: "invalid_request", error_description: "Required query variable 'resource' is missing" });
-    const selector = { clientId: params.get("client_id") ?? undefined, objectId: params.get("object_id") ?? undefined, resourceId: params.get("msi_res_id") ?? undefined };
+    const selector = {
+      clientId: params.get("client_id") ?? undefined,
+      objectId: params.get("object_id") ?? undefined,
+      resourceId: params.get("msi_res_id") ?? undefined,
+    };
     const issued = await issueVmToken(ctx, arcCache, { resource, ...selector });
     if (issued === "identity") return jsonResponse(400, { error: "invalid_request", error_description: "Identity not found" });
-    if (issued === "resource") return jsonResponse(400, { error: "invalid_resource", error_description: `AADSTS500011: The resource principal named ${resource} was not found in the tenant.` });
+    if (issued === "resource") {
+      return jsonResponse(400, {
+        error: "invalid_resource",
+        error_description: `AADSTS500011: The resource principal named ${resource} was not found in the tenant.`,
+      });
+    }
     const now = issued.now;
     return jsonResponse(200, {
       access_token: issued.token.token,

@@ -101,7 +101,8 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
       410: ["gone", "IMDS is going through updates; retry after some time for a max of 70 seconds"],
       429: ["too_many_requests", "Too many requests. The identity endpoint allows 20 requests per second per VM."],
     };
-    const [error, description] = descriptions[fault.status!] ?? ["unknown", "Failed to retrieve token from the Active directory. For details see logs in C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.Identity.MSI"];
+    const [error, description] = descriptions[fault.status!] ??
+      ["unknown", "Failed to retrieve token from the Active directory. For details see logs in C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.Identity.MSI"];
     return imdsError(fault.status!, error, description, headers);
   }
   const params = url.searchParams;
@@ -123,7 +124,11 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
   }, fault?.kind);
   if (issued === "identity") return imdsError(400, "invalid_request", "Identity not found");
   if (issued === "resource") {
-    return imdsError(400, "invalid_resource", `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    return imdsError(
+      400,
+      "invalid_resource",
+      `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+    );
   }
   const { identity, token: cached, now } = issued;
   const body: Record<string, string> = {

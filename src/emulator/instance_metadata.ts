@@ -38,7 +38,14 @@ export function instanceMetadata(world: World, vm: VirtualMachine): { [key: stri
       storageProfile: {
         dataDisks: [],
         imageReference: { id: "", offer: "WindowsServer", publisher: "MicrosoftWindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" },
-        osDisk: { caching: "ReadWrite", createOption: "FromImage", diskSizeGB: "127", name: `${vm.name}_OsDisk_1`, osType: vm.osType, writeAcceleratorEnabled: "false" },
+        osDisk: {
+          caching: "ReadWrite",
+          createOption: "FromImage",
+          diskSizeGB: "127",
+          name: `${vm.name}_OsDisk_1`,
+          osType: vm.osType,
+          writeAcceleratorEnabled: "false",
+        },
         resourceDisk: { size: "16384" },
       },
       subscriptionId: world.subscriptionId,

@@ -32,12 +32,17 @@ export function scheduledEventRoutes(vm: VirtualMachine): { imds: ImdsRoute; con
     if (path !== "/metadata/scheduledevents") return undefined;
     const version = url.searchParams.get("api-version");
     if (!version || !VERSIONS.includes(version)) {
-      return jsonResponse(400, { error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds", "newest-versions": ["2020-07-01", "2019-08-01", "2019-04-01"] });
+      return jsonResponse(400, {
+        error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds",
+        "newest-versions": ["2020-07-01", "2019-08-01", "2019-04-01"],
+      });
     }
     if (request.method === "POST") {
       const parsed = await readJson(request);
       const starts = "value" in parsed && isObject(parsed.value) && Array.isArray(parsed.value.StartRequests) ? parsed.value.StartRequests : undefined;
-      if (!starts || !starts.every((s) => isObject(s) && typeof s.EventId === "string")) return jsonResponse(400, { error: "Bad request. The body must be {\"StartRequests\":[{\"EventId\":\"...\"}]}." });
+      if (!starts || !starts.every((s) => isObject(s) && typeof s.EventId === "string")) {
+        return jsonResponse(400, { error: 'Bad request. The body must be {"StartRequests":[{"EventId":"..."}]}.' });
+      }
       for (const s of starts as { EventId: string }[]) {
         const event = events.find((e) => e.EventId === s.EventId);
         if (event && event.EventStatus === "Scheduled") {
@@ -64,7 +69,9 @@ export function scheduledEventRoutes(vm: VirtualMachine): { imds: ImdsRoute; con
       Resources: [vm.name],
       EventStatus: "Scheduled",
       NotBefore: notBefore.toUTCString(),
-      Description: typeof body.Description === "string" ? body.Description : `Virtual machine is going to be ${type === "Reboot" ? "restarted" : "updated"} as requested by an emulator test.`,
+      Description: typeof body.Description === "string"
+        ? body.Description
+        : `Virtual machine is going to be ${type === "Reboot" ? "restarted" : "updated"} as requested by an emulator test.`,
       EventSource: body.EventSource === "User" ? "User" : "Platform",
       DurationInSeconds: typeof body.DurationInSeconds === "number" ? body.DurationInSeconds : -1,
     };

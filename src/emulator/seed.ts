@@ -11,7 +11,7 @@ import { KeyStore } from "./keyvault/key_store.ts";
 import { SecretStore } from "./keyvault/secret_store.ts";
 import { defaultCvmPolicy } from "../skr/release_policy.ts";
 import { guid, nowSeconds } from "./http_util.ts";
-import { resourceGroupId, type RoleAssignment, type VirtualMachine, vaultResourceId, type World } from "./world.ts";
+import { resourceGroupId, type RoleAssignment, vaultResourceId, type VirtualMachine, type World } from "./world.ts";
 
 /** Names accepted by `--seed`. */
 export const SEEDS = ["demo", "empty"] as const;

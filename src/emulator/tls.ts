@@ -135,4 +135,3 @@ export function randomSerial(): string {
   bytes[0] &= 0x7f;
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
-

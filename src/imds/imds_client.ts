@@ -69,14 +69,23 @@ export class ImdsClient {
     let response;
     try {
       response = await sendWithRetry(
-        () => this.#http.send({ method, url, body, headers: { Metadata: "true", ...(body ? { "Content-Type": "application/json" } : {}) }, direct: true, timeoutMs: 5000 }),
+        () =>
+          this.#http.send({
+            method,
+            url,
+            body,
+            headers: { Metadata: "true", ...(body ? { "Content-Type": "application/json" } : {}) },
+            direct: true,
+            timeoutMs: 5000,
+          }),
         imdsRetryPolicy,
       );
     } catch (error) {
       throw new KvmiError(`IMDS at ${this.#endpoint} could not be reached: ${(error as Error).message}`, {
         code: "ImdsUnreachable",
         exitCode: ExitCode.Unavailable,
-        hint: "Instance metadata exists only on Azure VMs (or the kvmi emulator via AZURE_POD_IDENTITY_AUTHORITY_HOST); pass --subscription and --resource-group explicitly elsewhere.",
+        hint:
+          "Instance metadata exists only on Azure VMs (or the kvmi emulator via AZURE_POD_IDENTITY_AUTHORITY_HOST); pass --subscription and --resource-group explicitly elsewhere.",
       });
     }
     if (response.status < 300 && response.body.trim() === "") return {};

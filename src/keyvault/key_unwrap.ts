@@ -38,7 +38,9 @@ export function unwrapKeyHsm(keyHsm: string, transfer: TransferKey): { privateKe
   if (ciphertext.length <= modulusBytes + 8) fail("the ciphertext is too short.");
   let aes: Uint8Array;
   try {
-    aes = new Uint8Array(privateDecrypt({ key: transfer.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: ENC_HASH[enc] }, ciphertext.slice(0, modulusBytes)));
+    aes = new Uint8Array(
+      privateDecrypt({ key: transfer.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: ENC_HASH[enc] }, ciphertext.slice(0, modulusBytes)),
+    );
   } catch {
     fail("RSA-OAEP decryption of the AES key failed (wrong transfer key or enc).");
   }

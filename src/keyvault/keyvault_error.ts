@@ -50,11 +50,12 @@ export function keyVaultError(response: HttpResponse): KvmiError {
     ObjectIsDeletedButRecoverable: "Recover it with `kvmi secret recover` or purge it with `kvmi secret purge` first.",
     Throttled: "Key Vault is throttling this vault; slow down or spread the calls.",
   };
-  const hint = hints[code] ?? (status === 401
-    ? "The token was refused: check the identity, the tenant and the machine clock."
-    : status === 429 || status >= 500
-    ? "Key Vault kept failing after retries; try again later."
-    : undefined);
+  const hint = hints[code] ??
+    (status === 401
+      ? "The token was refused: check the identity, the tenant and the machine clock."
+      : status === 429 || status >= 500
+      ? "Key Vault kept failing after retries; try again later."
+      : undefined);
   return new KvmiError(`Key Vault: ${code}: ${message}`, { code, status, exitCode: exitCodeForStatus(status), hint });
 }
 
@@ -72,7 +73,9 @@ function forbiddenByRbac(body: KeyVaultErrorBody): KvmiError {
       exitCode: ExitCode.Forbidden,
       hint: role
         ? `Assign the built-in role '${role.name}' (${role.id}) to this identity at the vault or object scope` +
-          `${oid ? `, e.g. kvmi role assign --assignee ${oid} --role "${role.name}" --scope <vault resource id>` : ""}; role changes can take a few minutes to apply.`
+          `${
+            oid ? `, e.g. kvmi role assign --assignee ${oid} --role "${role.name}" --scope <vault resource id>` : ""
+          }; role changes can take a few minutes to apply.`
         : "Assign a role that grants this data action; role changes can take a few minutes to apply.",
     },
   );

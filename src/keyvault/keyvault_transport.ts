@@ -63,7 +63,10 @@ export class KeyVaultTransport {
   #nextLink(link: string): URL {
     const url = new URL(link);
     if (url.origin !== this.vault.origin) {
-      throw new KvmiError(`Key Vault returned a nextLink to another host (${url.host}); refusing to follow it.`, { code: "UnexpectedNextLink", exitCode: ExitCode.Error });
+      throw new KvmiError(`Key Vault returned a nextLink to another host (${url.host}); refusing to follow it.`, {
+        code: "UnexpectedNextLink",
+        exitCode: ExitCode.Error,
+      });
     }
     return url;
   }

@@ -28,7 +28,11 @@ export interface ReleasePayload {
 }
 
 function fail(message: string): never {
-  throw new KvmiError(`The release response cannot be trusted: ${message}`, { code: "ReleaseVerificationFailed", exitCode: ExitCode.Error, hint: "Do not use this key; check the vault URL and the network path (TLS inspection, proxies)." });
+  throw new KvmiError(`The release response cannot be trusted: ${message}`, {
+    code: "ReleaseVerificationFailed",
+    exitCode: ExitCode.Error,
+    hint: "Do not use this key; check the vault URL and the network path (TLS inspection, proxies).",
+  });
 }
 
 async function sha256Hex(der: ArrayBuffer): Promise<string> {

@@ -47,7 +47,10 @@ function checkVaultUrl(text: string, cloud: Cloud): URL {
 /** Validates a secret or key name (1-127 of `0-9a-zA-Z-`). */
 export function checkObjectName(name: string, kind = "secret"): string {
   if (!OBJECT_NAME.test(name)) {
-    throw usageError(`'${name}' is not a valid ${kind} name.`, `${kind[0].toUpperCase()}${kind.slice(1)} names are 1-127 characters of letters, digits and hyphens.`);
+    throw usageError(
+      `'${name}' is not a valid ${kind} name.`,
+      `${kind[0].toUpperCase()}${kind.slice(1)} names are 1-127 characters of letters, digits and hyphens.`,
+    );
   }
   return name;
 }

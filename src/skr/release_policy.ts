@@ -137,7 +137,11 @@ export function evaluatePolicy(policy: ReleasePolicy, claims: Record<string, unk
   if (!match) {
     return {
       allowed: false,
-      trace: policy.authorities.map((a, i) => ({ path: `anyOf[${i}].authority`, held: false, detail: `authority ${a.authority} does not match the token issuer ${iss || "(none)"}` })),
+      trace: policy.authorities.map((a, i) => ({
+        path: `anyOf[${i}].authority`,
+        held: false,
+        detail: `authority ${a.authority} does not match the token issuer ${iss || "(none)"}`,
+      })),
       reason: `No authority in the policy matches the token issuer '${iss || "(none)"}'.`,
     };
   }

@@ -9,7 +9,10 @@ Deno.test("resolveCloud: built-in sovereign clouds by name, SDK env overrides", 
   assert.equal(gov.keyVaultSuffix, "vault.usgovcloudapi.net");
   assert.equal(gov.armEndpoint, "https://management.usgovcloudapi.net");
   assert.equal(resolveCloud("azurechinacloud", env({})).keyVaultResource, "https://vault.azure.cn");
-  const overridden = resolveCloud(undefined, env({ AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:8080/", AZURE_AUTHORITY_HOST: "https://login.example/" }));
+  const overridden = resolveCloud(
+    undefined,
+    env({ AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:8080/", AZURE_AUTHORITY_HOST: "https://login.example/" }),
+  );
   assert.equal(overridden.name, "AzureCloud");
   assert.equal(overridden.imdsEndpoint, "http://127.0.0.1:8080");
   assert.equal(overridden.authorityHost, "https://login.example");

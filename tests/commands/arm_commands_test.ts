@@ -40,12 +40,30 @@ Deno.test("kvmi rest: --paginate over several pages, --wait over a long-running 
   try {
     await t.step("--wait follows Azure-AsyncOperation to the final resource", async () => {
       const url = `${sub}/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-batch-01?api-version=2024-07-01`;
-      const put = await emu.kvmi(["rest", "--method", "PUT", "--url", url, "--body", JSON.stringify({ location: "japaneast", properties: { hardwareProfile: { vmSize: "Standard_B2s" } } }), "--wait"], { env: admin });
+      const put = await emu.kvmi([
+        "rest",
+        "--method",
+        "PUT",
+        "--url",
+        url,
+        "--body",
+        JSON.stringify({ location: "japaneast", properties: { hardwareProfile: { vmSize: "Standard_B2s" } } }),
+        "--wait",
+      ], { env: admin });
       assert.equal(put.code, 0, put.stderr);
       const vm = JSON.parse(put.stdout);
       assert.equal(vm.properties.provisioningState, "Succeeded");
       assert.equal(vm.properties.hardwareProfile.vmSize, "Standard_B2s");
-      const noWait = await emu.kvmi(["rest", "--method", "PUT", "--url", url.replace("vm-batch-01", "vm-batch-02"), "--body", "{\"location\":\"japaneast\"}", "--include"], { env: admin });
+      const noWait = await emu.kvmi([
+        "rest",
+        "--method",
+        "PUT",
+        "--url",
+        url.replace("vm-batch-01", "vm-batch-02"),
+        "--body",
+        '{"location":"japaneast"}',
+        "--include",
+      ], { env: admin });
       const included = JSON.parse(noWait.stdout);
       assert.equal(included.status, 201);
       assert.equal(included.body.properties.provisioningState, "Creating");
@@ -64,7 +82,9 @@ Deno.test("kvmi rest: --paginate over several pages, --wait over a long-running 
       const one = JSON.parse((await emu.kvmi(["rest", "--url", `${sub}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`])).stdout);
       assert.equal(one.value.length, 2);
       assert.match(one.nextLink, /skiptoken=2$/);
-      const all = JSON.parse((await emu.kvmi(["rest", "--url", `${sub}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`, "--paginate"])).stdout);
+      const all = JSON.parse(
+        (await emu.kvmi(["rest", "--url", `${sub}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`, "--paginate"])).stdout,
+      );
       assert.deepEqual(all.value.map((v: { name: string }) => v.name).sort(), ["vm-app-01", "vm-batch-01", "vm-batch-03", "vm-demo"]);
       const vmList = JSON.parse((await emu.kvmi(["vm", "list"])).stdout);
       assert.equal(vmList.length, 4, "kvmi vm list follows every page too");
@@ -145,7 +165,8 @@ Deno.test("kvmi rest: a custom audience goes only to the https host the user nam
 Deno.test("kvmi role assign makes a denied secret read succeed; list and unassign", async () => {
   const emu = await startEmulator();
   const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
-  const uami = `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
+  const uami =
+    `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
   const read = () => emu.kvmi(["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "--msi-res-id", uami, "-o", "raw"]);
   try {
     const who = JSON.parse((await emu.kvmi(["whoami", "--msi-res-id", uami])).stdout);
@@ -162,7 +183,9 @@ Deno.test("kvmi role assign makes a denied secret read succeed; list and unassig
     assert.equal(list.length, 1);
     assert.equal(list[0].scope, scope);
 
-    const again = await emu.kvmi(["role", "assign", "--assignee", who.objectId, "--role", "4633458b-17de-408a-b874-0445c86b69e6", "--scope", scope], { env: admin });
+    const again = await emu.kvmi(["role", "assign", "--assignee", who.objectId, "--role", "4633458b-17de-408a-b874-0445c86b69e6", "--scope", scope], {
+      env: admin,
+    });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /RoleAssignmentExists/);
 
@@ -170,12 +193,24 @@ Deno.test("kvmi role assign makes a denied secret read succeed; list and unassig
     assert.equal(un.code, 0, un.stderr);
     assert.equal((await read()).code, 4);
 
-    const vmDenied = await emu.kvmi(["role", "assign", "--assignee", who.objectId, "--role", "Reader", "--scope", `/subscriptions/${emu.manifest.subscriptionId}`]);
+    const vmDenied = await emu.kvmi([
+      "role",
+      "assign",
+      "--assignee",
+      who.objectId,
+      "--role",
+      "Reader",
+      "--scope",
+      `/subscriptions/${emu.manifest.subscriptionId}`,
+    ]);
     assert.equal(vmDenied.code, 4, "the VM identity (Reader) cannot assign roles");
     assert.match(vmDenied.stderr, /Microsoft\.Authorization\/roleAssignments\/write/);
     assert.match(vmDenied.stderr, /Role Based Access Control Administrator/);
 
-    assert.match((await emu.kvmi(["role", "assign", "--assignee", who.objectId, "--role", "No Such Role", "--scope", scope], { env: admin })).stderr, /No role named 'No Such Role'/);
+    assert.match(
+      (await emu.kvmi(["role", "assign", "--assignee", who.objectId, "--role", "No Such Role", "--scope", scope], { env: admin })).stderr,
+      /No role named 'No Such Role'/,
+    );
     assert.equal((await emu.kvmi(["role", "assign", "--assignee", "not-a-guid", "--role", "Reader", "--scope", scope])).code, 2);
     const badScope = await emu.kvmi(["role", "assign", "--assignee", who.objectId, "--role", "Reader", "--scope", "kv-demo"]);
     assert.equal(badScope.code, 2);
@@ -191,7 +226,10 @@ Deno.test("ARM refuses an expired token with ExpiredAuthenticationToken (exit 3)
     await emu.fault({ target: "imds-token", kind: "expired-token" });
     const r = await emu.kvmi(["vm", "list", "--subscription", emu.manifest.subscriptionId, "--resource-group", "rg-demo"]);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /ExpiredAuthenticationToken: The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d{2}:\d{2} [AP]M' is earlier than current UTC time/);
+    assert.match(
+      r.stderr,
+      /ExpiredAuthenticationToken: The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d{2}:\d{2} [AP]M' is earlier than current UTC time/,
+    );
     assert.match(r.stderr, /check the machine clock/);
   } finally {
     await emu.stop();

@@ -5,11 +5,27 @@ Deno.test("kvmi emulator: the manifest has exactly the documented keys, is owner
   const emu = await startEmulator();
   try {
     assert.deepEqual(Object.keys(emu.manifest).sort(), [
-      "admin", "armEndpoint", "attestationEndpoint", "authorityHost", "caCertFile", "env", "imdsEndpoint", "resourceGroup", "subscriptionId", "tenantId", "vaults", "vm",
+      "admin",
+      "armEndpoint",
+      "attestationEndpoint",
+      "authorityHost",
+      "caCertFile",
+      "env",
+      "imdsEndpoint",
+      "resourceGroup",
+      "subscriptionId",
+      "tenantId",
+      "vaults",
+      "vm",
     ]);
     assert.deepEqual(Object.keys(emu.manifest.vm).sort(), ["clientId", "name", "principalId", "resourceId"]);
     assert.deepEqual(Object.keys(emu.manifest.admin).sort(), ["clientId", "clientSecret", "principalId"]);
-    assert.deepEqual(Object.keys(emu.manifest.env).sort(), ["AZURE_AUTHORITY_HOST", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "KVMI_CLOUD_PROFILE", "NODE_EXTRA_CA_CERTS"]);
+    assert.deepEqual(Object.keys(emu.manifest.env).sort(), [
+      "AZURE_AUTHORITY_HOST",
+      "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+      "KVMI_CLOUD_PROFILE",
+      "NODE_EXTRA_CA_CERTS",
+    ]);
     assert.equal((await Deno.stat(emu.manifestPath)).mode! & 0o777, 0o600, "the manifest holds the admin's client secret");
     assert.match(await Deno.readTextFile(emu.manifest.caCertFile), /^-----BEGIN CERTIFICATE-----/);
 

@@ -5,7 +5,8 @@ Deno.test("managed identity on App Service and Azure Arc, chosen from the enviro
   const emu = await startEmulator();
   const hosts = await (await fetch(`${emu.manifest.imdsEndpoint}/emulator/hosts`)).json();
   const noImds = { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9" };
-  const uami = `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
+  const uami =
+    `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
   try {
     await t.step("App Service: IDENTITY_ENDPOINT + IDENTITY_HEADER", async () => {
       const env = { ...noImds, ...hosts.appService };
@@ -37,7 +38,13 @@ Deno.test("managed identity on App Service and Azure Arc, chosen from the enviro
       assert.equal([...Deno.readDirSync(hosts.arc.KVMI_ARC_TOKEN_DIR)].length, 1, "only the refused challenge's file is left");
     });
     await t.step("hosts kvmi does not support yet fail clearly instead of falling back to IMDS", async () => {
-      for (const [env, host] of [[{ MSI_ENDPOINT: "http://127.0.0.1:9/msi" }, "Azure Cloud Shell"], [{ IDENTITY_ENDPOINT: "https://127.0.0.1:9/", IDENTITY_HEADER: "x", IDENTITY_SERVER_THUMBPRINT: "y" }, "Service Fabric"]] as const) {
+      for (
+        const [env, host] of [[{ MSI_ENDPOINT: "http://127.0.0.1:9/msi" }, "Azure Cloud Shell"], [{
+          IDENTITY_ENDPOINT: "https://127.0.0.1:9/",
+          IDENTITY_HEADER: "x",
+          IDENTITY_SERVER_THUMBPRINT: "y",
+        }, "Service Fabric"]] as const
+      ) {
         const r = await emu.kvmi(["whoami"], { env: { ...noImds, ...env } });
         assert.equal(r.code, 3);
         assert.match(r.stderr, new RegExp(`looks like ${host}`));

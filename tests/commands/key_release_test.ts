@@ -53,17 +53,51 @@ Deno.test("a token obtained elsewhere works with its transfer key; kvmi attest; 
     assert.equal(claims["x-ms-sevsnpvm-is-debuggable"], false);
     assert.equal(claims.exp - claims.iat, 8 * 3600);
 
-    const r = await emu.kvmi(["key", "release", "--vault", "kv-demo", "--name", "cvm-key", "--attestation-token", `${dir}/token.jwt`, "--transfer-key", `${dir}/tk.pem`, "--out", `${dir}/k.der`, "--format", "der"]);
+    const r = await emu.kvmi([
+      "key",
+      "release",
+      "--vault",
+      "kv-demo",
+      "--name",
+      "cvm-key",
+      "--attestation-token",
+      `${dir}/token.jwt`,
+      "--transfer-key",
+      `${dir}/tk.pem`,
+      "--out",
+      `${dir}/k.der`,
+      "--format",
+      "der",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).transferKeyId, claims["x-ms-runtime"].keys[0].kid);
 
     const other = await emu.kvmi(["attest", "--save-transfer-key", `${dir}/tk2.pem`]);
     assert.equal(other.code, 0);
-    const mismatch = await emu.kvmi(["key", "release", "--vault", "kv-demo", "--name", "cvm-key", "--attestation-token", `${dir}/token.jwt`, "--transfer-key", `${dir}/tk2.pem`, "--out", `${dir}/x.pem`]);
+    const mismatch = await emu.kvmi([
+      "key",
+      "release",
+      "--vault",
+      "kv-demo",
+      "--name",
+      "cvm-key",
+      "--attestation-token",
+      `${dir}/token.jwt`,
+      "--transfer-key",
+      `${dir}/tk2.pem`,
+      "--out",
+      `${dir}/x.pem`,
+    ]);
     assert.equal(mismatch.code, 2);
     assert.match(mismatch.stderr, /does not carry this transfer key/);
 
-    const policy = { version: "1.0.0", anyOf: [{ authority: emu.manifest.attestationEndpoint + "/", allOf: [{ claim: "x-ms-compliance-status", equals: "azure-compliant-cvm" }, { claim: "x-ms-sevsnpvm-is-debuggable", equals: "false" }] }] };
+    const policy = {
+      version: "1.0.0",
+      anyOf: [{
+        authority: emu.manifest.attestationEndpoint + "/",
+        allOf: [{ claim: "x-ms-compliance-status", equals: "azure-compliant-cvm" }, { claim: "x-ms-sevsnpvm-is-debuggable", equals: "false" }],
+      }],
+    };
     await Deno.writeTextFile(`${dir}/policy.json`, JSON.stringify(policy));
     const check = await emu.kvmi(["key", "policy", "check", "--policy", `${dir}/policy.json`, "--token", `${dir}/token.jwt`]);
     assert.equal(check.code, 0, check.stdout + check.stderr);
@@ -86,8 +120,10 @@ Deno.test("release refusals say which condition failed", async (t) => {
   const emu = await startEmulator();
   const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
   const dir = await Deno.makeTempDir();
-  const release = (name: string, extra: string[] = []) => emu.kvmi(["key", "release", "--vault", "kv-demo", "--name", name, "--out", `${dir}/${crypto.randomUUID()}.pem`, ...extra]);
-  const cvm = (state: Record<string, boolean>) => fetch(`${emu.manifest.imdsEndpoint}/emulator/cvm`, { method: "POST", body: JSON.stringify(state) }).then((r) => r.body?.cancel());
+  const release = (name: string, extra: string[] = []) =>
+    emu.kvmi(["key", "release", "--vault", "kv-demo", "--name", name, "--out", `${dir}/${crypto.randomUUID()}.pem`, ...extra]);
+  const cvm = (state: Record<string, boolean>) =>
+    fetch(`${emu.manifest.imdsEndpoint}/emulator/cvm`, { method: "POST", body: JSON.stringify(state) }).then((r) => r.body?.cancel());
   const vaultScope = `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.KeyVault/vaults/kv-demo`;
   try {
     await t.step("non-compliant CVM (outdated firmware)", async () => {
@@ -124,11 +160,19 @@ Deno.test("release refusals say which condition failed", async (t) => {
       assert.match(r.stderr, /signature does not verify/);
     });
     await t.step("a policy bound to another authority", async () => {
-      const policy = { version: "1.0.0", anyOf: [{ authority: "https://sharedeus.eus.attest.azure.net", allOf: [{ claim: "x-ms-attestation-type", equals: "sevsnpvm" }] }] };
+      const policy = {
+        version: "1.0.0",
+        anyOf: [{ authority: "https://sharedeus.eus.attest.azure.net", allOf: [{ claim: "x-ms-attestation-type", equals: "sevsnpvm" }] }],
+      };
       await Deno.writeTextFile(`${dir}/other.json`, JSON.stringify(policy));
-      const created = await emu.kvmi(["key", "create", "--vault", "kv-demo", "--name", "other-authority", "--kty", "RSA-HSM", "--policy", `${dir}/other.json`], { env: admin });
+      const created = await emu.kvmi(
+        ["key", "create", "--vault", "kv-demo", "--name", "other-authority", "--kty", "RSA-HSM", "--policy", `${dir}/other.json`],
+        { env: admin },
+      );
       assert.equal(created.code, 0, created.stderr);
-      await emu.kvmi(["role", "assign", "--assignee", emu.manifest.vm.principalId, "--role", "Key Vault Crypto Service Release User", "--scope", vaultScope], { env: admin });
+      await emu.kvmi(["role", "assign", "--assignee", emu.manifest.vm.principalId, "--role", "Key Vault Crypto Service Release User", "--scope", vaultScope], {
+        env: admin,
+      });
       const r = await release("other-authority");
       assert.equal(r.code, 4);
       assert.match(r.stderr, /No authority in the policy matches the token issuer/);
@@ -141,7 +185,8 @@ Deno.test("release refusals say which condition failed", async (t) => {
       assert.match(r.stderr, /not exportable|non-exportable/);
     });
     await t.step("a missing release role", async () => {
-      const uami = `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
+      const uami =
+        `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
       const r = await release("cvm-key", ["--msi-res-id", uami]);
       assert.equal(r.code, 4);
       assert.match(r.stderr, /Microsoft\.KeyVault\/vaults\/keys\/release\/action/);
@@ -153,14 +198,31 @@ Deno.test("release refusals say which condition failed", async (t) => {
       assert.match(noPolicy.stderr, /AKV\.SKR\.1004: Exportable keys must have release policy/);
       const software = await emu.kvmi(["key", "create", "--vault", "kv-demo", "--name", "x2", "--kty", "RSA", "--default-cvm-policy"], { env: admin });
       assert.match(software.stderr, /AKV\.SKR\.1006/);
-      await Deno.writeTextFile(`${dir}/bad-policy.json`, "{\"version\":\"1.0.0\",\"anyOf\":[]}");
-      const invalid = await emu.kvmi(["key", "create", "--vault", "kv-demo", "--name", "x3", "--kty", "RSA-HSM", "--policy", `${dir}/bad-policy.json`], { env: admin });
+      await Deno.writeTextFile(`${dir}/bad-policy.json`, '{"version":"1.0.0","anyOf":[]}');
+      const invalid = await emu.kvmi(["key", "create", "--vault", "kv-demo", "--name", "x3", "--kty", "RSA-HSM", "--policy", `${dir}/bad-policy.json`], {
+        env: admin,
+      });
       assert.equal(invalid.code, 2);
       assert.match(invalid.stderr, /non-empty top-level 'anyOf'/);
-      const immutable = await emu.kvmi(["key", "create", "--vault", "kv-demo", "--name", "x4", "--kty", "RSA-HSM", "--default-cvm-policy", "--immutable"], { env: admin });
+      const immutable = await emu.kvmi(["key", "create", "--vault", "kv-demo", "--name", "x4", "--kty", "RSA-HSM", "--default-cvm-policy", "--immutable"], {
+        env: admin,
+      });
       assert.equal(immutable.code, 0, immutable.stderr);
-      const data = btoa(JSON.stringify({ version: "1.0.0", anyOf: [{ authority: emu.manifest.attestationEndpoint, allOf: [{ claim: "x-ms-attestation-type", equals: "sevsnpvm" }] }] })).replace(/=+$/, "");
-      const patch = await emu.kvmi(["rest", "--method", "PATCH", "--url", `${emu.manifest.vaults["kv-demo"]}/keys/x4/?api-version=7.4`, "--body", JSON.stringify({ release_policy: { data } })], { env: admin });
+      const data = btoa(
+        JSON.stringify({
+          version: "1.0.0",
+          anyOf: [{ authority: emu.manifest.attestationEndpoint, allOf: [{ claim: "x-ms-attestation-type", equals: "sevsnpvm" }] }],
+        }),
+      ).replace(/=+$/, "");
+      const patch = await emu.kvmi([
+        "rest",
+        "--method",
+        "PATCH",
+        "--url",
+        `${emu.manifest.vaults["kv-demo"]}/keys/x4/?api-version=7.4`,
+        "--body",
+        JSON.stringify({ release_policy: { data } }),
+      ], { env: admin });
       assert.equal(patch.code, 1);
       assert.match(patch.stderr, /AKV\.SKR\.1020: Immutable Key Release Policy cannot be modified/);
     });

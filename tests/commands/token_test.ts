@@ -20,7 +20,8 @@ Deno.test("kvmi token: managed identity summary, raw token only when asked, user
     const table = await emu.kvmi(["token", "-o", "table"]);
     assert.match(table.stdout, /objectId\s+[0-9a-f-]{36}/);
 
-    const uamiId = `/subscriptions/${emu.manifest.subscriptionId}/resourcegroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
+    const uamiId =
+      `/subscriptions/${emu.manifest.subscriptionId}/resourcegroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
     const byRes = JSON.parse((await emu.kvmi(["token", "--msi-res-id", uamiId])).stdout);
     assert.notEqual(byRes.objectId, emu.manifest.vm.principalId);
     assert.equal(byRes.resourceId.toLowerCase(), uamiId.toLowerCase());
@@ -80,13 +81,15 @@ Deno.test("kvmi token: service principal from AZURE_CLIENT_ID/AZURE_TENANT_ID/AZ
 Deno.test("IMDS retry policy: 410 window, 429 with and without Retry-After, 500, 404", async (t) => {
   const emu = await startEmulator();
   try {
-    for (const [name, fault, attempts] of [
-      ["410 three times then success", { status: 410, count: 3 }, 4],
-      ["429 with Retry-After", { status: 429, count: 1, retryAfter: 2 }, 2],
-      ["429 without Retry-After (the SDK gives up; Microsoft says retry)", { status: 429, count: 2 }, 3],
-      ["500 then success", { status: 500, count: 1 }, 2],
-      ["404 (IMDS updating) then success", { status: 404, count: 2 }, 3],
-    ] as const) {
+    for (
+      const [name, fault, attempts] of [
+        ["410 three times then success", { status: 410, count: 3 }, 4],
+        ["429 with Retry-After", { status: 429, count: 1, retryAfter: 2 }, 2],
+        ["429 without Retry-After (the SDK gives up; Microsoft says retry)", { status: 429, count: 2 }, 3],
+        ["500 then success", { status: 500, count: 1 }, 2],
+        ["404 (IMDS updating) then success", { status: 404, count: 2 }, 3],
+      ] as const
+    ) {
       await t.step(name, async () => {
         await emu.resetFaults();
         await emu.fault({ target: "imds-token", ...fault });

@@ -14,7 +14,12 @@ Deno.test("Entra ID: OpenID configuration, JWKS and client credentials with AADS
     const jwks = await (await fetch(config.jwks_uri, { client: emu.http })).json();
     assert.equal(jwks.keys[0].kty, "RSA");
 
-    const ok = await post({ grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret, scope: "https://vault.azure.net/.default" });
+    const ok = await post({
+      grant_type: "client_credentials",
+      client_id: admin.clientId,
+      client_secret: admin.clientSecret,
+      scope: "https://vault.azure.net/.default",
+    });
     assert.equal(ok.status, 200);
     assert.equal(typeof ok.body.expires_in, "number");
     const claims = JSON.parse(atob(ok.body.access_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
@@ -24,12 +29,42 @@ Deno.test("Entra ID: OpenID configuration, JWKS and client credentials with AADS
     assert.equal(jwks.keys[0].kid, JSON.parse(atob(ok.body.access_token.split(".")[0].replace(/-/g, "+").replace(/_/g, "/"))).kid);
 
     const cases: [Record<string, string>, string | undefined, number, string, number][] = [
-      [{ grant_type: "client_credentials", client_id: admin.clientId, client_secret: "nope", scope: "https://vault.azure.net/.default" }, undefined, 401, "invalid_client", 7000215],
-      [{ grant_type: "client_credentials", client_id: "00000000-0000-0000-0000-000000000000", client_secret: "x", scope: "https://vault.azure.net/.default" }, undefined, 400, "unauthorized_client", 700016],
-      [{ grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret, scope: "https://vault.azure.net" }, undefined, 400, "invalid_scope", 1002012],
-      [{ grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret, scope: "https://unknown.example/.default" }, undefined, 400, "invalid_resource", 500011],
+      [
+        { grant_type: "client_credentials", client_id: admin.clientId, client_secret: "nope", scope: "https://vault.azure.net/.default" },
+        undefined,
+        401,
+        "invalid_client",
+        7000215,
+      ],
+      [
+        { grant_type: "client_credentials", client_id: "00000000-0000-0000-0000-000000000000", client_secret: "x", scope: "https://vault.azure.net/.default" },
+        undefined,
+        400,
+        "unauthorized_client",
+        700016,
+      ],
+      [
+        { grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret, scope: "https://vault.azure.net" },
+        undefined,
+        400,
+        "invalid_scope",
+        1002012,
+      ],
+      [
+        { grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret, scope: "https://unknown.example/.default" },
+        undefined,
+        400,
+        "invalid_resource",
+        500011,
+      ],
       [{ grant_type: "password", client_id: admin.clientId }, undefined, 400, "unsupported_grant_type", 70003],
-      [{ grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret, scope: "https://vault.azure.net/.default" }, "11111111-2222-3333-4444-555555555555", 400, "invalid_request", 90002],
+      [
+        { grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret, scope: "https://vault.azure.net/.default" },
+        "11111111-2222-3333-4444-555555555555",
+        400,
+        "invalid_request",
+        90002,
+      ],
     ];
     for (const [form, tenant, status, error, code] of cases) {
       const r = await post(form, tenant);

@@ -48,12 +48,17 @@ Deno.test("IMDS token endpoint speaks the real protocol", async (t) => {
       assert.notEqual(a.body.access_token, c.body.access_token);
     });
     await t.step("the trailing-slash, lower-cased path msal-node sends works", async () => {
-      const res = await fetch(`${emu.manifest.imdsEndpoint}/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net`, { headers: { Metadata: "true" } });
+      const res = await fetch(`${emu.manifest.imdsEndpoint}/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net`, {
+        headers: { Metadata: "true" },
+      });
       assert.equal(res.status, 200);
       await res.body?.cancel();
     });
     await t.step("errors: unknown identity, two selectors, duplicate parameters, missing resource, bad api-version", async () => {
-      assert.deepEqual((await get("api-version=2018-02-01&resource=https://vault.azure.net&client_id=00000000-0000-0000-0000-000000000000")).body, { error: "invalid_request", error_description: "Identity not found" });
+      assert.deepEqual((await get("api-version=2018-02-01&resource=https://vault.azure.net&client_id=00000000-0000-0000-0000-000000000000")).body, {
+        error: "invalid_request",
+        error_description: "Identity not found",
+      });
       assert.equal((await get(`api-version=2018-02-01&resource=https://vault.azure.net&client_id=a&object_id=b`)).status, 400);
       assert.match((await get("api-version=2018-02-01&resource=a&resource=b")).body.error_description, /more than once/);
       assert.match((await get("api-version=2018-02-01")).body.error_description, /resource/);
@@ -72,7 +77,9 @@ Deno.test("IMDS token endpoint speaks the real protocol", async (t) => {
       assert.equal(doc.compute.location, "japaneast");
       assert.equal(doc.compute.resourceId, emu.manifest.vm.resourceId);
       assert.equal(doc.compute.platformFaultDomain, "0");
-      const leaf = await fetch(`${emu.manifest.imdsEndpoint}/metadata/instance/compute/vmId?api-version=2021-02-01&format=text`, { headers: { Metadata: "true" } });
+      const leaf = await fetch(`${emu.manifest.imdsEndpoint}/metadata/instance/compute/vmId?api-version=2021-02-01&format=text`, {
+        headers: { Metadata: "true" },
+      });
       assert.match(await leaf.text(), /^[0-9a-f-]{36}$/);
       const noHeader = await fetch(`${emu.manifest.imdsEndpoint}/metadata/instance?api-version=2021-02-01`);
       assert.equal(noHeader.status, 400);

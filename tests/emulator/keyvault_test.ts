@@ -7,10 +7,15 @@ Deno.test("Key Vault: the 401 challenge comes before routing, body and api-versi
   const emu = await startEmulator();
   const vault = emu.manifest.vaults["kv-demo"];
   try {
-    for (const [method, path] of [["GET", "/secrets/secret-for-vm/?api-version=2025-07-01"], ["PUT", "/secrets/x"], ["GET", "/no/such/route?api-version=0.0"]]) {
+    for (
+      const [method, path] of [["GET", "/secrets/secret-for-vm/?api-version=2025-07-01"], ["PUT", "/secrets/x"], ["GET", "/no/such/route?api-version=0.0"]]
+    ) {
       const r = await call(emu, method, `${vault}${path}`);
       assert.equal(r.status, 401);
-      assert.equal(r.headers.get("www-authenticate"), `Bearer authorization="https://login.windows.net/${emu.manifest.tenantId}", resource="https://vault.azure.net"`);
+      assert.equal(
+        r.headers.get("www-authenticate"),
+        `Bearer authorization="https://login.windows.net/${emu.manifest.tenantId}", resource="https://vault.azure.net"`,
+      );
       assert.deepEqual(r.body, { error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } });
     }
   } finally {
@@ -25,7 +30,10 @@ Deno.test("Key Vault validates tokens: audience, signature, issuer, format", asy
     const armToken = await vmToken(emu, "https://management.azure.com/");
     const wrongAud = await call(emu, "GET", url, armToken);
     assert.equal(wrongAud.status, 401);
-    assert.equal(wrongAud.body.error && (wrongAud.body.error as { message: string }).message, "AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com/.");
+    assert.equal(
+      wrongAud.body.error && (wrongAud.body.error as { message: string }).message,
+      "AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com/.",
+    );
 
     const good = await vmToken(emu, "https://vault.azure.net");
     const [h, p, s] = good.split(".");
@@ -35,7 +43,9 @@ Deno.test("Key Vault validates tokens: audience, signature, issuer, format", asy
     assert.match((sig.body.error as { message: string }).message, /^AKV10046: Unable to resolve the key used for signature validation/);
 
     const claims = JSON.parse(atob(p.replace(/-/g, "+").replace(/_/g, "/")));
-    const forged = `${h}.${btoa(JSON.stringify({ ...claims, iss: "https://sts.windows.net/other/" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${s}`;
+    const forged = `${h}.${
+      btoa(JSON.stringify({ ...claims, iss: "https://sts.windows.net/other/" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")
+    }.${s}`;
     assert.equal((await call(emu, "GET", url, forged)).status, 401, "changed claims break the signature");
 
     const garbage = await call(emu, "GET", url, "garbage");
@@ -55,7 +65,12 @@ Deno.test("Key Vault: api-version, names, sizes, paging, headers, disabled and d
     await t.step("unknown and missing api-version", async () => {
       const r = await kv("GET", "/secrets?api-version=2099-01-01");
       assert.equal(r.status, 400);
-      assert.deepEqual(r.body, { error: { code: "BadParameter", message: "The specified version (2099-01-01) is not recognized. Consider using the latest supported version (2026-04-01)." } });
+      assert.deepEqual(r.body, {
+        error: {
+          code: "BadParameter",
+          message: "The specified version (2099-01-01) is not recognized. Consider using the latest supported version (2026-04-01).",
+        },
+      });
       assert.equal((await kv("GET", "/secrets")).status, 400);
       for (const v of ["7.0", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"]) assert.equal((await kv("GET", `/secrets?api-version=${v}`)).status, 200, v);
     });
@@ -79,7 +94,16 @@ Deno.test("Key Vault: api-version, names, sizes, paging, headers, disabled and d
     });
     await t.step("the service's headers", async () => {
       const r = await call(emu, "GET", `${vault}/secrets/max/?${API}`, token);
-      for (const h of ["x-ms-request-id", "x-ms-keyvault-region", "x-ms-keyvault-service-version", "x-ms-keyvault-network-info", "x-ms-keyvault-rbac-assignment-id", "strict-transport-security"]) {
+      for (
+        const h of [
+          "x-ms-request-id",
+          "x-ms-keyvault-region",
+          "x-ms-keyvault-service-version",
+          "x-ms-keyvault-network-info",
+          "x-ms-keyvault-rbac-assignment-id",
+          "strict-transport-security",
+        ]
+      ) {
         assert.ok(r.headers.get(h), h);
       }
     });
@@ -91,7 +115,10 @@ Deno.test("Key Vault: api-version, names, sizes, paging, headers, disabled and d
       while (next) {
         const page = await call(emu, "GET", next, token);
         assert.equal(page.status, 200);
-        names.push(...(page.body.value as { id: string; value?: string }[]).map((s) => { assert.equal(s.value, undefined); return s.id.split("/").pop()!; }));
+        names.push(...(page.body.value as { id: string; value?: string }[]).map((s) => {
+          assert.equal(s.value, undefined);
+          return s.id.split("/").pop()!;
+        }));
         next = page.body.nextLink as string | null;
         if (next) assert.match(next, /^https:\/\/127\.0\.0\.1:\d+\/secrets\?api-version=2025-07-01&%24skiptoken=.+&maxresults=2$/);
         pages++;
@@ -110,7 +137,9 @@ Deno.test("Key Vault: api-version, names, sizes, paging, headers, disabled and d
       assert.equal((versions.body.value as unknown[]).length, 2);
       const latest = await kv("GET", `/secrets/multi/?${API}`);
       assert.equal(latest.status, 403);
-      assert.deepEqual(latest.body, { error: { code: "Forbidden", message: "Operation get is not allowed on a disabled secret.", innererror: { code: "SecretDisabled" } } });
+      assert.deepEqual(latest.body, {
+        error: { code: "Forbidden", message: "Operation get is not allowed on a disabled secret.", innererror: { code: "SecretDisabled" } },
+      });
       assert.equal((await kv("GET", `/secrets/multi/${v1}?${API}`)).body.value, "one");
       const missing = await kv("GET", `/secrets/multi/${"0".repeat(32)}?${API}`);
       assert.equal(missing.status, 404);
@@ -138,7 +167,10 @@ Deno.test("Key Vault RBAC: ForbiddenByRbac with the real message layout; Owner g
   const emu = await startEmulator();
   const vault = emu.manifest.vaults["kv-demo"];
   try {
-    const uami = await vmToken(emu, "https://vault.azure.net", { msi_res_id: `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts` });
+    const uami = await vmToken(emu, "https://vault.azure.net", {
+      msi_res_id:
+        `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`,
+    });
     const r = await call(emu, "GET", `${vault}/secrets/secret-for-vm/?${API}`, uami);
     assert.equal(r.status, 403);
     const error = r.body.error as { code: string; message: string; innererror: { code: string } };
@@ -148,7 +180,10 @@ Deno.test("Key Vault RBAC: ForbiddenByRbac with the real message layout; Owner g
     assert.equal(lines[0], "Caller is not authorized to perform action on resource.");
     assert.match(lines[2], /^Caller: appid=[0-9a-f-]{36};oid=[0-9a-f-]{36};iss=https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\//);
     assert.equal(lines[3], "Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'");
-    assert.equal(lines[4], `Resource: '/subscriptions/${emu.manifest.subscriptionId}/resourcegroups/rg-demo/providers/microsoft.keyvault/vaults/kv-demo/secrets/secret-for-vm'`);
+    assert.equal(
+      lines[4],
+      `Resource: '/subscriptions/${emu.manifest.subscriptionId}/resourcegroups/rg-demo/providers/microsoft.keyvault/vaults/kv-demo/secrets/secret-for-vm'`,
+    );
     assert.equal(lines[5], "Assignment: (not found)");
     assert.equal(lines[7], "DecisionReason: 'DeniedWithNoValidRBAC' ");
     assert.equal(lines[8], "Vault: kv-demo;location=japaneast");

@@ -22,7 +22,10 @@ Deno.test("checkObjectName: 1-127 of letters, digits and hyphens", () => {
 });
 
 Deno.test("roleForDataAction names the least-privileged built-in role", () => {
-  assert.deepEqual(roleForDataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action"), { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6" });
+  assert.deepEqual(roleForDataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action"), {
+    name: "Key Vault Secrets User",
+    id: "4633458b-17de-408a-b874-0445c86b69e6",
+  });
   assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/keys/release/action")?.name, "Key Vault Crypto Service Release User");
   assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/secrets/setSecret/action")?.name, "Key Vault Secrets Officer");
 });

@@ -17,12 +17,18 @@ import { createPublicKey } from "node:crypto";
 Deno.test("official KeyClient and CryptographyClient against the emulator", async (t) => {
   const emu = await startEmulator({ seed: "empty" });
   const dir = await Deno.makeTempDir();
-  const credential = new ClientSecretCredential(emu.manifest.tenantId, emu.manifest.admin.clientId, emu.manifest.admin.clientSecret, { authorityHost: emu.manifest.authorityHost, disableInstanceDiscovery: true });
+  const credential = new ClientSecretCredential(emu.manifest.tenantId, emu.manifest.admin.clientId, emu.manifest.admin.clientSecret, {
+    authorityHost: emu.manifest.authorityHost,
+    disableInstanceDiscovery: true,
+  });
   const options = { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 } };
   const keys = new KeyClient(emu.manifest.vaults["kv-demo"], credential, options);
   try {
     await t.step("createRsaKey with exportable and a release policy, then releaseKey with an attestation token", async () => {
-      const policy = { version: "1.0.0", anyOf: [{ authority: emu.manifest.attestationEndpoint, allOf: [{ claim: "x-ms-compliance-status", equals: "azure-compliant-cvm" }] }] };
+      const policy = {
+        version: "1.0.0",
+        anyOf: [{ authority: emu.manifest.attestationEndpoint, allOf: [{ claim: "x-ms-compliance-status", equals: "azure-compliant-cvm" }] }],
+      };
       const key = await keys.createRsaKey("sdk-release", {
         hsm: true,
         keySize: 2048,
@@ -35,7 +41,9 @@ Deno.test("official KeyClient and CryptographyClient against the emulator", asyn
       const attest = await emu.kvmi(["attest", "--save-transfer-key", `${dir}/tk.pem`]);
       assert.equal(attest.code, 0, attest.stderr);
       const released = await keys.releaseKey("sdk-release", attest.stdout.trim(), { algorithm: "RSA_AES_KEY_WRAP_256", nonce: "sdk-nonce" });
-      const payload = await verifyReleaseJws(released.value, new URL(emu.manifest.vaults["kv-demo"]).hostname, [await Deno.readTextFile(emu.manifest.caCertFile)]);
+      const payload = await verifyReleaseJws(released.value, new URL(emu.manifest.vaults["kv-demo"]).hostname, [
+        await Deno.readTextFile(emu.manifest.caCertFile),
+      ]);
       assert.equal(payload.request.nonce, "sdk-nonce");
       assert.equal(payload.request.enc, "RSA_AES_KEY_WRAP_256");
       const { privateKey } = unwrapKeyHsm(payload.response.key.key.key_hsm!, await loadTransferKey(`${dir}/tk.pem`));
@@ -68,7 +76,15 @@ Deno.test("official KeyClient and CryptographyClient against the emulator", asyn
       const jwk = privateKey.export({ format: "jwk" }) as Record<string, string>;
       const toBytes = (v: string) => new Uint8Array(Buffer.from(v, "base64url"));
       const imported = await keys.importKey("sdk-imported", {
-        kty: "RSA", n: toBytes(jwk.n), e: toBytes(jwk.e), d: toBytes(jwk.d), p: toBytes(jwk.p), q: toBytes(jwk.q), dp: toBytes(jwk.dp), dq: toBytes(jwk.dq), qi: toBytes(jwk.qi),
+        kty: "RSA",
+        n: toBytes(jwk.n),
+        e: toBytes(jwk.e),
+        d: toBytes(jwk.d),
+        p: toBytes(jwk.p),
+        q: toBytes(jwk.q),
+        dp: toBytes(jwk.dp),
+        dq: toBytes(jwk.dq),
+        qi: toBytes(jwk.qi),
       });
       assert.equal(Buffer.from(imported.key!.n!).toString("base64url"), jwk.n);
       assert.equal(imported.key!.d, undefined, "private members never come back");

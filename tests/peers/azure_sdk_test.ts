@@ -28,7 +28,8 @@ Deno.test("official clients against the emulator: identity, SecretClient, Comput
       assert.ok(token.expiresOnTimestamp > Date.now() + 3600_000, "expires_on is understood");
     });
     await t.step("ManagedIdentityCredential with a user-assigned resource id", async () => {
-      const resourceId = `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
+      const resourceId =
+        `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
       const token = await new ManagedIdentityCredential({ resourceId }).getToken("https://management.azure.com/.default");
       assert.equal(claimsOf(token.token).xms_mirid, resourceId);
     });
@@ -37,7 +38,10 @@ Deno.test("official clients against the emulator: identity, SecretClient, Comput
       assert.equal(claimsOf(token.token).oid, emu.manifest.admin.principalId);
     });
     await t.step("ClientSecretCredential reports a wrong secret", async () => {
-      const wrong = new ClientSecretCredential(emu.manifest.tenantId, emu.manifest.admin.clientId, "wrong", { authorityHost: emu.manifest.authorityHost, disableInstanceDiscovery: true });
+      const wrong = new ClientSecretCredential(emu.manifest.tenantId, emu.manifest.admin.clientId, "wrong", {
+        authorityHost: emu.manifest.authorityHost,
+        disableInstanceDiscovery: true,
+      });
       await assert.rejects(wrong.getToken("https://vault.azure.net/.default"), /AADSTS7000215/);
     });
 
@@ -62,11 +66,11 @@ Deno.test("official clients against the emulator: identity, SecretClient, Comput
       });
     });
     await t.step("setSecret and getSecret by version with the admin", async () => {
-      const set = await adminClient.setSecret("sdk-secret", "v1 ✓ \"quoted\"\n", { contentType: "text/plain", tags: { owner: "sdk" } });
-      assert.equal(set.value, "v1 ✓ \"quoted\"\n");
+      const set = await adminClient.setSecret("sdk-secret", 'v1 ✓ "quoted"\n', { contentType: "text/plain", tags: { owner: "sdk" } });
+      assert.equal(set.value, 'v1 ✓ "quoted"\n');
       await adminClient.setSecret("sdk-secret", "v2");
       const old = await adminClient.getSecret("sdk-secret", { version: set.properties.version });
-      assert.equal(old.value, "v1 ✓ \"quoted\"\n");
+      assert.equal(old.value, 'v1 ✓ "quoted"\n');
       assert.deepEqual(old.properties.tags, { owner: "sdk" });
       assert.equal((await adminClient.getSecret("sdk-secret")).value, "v2");
       const updated = await adminClient.updateSecretProperties("sdk-secret", set.properties.version!, { enabled: false });
@@ -106,7 +110,10 @@ Deno.test("official clients against the emulator: identity, SecretClient, Comput
     });
     await t.step("ComputeManagementClient with ManagedIdentityCredential lists VMs across pages", async () => {
       for (const name of ["vm-web-01", "vm-web-02", "vm-web-03"]) await createVm(emu, name);
-      const compute = new ComputeManagementClient(new ManagedIdentityCredential(), emu.manifest.subscriptionId, { endpoint: emu.manifest.armEndpoint, retryOptions: { maxRetries: 0 } });
+      const compute = new ComputeManagementClient(new ManagedIdentityCredential(), emu.manifest.subscriptionId, {
+        endpoint: emu.manifest.armEndpoint,
+        retryOptions: { maxRetries: 0 },
+      });
       const inGroup: string[] = [];
       for await (const vm of compute.virtualMachines.list("rg-demo")) inGroup.push(vm.name!);
       assert.deepEqual(inGroup.sort(), ["vm-app-01", "vm-demo", "vm-web-01", "vm-web-02", "vm-web-03"]);

@@ -60,7 +60,9 @@ Deno.test("writes support ShouldProcess; secrets go on stdin, never as arguments
 Deno.test("every format view hides SecretValue and Token", () => {
   const xml = Deno.readTextFileSync(`${MODULE}KvMi.Format.ps1xml`).replace(/<!--[\s\S]*?-->/g, "");
   assert.doesNotMatch(xml, /SecretValue|<PropertyName>Token</);
-  for (const type of ["KvMi.Secret", "KvMi.AccessToken", "KvMi.HttpResponse", "KvMi.VM", "KvMi.Key"]) assert.match(xml, new RegExp(`<TypeName>${type.replace(".", "\\.")}</TypeName>`));
+  for (const type of ["KvMi.Secret", "KvMi.AccessToken", "KvMi.HttpResponse", "KvMi.VM", "KvMi.Key"]) {
+    assert.match(xml, new RegExp(`<TypeName>${type.replace(".", "\\.")}</TypeName>`));
+  }
 });
 
 /** Returns the PowerShell-7-only constructs found in `source` (comments and strings ignored). */

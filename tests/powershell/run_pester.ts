@@ -16,7 +16,11 @@ export async function findPwsh(root: string): Promise<string | undefined> {
   const candidates = [Deno.env.get("KVMI_PWSH"), `${root}.tools/pwsh/pwsh`, "pwsh"].filter((c): c is string => Boolean(c));
   for (const candidate of candidates) {
     try {
-      const out = await new Deno.Command(candidate, { args: ["-NoLogo", "-NoProfile", "-Command", "$PSVersionTable.PSVersion.ToString()"], stdout: "piped", stderr: "null" }).output();
+      const out = await new Deno.Command(candidate, {
+        args: ["-NoLogo", "-NoProfile", "-Command", "$PSVersionTable.PSVersion.ToString()"],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
       if (out.success) return candidate;
     } catch {
       // not this one

@@ -44,7 +44,10 @@ Deno.test("values compare by canonical string; nested anyOf inside allOf; dot pa
   const result = evaluatePolicy(policy, claims);
   assert.equal(result.allowed, true);
   assert.ok(result.trace.some((t) => !t.held && /'nope'/.test(t.detail)), "the failing branch is traced too");
-  const legacy = parsePolicy({ version: "0.2", anyOf: [{ authority: MAA, allOf: [{ claim: "x-ms-attestation-type", condition: "equals", value: "sevsnpvm" }] }] });
+  const legacy = parsePolicy({
+    version: "0.2",
+    anyOf: [{ authority: MAA, allOf: [{ claim: "x-ms-attestation-type", condition: "equals", value: "sevsnpvm" }] }],
+  });
   assert.equal(evaluatePolicy(legacy, claims).allowed, true);
   assert.equal(evaluatePolicy(legacy, { ...claims, "x-ms-attestation-type": "sgx" }).allowed, false);
 });
@@ -53,6 +56,9 @@ Deno.test("malformed policies are rejected with the reason", () => {
   assert.throws(() => parsePolicy({ version: "9", anyOf: [] }), /Unsupported policy version/);
   assert.throws(() => parsePolicy({ version: "1.0.0", anyOf: [{ authority: "http://x", allOf: [] }] }), /https URL/);
   assert.throws(() => parsePolicy({ version: "1.0.0", anyOf: [{ authority: MAA, allOf: [{ claim: "a" }] }] }), /exactly one operator/);
-  assert.throws(() => parsePolicy({ version: "1.0.0", anyOf: [{ authority: MAA, allOf: [{ claim: "a", equals: { x: 1 } }] }] }), /objects and arrays are not allowed/);
+  assert.throws(
+    () => parsePolicy({ version: "1.0.0", anyOf: [{ authority: MAA, allOf: [{ claim: "a", equals: { x: 1 } }] }] }),
+    /objects and arrays are not allowed/,
+  );
   assert.throws(() => parsePolicy({ version: "1.0.0", anyOf: [{ authority: MAA, allOf: [{ claim: "a", equals: 1 }], anyOf: [] }] }), /both/);
 });

@@ -62,7 +62,9 @@ export function usDateTime(seconds: number): string {
   const d = new Date(seconds * 1000);
   const h = d.getUTCHours() % 12 || 12;
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? "AM" : "PM"}`;
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${
+    d.getUTCHours() < 12 ? "AM" : "PM"
+  }`;
 }
 
 /** Builds the ARM request handler. */
@@ -75,7 +77,11 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     const method = request.method;
     const limitHeader: Record<string, string> = method === "GET"
       ? { "x-ms-ratelimit-remaining-subscription-reads": String(reads = reads > 1 ? reads - 1 : 250) }
-      : { [method === "DELETE" ? "x-ms-ratelimit-remaining-subscription-deletes" : "x-ms-ratelimit-remaining-subscription-writes"]: String(writes = writes > 1 ? writes - 1 : 200) };
+      : {
+        [method === "DELETE" ? "x-ms-ratelimit-remaining-subscription-deletes" : "x-ms-ratelimit-remaining-subscription-writes"]: String(
+          writes = writes > 1 ? writes - 1 : 200,
+        ),
+      };
     const headers = {
       "Cache-Control": "no-cache",
       Pragma: "no-cache",
@@ -92,27 +98,51 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     if (fault?.kind === "status") {
       await request.body?.cancel();
       const body = fault.status === 429
-        ? armError("TooManyRequests", "The request is being throttled as the limit has been reached for operation type - 'Read'. For more information, see - https://aka.ms/throttling.")
+        ? armError(
+          "TooManyRequests",
+          "The request is being throttled as the limit has been reached for operation type - 'Read'. For more information, see - https://aka.ms/throttling.",
+        )
         : armError("InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '" + new Date().toISOString() + "'.");
       return send(fault.status!, body, fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {});
     }
     const token = bearerToken(request);
     const challenge = (description: string) => ({
-      "WWW-Authenticate": `Bearer authorization_uri="https://login.windows.net/${ctx.world.tenantId}", error="invalid_token", error_description="${description}"`,
+      "WWW-Authenticate":
+        `Bearer authorization_uri="https://login.windows.net/${ctx.world.tenantId}", error="invalid_token", error_description="${description}"`,
     });
     if (!token) {
       await request.body?.cancel();
-      return send(401, armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."), challenge("The authentication failed because of missing 'Authorization' header."));
+      return send(
+        401,
+        armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."),
+        challenge("The authentication failed because of missing 'Authorization' header."),
+      );
     }
     const verified = await ctx.issuer.verify(token, ARM_AUDIENCES, ctx.world.tenantId);
     if (!verified.ok) {
       await request.body?.cancel();
       const now = Math.floor(Date.now() / 1000);
       if (verified.problem === "expired") {
-        return send(401, armError("ExpiredAuthenticationToken", `The access token expiry UTC time '${usDateTime(Number(verified.claims?.exp))}' is earlier than current UTC time '${usDateTime(now)}'.`), challenge("The access token has expired."));
+        return send(
+          401,
+          armError(
+            "ExpiredAuthenticationToken",
+            `The access token expiry UTC time '${usDateTime(Number(verified.claims?.exp))}' is earlier than current UTC time '${usDateTime(now)}'.`,
+          ),
+          challenge("The access token has expired."),
+        );
       }
       if (verified.problem === "audience") {
-        return send(401, armError("InvalidAuthenticationTokenAudience", `The access token has been obtained for wrong audience or resource '${String(verified.claims?.aud)}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`), challenge("The access token has an invalid audience."));
+        return send(
+          401,
+          armError(
+            "InvalidAuthenticationTokenAudience",
+            `The access token has been obtained for wrong audience or resource '${
+              String(verified.claims?.aud)
+            }'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
+          ),
+          challenge("The access token has an invalid audience."),
+        );
       }
       return send(401, armError("InvalidAuthenticationToken", "The access token is invalid."), challenge("The access token is invalid."));
     }
@@ -132,10 +162,13 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
       baseUrl: ctx.baseUrl(),
       authorize(action, scope) {
         if (authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: false })) return undefined;
-        return send(403, armError(
-          "AuthorizationFailed",
-          `The client '${caller.appId}' with object id '${caller.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-        ));
+        return send(
+          403,
+          armError(
+            "AuthorizationFailed",
+            `The client '${caller.appId}' with object id '${caller.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+          ),
+        );
       },
       respond: send,
     };
@@ -150,10 +183,15 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
 
 /** The error ARM gives for an api-version a resource type does not support. */
 export function unsupportedApiVersion(req: ArmRequest, type: string, supported: readonly string[], location = "global"): Response {
-  return req.respond(400, armError(
-    "NoRegisteredProviderFound",
-    `No registered resource provider found for location '${location}' and API version '${req.apiVersion}' for type '${type}'. The supported api-versions are '${supported.join(", ")}'. The supported locations are '${location}'.`,
-  ));
+  return req.respond(
+    400,
+    armError(
+      "NoRegisteredProviderFound",
+      `No registered resource provider found for location '${location}' and API version '${req.apiVersion}' for type '${type}'. The supported api-versions are '${
+        supported.join(", ")
+      }'. The supported locations are '${location}'.`,
+    ),
+  );
 }
 
 /** Checks that a path's subscription is the emulated one; returns the 404 otherwise. */

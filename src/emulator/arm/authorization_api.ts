@@ -4,7 +4,7 @@
  * list with `$filter=roleName eq '…'`), each RBAC-checked like the real provider.
  * @module
  */
-import { type ArmRequest, armError, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
+import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
 import { scopeContains } from "../rbac/authorize.ts";
 import { BUILTIN_ROLES, findRole, type RoleDefinition } from "../rbac/role_definitions.ts";
 import { isGuid, isObject, readJson } from "../http_util.ts";
@@ -12,8 +12,15 @@ import { findPrincipal, type RoleAssignment } from "../world.ts";
 
 /** Api-versions of roleAssignments and roleDefinitions that the emulator accepts. */
 export const AUTHORIZATION_API_VERSIONS = [
-  "2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview", "2020-08-01-preview",
-  "2020-10-01-preview", "2022-01-01-preview", "2022-04-01", "2022-05-01-preview",
+  "2015-07-01",
+  "2018-01-01-preview",
+  "2018-09-01-preview",
+  "2020-04-01-preview",
+  "2020-08-01-preview",
+  "2020-10-01-preview",
+  "2022-01-01-preview",
+  "2022-04-01",
+  "2022-05-01-preview",
 ];
 
 const PROVIDER = /^(.*)\/providers\/Microsoft\.Authorization\/(roleAssignments|roleDefinitions)(?:\/([^/]+))?$/i;
@@ -24,13 +31,20 @@ export async function authorizationRoute(req: ArmRequest): Promise<Response | un
   if (!m) return undefined;
   const [, scope, type, name] = m;
   const sub = scope.match(/^\/subscriptions\/([^/]+)/i);
-  if (!sub) return req.respond(400, armError("InvalidScope", `The scope '${scope || "/"}' is not valid for this emulator; use a subscription or a scope below it.`));
+  if (!sub) {
+    return req.respond(400, armError("InvalidScope", `The scope '${scope || "/"}' is not valid for this emulator; use a subscription or a scope below it.`));
+  }
   const missing = checkSubscription(req, sub[1]);
   if (missing) return missing;
   if (!AUTHORIZATION_API_VERSIONS.includes(req.apiVersion)) return unsupportedApiVersion(req, type, AUTHORIZATION_API_VERSIONS);
   const method = req.request.method;
   if (type.toLowerCase() === "roledefinitions") {
-    if (method !== "GET") return req.respond(405, armError("MethodNotAllowed", `The requested method ${method} is not allowed on role definitions in this emulator (built-in roles only).`));
+    if (method !== "GET") {
+      return req.respond(
+        405,
+        armError("MethodNotAllowed", `The requested method ${method} is not allowed on role definitions in this emulator (built-in roles only).`),
+      );
+    }
     return name ? getRoleDefinition(req, scope, name) : listRoleDefinitions(req, scope);
   }
   if (!name) return method === "GET" ? listAssignments(req, scope) : req.respond(405, armError("MethodNotAllowed", `HTTP ${method} not allowed`));
@@ -78,7 +92,10 @@ function listRoleDefinitions(req: ArmRequest, scope: string): Response {
     const byType = filter.match(/^type\s+eq\s+'(BuiltInRole|CustomRole)'$/i);
     if (byName) roles = roles.filter((r) => r.roleName.toLowerCase() === byName[1].replace(/''/g, "'").toLowerCase());
     else if (byType) roles = byType[1].toLowerCase() === "builtinrole" ? roles : [];
-    else return req.respond(400, armError("InvalidFilterInQueryString", `The filter '${filter}' is not supported. Supported filters: roleName eq '{name}', type eq 'BuiltInRole'.`));
+    else {return req.respond(
+        400,
+        armError("InvalidFilterInQueryString", `The filter '${filter}' is not supported. Supported filters: roleName eq '{name}', type eq 'BuiltInRole'.`),
+      );}
   }
   return req.respond(200, { value: roles.map((r) => roleDefinitionResource(scope, r)) });
 }
@@ -133,7 +150,13 @@ function listAssignments(req: ArmRequest, scope: string): Response {
       const p = clause.match(/^(?:principalId\s+eq\s+'([^']+)'|assignedTo\('([^']+)'\))$/i);
       if (/^atScope\(\)$/i.test(clause)) atScopeOnly = true;
       else if (p) principal = (p[1] ?? p[2]).toLowerCase();
-      else return req.respond(400, armError("InvalidFilterInQueryString", `The filter '${filter}' is not supported. Supported filters: atScope(), principalId eq '{id}', assignedTo('{id}').`));
+      else {return req.respond(
+          400,
+          armError(
+            "InvalidFilterInQueryString",
+            `The filter '${filter}' is not supported. Supported filters: atScope(), principalId eq '{id}', assignedTo('{id}').`,
+          ),
+        );}
     }
   }
   const value = [...req.world.roleAssignments.values()]
@@ -146,16 +169,31 @@ function listAssignments(req: ArmRequest, scope: string): Response {
 async function putAssignment(req: ArmRequest, scope: string, name: string): Promise<Response> {
   const denied = req.authorize("Microsoft.Authorization/roleAssignments/write", scope);
   if (denied) return denied;
-  if (!isGuid(name)) return req.respond(400, armError("InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`));
+  if (!isGuid(name)) {
+    return req.respond(400, armError("InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`));
+  }
   const parsed = await readJson(req.request);
   const props = "value" in parsed && isObject(parsed.value) && isObject(parsed.value.properties) ? parsed.value.properties : undefined;
-  if (!props) return req.respond(400, armError("InvalidRequestContent", "The request content was invalid and could not be deserialized: a JSON object with 'properties' is required."));
+  if (!props) {
+    return req.respond(
+      400,
+      armError("InvalidRequestContent", "The request content was invalid and could not be deserialized: a JSON object with 'properties' is required."),
+    );
+  }
   const roleId = typeof props.roleDefinitionId === "string" ? props.roleDefinitionId.split("/").pop() ?? "" : "";
   const role = isGuid(roleId) ? findRole(roleId) : undefined;
   if (!role) return req.respond(400, armError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleId}' does not exist.`));
   const principalId = typeof props.principalId === "string" ? props.principalId : "";
   if (!isGuid(principalId) || !findPrincipal(req.world, { objectId: principalId })) {
-    return req.respond(400, armError("PrincipalNotFound", `Principal ${principalId.replaceAll("-", "")} does not exist in the directory ${req.world.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`));
+    return req.respond(
+      400,
+      armError(
+        "PrincipalNotFound",
+        `Principal ${
+          principalId.replaceAll("-", "")
+        } does not exist in the directory ${req.world.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
+      ),
+    );
   }
   const existing = req.world.roleAssignments.get(name.toLowerCase());
   if (existing) {

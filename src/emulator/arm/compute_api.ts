@@ -5,14 +5,27 @@
  * and api-version checks with ARM's `NoRegisteredProviderFound`.
  * @module
  */
-import { type ArmRequest, armError, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
+import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
 import { guid, isObject, readJson } from "../http_util.ts";
 import type { VirtualMachine, World } from "../world.ts";
 
 /** Api-versions of virtualMachines the emulator accepts (older ones and what @azure/arm-compute sends). */
 export const COMPUTE_API_VERSIONS = [
-  "2021-03-01", "2021-04-01", "2021-07-01", "2021-11-01", "2022-03-01", "2022-08-01", "2022-11-01",
-  "2023-03-01", "2023-07-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01", "2026-04-01",
+  "2021-03-01",
+  "2021-04-01",
+  "2021-07-01",
+  "2021-11-01",
+  "2022-03-01",
+  "2022-08-01",
+  "2022-11-01",
+  "2023-03-01",
+  "2023-07-01",
+  "2023-09-01",
+  "2024-03-01",
+  "2024-07-01",
+  "2024-11-01",
+  "2025-04-01",
+  "2026-04-01",
 ];
 
 /** State of long-running operations and list paging. */
@@ -50,7 +63,9 @@ export function createComputeRoute(state: ComputeState) {
       const missing = checkSubscription(req, m[1]);
       if (missing) return missing;
       if (!COMPUTE_API_VERSIONS.includes(req.apiVersion)) return unsupportedApiVersion(req, "virtualMachines", COMPUTE_API_VERSIONS, "japaneast");
-      if (req.request.method !== "GET") return req.respond(405, armError("MethodNotAllowed", "The requested resource does not support http method '" + req.request.method + "'."));
+      if (req.request.method !== "GET") {
+        return req.respond(405, armError("MethodNotAllowed", "The requested resource does not support http method '" + req.request.method + "'."));
+      }
       const denied = req.authorize("Microsoft.Compute/virtualMachines/read", `/subscriptions/${m[1]}`);
       return denied ?? listPage(req, state, [...req.world.virtualMachines.values()]);
     }
@@ -96,7 +111,13 @@ function vmId(world: World, rg: string, name: string): string {
 }
 
 function notFound(req: ArmRequest, rg: string, name: string): Response {
-  return req.respond(404, armError("ResourceNotFound", `The Resource 'Microsoft.Compute/virtualMachines/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`));
+  return req.respond(
+    404,
+    armError(
+      "ResourceNotFound",
+      `The Resource 'Microsoft.Compute/virtualMachines/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    ),
+  );
 }
 
 /** The VM resource as ARM returns it. */
@@ -115,7 +136,9 @@ export function vmResource(world: World, vm: VirtualMachine, provisioningState =
         identity: {
           type: identityType,
           ...(principal ? { principalId: principal.objectId, tenantId: world.tenantId } : {}),
-          ...(uamis.length ? { userAssignedIdentities: Object.fromEntries(uamis.map((u) => [u.resourceId!, { principalId: u.objectId, clientId: u.appId }])) } : {}),
+          ...(uamis.length
+            ? { userAssignedIdentities: Object.fromEntries(uamis.map((u) => [u.resourceId!, { principalId: u.objectId, clientId: u.appId }])) }
+            : {}),
         },
       }
       : {}),
@@ -123,12 +146,36 @@ export function vmResource(world: World, vm: VirtualMachine, provisioningState =
       vmId: vm.vmId,
       hardwareProfile: { vmSize: vm.vmSize },
       storageProfile: {
-        imageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest", exactVersion: "20348.2762.241006" },
-        osDisk: { osType: vm.osType, name: `${vm.name}_OsDisk_1`, createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "Premium_LRS" }, deleteOption: "Delete", diskSizeGB: 127 },
+        imageReference: {
+          publisher: "MicrosoftWindowsServer",
+          offer: "WindowsServer",
+          sku: "2022-datacenter-azure-edition",
+          version: "latest",
+          exactVersion: "20348.2762.241006",
+        },
+        osDisk: {
+          osType: vm.osType,
+          name: `${vm.name}_OsDisk_1`,
+          createOption: "FromImage",
+          caching: "ReadWrite",
+          managedDisk: { storageAccountType: "Premium_LRS" },
+          deleteOption: "Delete",
+          diskSizeGB: 127,
+        },
         dataDisks: [],
       },
-      osProfile: { computerName: vm.computerName, adminUsername: "azureadmin", windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true }, secrets: [], allowExtensionOperations: true },
-      networkProfile: { networkInterfaces: [{ id: `/subscriptions/${world.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic` }] },
+      osProfile: {
+        computerName: vm.computerName,
+        adminUsername: "azureadmin",
+        windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true },
+        secrets: [],
+        allowExtensionOperations: true,
+      },
+      networkProfile: {
+        networkInterfaces: [{
+          id: `/subscriptions/${world.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic`,
+        }],
+      },
       provisioningState,
       timeCreated: vm.timeCreated,
       ...vm.extraProperties,
@@ -154,9 +201,13 @@ function listPage(req: ArmRequest, state: ComputeState, vms: VirtualMachine[]): 
 async function putVm(req: ArmRequest, state: ComputeState, rg: string, name: string, existing: VirtualMachine | undefined): Promise<Response> {
   if (!VM_NAME.test(name)) return req.respond(400, armError("InvalidResourceName", `The resource name '${name}' is invalid.`));
   const parsed = await readJson(req.request);
-  if ("error" in parsed || !isObject(parsed.value)) return req.respond(400, armError("InvalidRequestContent", "The request content was invalid and could not be deserialized."));
+  if ("error" in parsed || !isObject(parsed.value)) {
+    return req.respond(400, armError("InvalidRequestContent", "The request content was invalid and could not be deserialized."));
+  }
   const body = parsed.value;
-  if (typeof body.location !== "string" || !body.location) return req.respond(400, armError("LocationRequired", "The location property is required for this definition."));
+  if (typeof body.location !== "string" || !body.location) {
+    return req.respond(400, armError("LocationRequired", "The location property is required for this definition."));
+  }
   const properties = isObject(body.properties) ? body.properties : {};
   const hardware = isObject(properties.hardwareProfile) ? properties.hardwareProfile : {};
   const id = vmId(req.world, rg, name);
@@ -184,7 +235,10 @@ async function putVm(req: ArmRequest, state: ComputeState, rg: string, name: str
   const op = startOperation(state, id, "put", () => req.world.virtualMachines.set(id.toLowerCase(), updated));
   if (!existing) req.world.virtualMachines.set(id.toLowerCase(), { ...updated });
   const url = operationUrl(req, req.world.subscriptionId, updated.location, op.id);
-  return req.respond(existing ? 200 : 201, vmResource(req.world, updated, existing ? "Updating" : "Creating"), { "Azure-AsyncOperation": url, "Retry-After": "1" });
+  return req.respond(existing ? 200 : 201, vmResource(req.world, updated, existing ? "Updating" : "Creating"), {
+    "Azure-AsyncOperation": url,
+    "Retry-After": "1",
+  });
 }
 
 function startOperation(state: ComputeState, resourceId: string, kind: Operation["kind"], complete: () => void): Operation {

@@ -3,7 +3,7 @@
  * (GET, list), RBAC-checked.
  * @module
  */
-import { type ArmRequest, armError, checkSubscription } from "./arm_server.ts";
+import { armError, type ArmRequest, checkSubscription } from "./arm_server.ts";
 
 /** Routes `/subscriptions/{id}` and `/subscriptions/{id}/resourcegroups[/{name}]`. */
 export function resourcesRoute(req: ArmRequest): Response | undefined {
@@ -16,7 +16,14 @@ export function resourcesRoute(req: ArmRequest): Response | undefined {
   const subScope = `/subscriptions/${world.subscriptionId}`;
   const group = (name: string) => {
     const g = world.resourceGroups.get(name.toLowerCase())!;
-    return { id: `${subScope}/resourceGroups/${g.name}`, name: g.name, type: "Microsoft.Resources/resourceGroups", location: g.location, tags: g.tags, properties: { provisioningState: "Succeeded" } };
+    return {
+      id: `${subScope}/resourceGroups/${g.name}`,
+      name: g.name,
+      type: "Microsoft.Resources/resourceGroups",
+      location: g.location,
+      tags: g.tags,
+      properties: { provisioningState: "Succeeded" },
+    };
   };
   if (!/resourcegroups/i.test(req.path)) {
     const denied = req.authorize("Microsoft.Resources/subscriptions/read", subScope);

@@ -85,7 +85,11 @@ export function createMaaHandler(ctx: MaaContext): (request: Request) => Promise
       const fault = ctx.faults.next("attestation");
       if (fault?.kind === "status") return maaError(fault.status!, fault.status === 429 ? "TooManyRequests" : "InternalError", "Injected fault.");
       if (!MAA_API_VERSIONS.includes(url.searchParams.get("api-version") ?? "")) {
-        return maaError(400, "InvalidParameter", `The api-version '${url.searchParams.get("api-version") ?? ""}' is not supported. Supported versions: ${MAA_API_VERSIONS.join(", ")}.`);
+        return maaError(
+          400,
+          "InvalidParameter",
+          `The api-version '${url.searchParams.get("api-version") ?? ""}' is not supported. Supported versions: ${MAA_API_VERSIONS.join(", ")}.`,
+        );
       }
       return await attest(ctx, request, fault?.kind === "expired-token");
     }
@@ -97,7 +101,9 @@ export function createMaaHandler(ctx: MaaContext): (request: Request) => Promise
 async function attest(ctx: MaaContext, request: Request, expired: boolean): Promise<Response> {
   const parsed = await readJson(request);
   const body = "value" in parsed && isObject(parsed.value) ? parsed.value : undefined;
-  if (!body || typeof body.report !== "string") return maaError(400, "InvalidParameter", "The request must carry 'report' (base64url JSON with SnpReport and VcekCertChain).");
+  if (!body || typeof body.report !== "string") {
+    return maaError(400, "InvalidParameter", "The request must carry 'report' (base64url JSON with SnpReport and VcekCertChain).");
+  }
   let evidence: Record<string, unknown>;
   let report: Uint8Array;
   let chain: x509.X509Certificate[];

@@ -42,18 +42,32 @@ export function createReleaseHandler(signer: ReleaseSigner, fetchIssuer: IssuerF
   return async (req: VaultRequest, entry: KeyEntry, v: KeyVersion, versionInUrl: string): Promise<Response> => {
     const parsed = await readJson(req.request);
     const body = "value" in parsed && isObject(parsed.value) ? parsed.value : undefined;
-    if (!body || typeof body.target !== "string" || body.target === "") return req.respond(400, akvError("BadParameter", "Property 'target' (the attestation token) is required."));
+    if (!body || typeof body.target !== "string" || body.target === "") {
+      return req.respond(400, akvError("BadParameter", "Property 'target' (the attestation token) is required."));
+    }
     const enc = typeof body.enc === "string" ? body.enc : "CKM_RSA_AES_KEY_WRAP";
-    if (!RELEASE_ENC[enc]) return req.respond(400, akvError("BadParameter", `Invalid enc '${enc}': use CKM_RSA_AES_KEY_WRAP, RSA_AES_KEY_WRAP_256 or RSA_AES_KEY_WRAP_384.`));
+    if (!RELEASE_ENC[enc]) {
+      return req.respond(400, akvError("BadParameter", `Invalid enc '${enc}': use CKM_RSA_AES_KEY_WRAP, RSA_AES_KEY_WRAP_256 or RSA_AES_KEY_WRAP_384.`));
+    }
     if (!v.attributes.exportable || !v.releasePolicy) {
-      return req.respond(403, akvError("Forbidden", `Operation release is not allowed on a non-exportable key: key ${entry.name} was not created with exportable=true and a release policy.`, "KeyNotExportable"));
+      return req.respond(
+        403,
+        akvError(
+          "Forbidden",
+          `Operation release is not allowed on a non-exportable key: key ${entry.name} was not created with exportable=true and a release policy.`,
+          "KeyNotExportable",
+        ),
+      );
     }
     const verified = await verifyTarget(body.target, fetchIssuer);
     if (typeof verified === "string") return req.respond(403, akvError("Forbidden", `${NOT_VERIFIABLE} ${verified}`));
     const policyJson = JSON.parse(new TextDecoder().decode(base64url.decode(v.releasePolicy.data)));
     const evaluation = evaluatePolicy(parsePolicy(policyJson), verified);
     if (!evaluation.allowed) {
-      return req.respond(403, akvError("Forbidden", `Target environment attestation does not meet key release policy requirements. ${evaluation.reason}`, "PolicyNotSatisfied"));
+      return req.respond(
+        403,
+        akvError("Forbidden", `Target environment attestation does not meet key release policy requirements. ${evaluation.reason}`, "PolicyNotSatisfied"),
+      );
     }
     const kek = transferKey(verified);
     if (typeof kek === "string") return req.respond(400, akvError("BadParameter", kek));

@@ -5,9 +5,19 @@
  * wrapkey, unwrapkey, sign, verify) with the real algorithm names. Release is in key_release.ts.
  * @module
  */
-import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt } from "node:crypto";
+import {
+  constants,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  privateDecrypt,
+  privateEncrypt,
+  publicDecrypt,
+  publicEncrypt,
+} from "node:crypto";
 import { base64url } from "jose";
-import { keyVersion, type KeyEntry, type KeyVersion, type StoredReleasePolicy } from "./key_store.ts";
+import { type KeyEntry, type KeyVersion, keyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
 import { attributesJson } from "./object_store.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
@@ -41,7 +51,8 @@ export function createKeysRoute(release: ReleaseHandler) {
     let m: RegExpMatchArray | null;
     if (/^\/keys\/?$/i.test(path) && method === "GET") {
       const denied = req.authorize(`${ACTION}/read`, "");
-      return denied ?? page(req, req.vault.keys.all().filter((e) => !e.deleted), (e) => e.name, (e) => keyItem(req, e, e.versions[e.versions.length - 1], false));
+      return denied ??
+        page(req, req.vault.keys.all().filter((e) => !e.deleted), (e) => e.name, (e) => keyItem(req, e, e.versions[e.versions.length - 1], false));
     }
     if (/^\/deletedkeys\/?$/i.test(path) && method === "GET") {
       const denied = req.authorize(`${ACTION}/read`, "");
@@ -79,7 +90,15 @@ export function createKeysRoute(release: ReleaseHandler) {
 }
 
 function keyNotFound(req: VaultRequest, name: string, version = ""): Response {
-  return req.respond(404, akvError("KeyNotFound", `A key with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`));
+  return req.respond(
+    404,
+    akvError(
+      "KeyNotFound",
+      `A key with (name/id) ${
+        version ? `${name}/${version}` : name
+      } was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+    ),
+  );
 }
 
 function keyId(req: VaultRequest, entry: KeyEntry, v?: KeyVersion): string {
@@ -148,7 +167,9 @@ interface KeyProperties {
 function readKeyProperties(body: Record<string, unknown>): KeyProperties | string {
   const props: KeyProperties = {};
   if (body.key_ops !== undefined) {
-    if (!Array.isArray(body.key_ops) || !body.key_ops.every((o) => typeof o === "string" && [...RSA_OPS, "import", "export"].includes(o))) return "Property key_ops has invalid value.";
+    if (!Array.isArray(body.key_ops) || !body.key_ops.every((o) => typeof o === "string" && [...RSA_OPS, "import", "export"].includes(o))) {
+      return "Property key_ops has invalid value.";
+    }
     props.keyOps = body.key_ops as string[];
   }
   const a = body.attributes;
@@ -222,7 +243,14 @@ function store(req: VaultRequest, name: string, kty: string, privateKey: KeyObje
   const problem = checkExportable(kty, exportable, props.releasePolicy);
   if (problem) return req.respond(400, akvError("BadParameter", problem));
   if (req.vault.keys.deleted(name)) {
-    return req.respond(409, akvError("Conflict", `Key ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the key can only be recovered or purged.`, "ObjectIsDeletedButRecoverable"));
+    return req.respond(
+      409,
+      akvError(
+        "Conflict",
+        `Key ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the key can only be recovered or purged.`,
+        "ObjectIsDeletedButRecoverable",
+      ),
+    );
   }
   const now = nowSeconds();
   const v = req.vault.keys.add(name, {
@@ -289,7 +317,9 @@ async function updateKey(req: VaultRequest, name: string, version: string): Prom
   if (props.releasePolicy && v.releasePolicy?.immutable) {
     return req.respond(400, akvError("BadParameter", "AKV.SKR.1020: Immutable Key Release Policy cannot be modified."));
   }
-  if (props.releasePolicy && !v.attributes.exportable) return req.respond(400, akvError("BadParameter", "AKV.SKR.1005: Non-exportable keys must not have release policy."));
+  if (props.releasePolicy && !v.attributes.exportable) {
+    return req.respond(400, akvError("BadParameter", "AKV.SKR.1005: Non-exportable keys must not have release policy."));
+  }
   if (props.keyOps) v.keyOps = props.keyOps;
   if (props.enabled !== undefined) v.attributes.enabled = props.enabled;
   if (props.nbf !== undefined) v.attributes.nbf = props.nbf;
@@ -332,7 +362,9 @@ async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion
   if (body instanceof Response) return body;
   const alg = typeof body.alg === "string" ? body.alg : "";
   const opName = op === "wrapkey" ? "wrapKey" : op === "unwrapkey" ? "unwrapKey" : op;
-  if (!v.keyOps.includes(opName)) return req.respond(400, akvError("BadParameter", `Operation ${opName} is not allowed by the key's key_ops (${v.keyOps.join(", ")}).`));
+  if (!v.keyOps.includes(opName)) {
+    return req.respond(400, akvError("BadParameter", `Operation ${opName} is not allowed by the key's key_ops (${v.keyOps.join(", ")}).`));
+  }
   if (typeof body.value !== "string") return req.respond(400, akvError("BadParameter", "Property 'value' (base64url) is required."));
   const value = base64url.decode(body.value);
   const kid = keyId(req, entry, v);
@@ -340,18 +372,35 @@ async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion
   try {
     if (op === "encrypt" || op === "wrapkey" || op === "decrypt" || op === "unwrapkey") {
       const scheme = ENCRYPTION[alg];
-      if (!rsa || !scheme) return req.respond(400, akvError("BadParameter", `The algorithm '${alg}' is not valid for this key: use RSA-OAEP, RSA-OAEP-256 or RSA1_5 with RSA keys.`));
-      const options = { key: op === "encrypt" || op === "wrapkey" ? createPublicKey(v.privateKey) : v.privateKey, padding: scheme.padding, oaepHash: scheme.oaepHash };
+      if (!rsa || !scheme) {
+        return req.respond(
+          400,
+          akvError("BadParameter", `The algorithm '${alg}' is not valid for this key: use RSA-OAEP, RSA-OAEP-256 or RSA1_5 with RSA keys.`),
+        );
+      }
+      const options = {
+        key: op === "encrypt" || op === "wrapkey" ? createPublicKey(v.privateKey) : v.privateKey,
+        padding: scheme.padding,
+        oaepHash: scheme.oaepHash,
+      };
       const out = op === "encrypt" || op === "wrapkey" ? publicEncrypt(options, value) : privateDecrypt(options, value);
       return req.respond(200, { kid, value: base64url.encode(new Uint8Array(out)) });
     }
     const info = DIGEST_INFO[alg];
     if (!rsa || !info) {
-      return req.respond(400, akvError("BadParameter", `The algorithm '${alg}' is not supported by the kvmi emulator for sign/verify on ${v.kty} keys (RS256, RS384 and RS512 on RSA keys are).`));
+      return req.respond(
+        400,
+        akvError(
+          "BadParameter",
+          `The algorithm '${alg}' is not supported by the kvmi emulator for sign/verify on ${v.kty} keys (RS256, RS384 and RS512 on RSA keys are).`,
+        ),
+      );
     }
     const [prefix, length] = info;
     if (op === "sign") {
-      if (value.length !== length) return req.respond(400, akvError("BadParameter", `Invalid digest length ${value.length} for ${alg}: expected ${length} bytes.`));
+      if (value.length !== length) {
+        return req.respond(400, akvError("BadParameter", `Invalid digest length ${value.length} for ${alg}: expected ${length} bytes.`));
+      }
       const signature = privateEncrypt({ key: v.privateKey, padding: constants.RSA_PKCS1_PADDING }, concat(hexBytes(prefix), value));
       return req.respond(200, { kid, value: base64url.encode(new Uint8Array(signature)) });
     }

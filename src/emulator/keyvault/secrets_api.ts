@@ -59,10 +59,13 @@ function badName(req: VaultRequest, name: string): Response {
 
 function notFound(req: VaultRequest, name: string, version = ""): Response {
   const what = version ? `${name}/${version}` : name;
-  return req.respond(404, akvError(
-    "SecretNotFound",
-    `A secret with (name/id) ${what} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
-  ));
+  return req.respond(
+    404,
+    akvError(
+      "SecretNotFound",
+      `A secret with (name/id) ${what} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+    ),
+  );
 }
 
 function deletedNotFound(req: VaultRequest, name: string): Response {
@@ -70,11 +73,14 @@ function deletedNotFound(req: VaultRequest, name: string): Response {
 }
 
 function conflictDeleted(req: VaultRequest, name: string): Response {
-  return req.respond(409, akvError(
-    "Conflict",
-    `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
-    "ObjectIsDeletedButRecoverable",
-  ));
+  return req.respond(
+    409,
+    akvError(
+      "Conflict",
+      `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
+      "ObjectIsDeletedButRecoverable",
+    ),
+  );
 }
 
 function secretId(req: VaultRequest, name: string, version?: string): string {

@@ -13,8 +13,21 @@ import { type Vault, vaultResourceId, type World } from "../world.ts";
 
 /** Data-plane api-versions the service accepts; the SDKs send one of these. */
 export const KEYVAULT_API_VERSIONS = [
-  "7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-06-01", "2025-07-01", "2026-04-01",
-  "7.3-preview", "7.4-preview.1", "7.5-preview.1", "7.6-preview.1", "7.6-preview.2",
+  "7.0",
+  "7.1",
+  "7.2",
+  "7.3",
+  "7.4",
+  "7.5",
+  "7.6",
+  "2025-06-01",
+  "2025-07-01",
+  "2026-04-01",
+  "7.3-preview",
+  "7.4-preview.1",
+  "7.5-preview.1",
+  "7.6-preview.1",
+  "7.6-preview.2",
 ];
 
 const LATEST_API_VERSION = "2026-04-01";

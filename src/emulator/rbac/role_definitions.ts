@@ -39,30 +39,42 @@ function role(id: string, roleName: string, description: string, p: Partial<Perm
 
 /** Every built-in role the emulator knows. */
 export const BUILTIN_ROLES: readonly RoleDefinition[] = [
-  role("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner", "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.", { actions: ["*"] }),
-  role("b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor", "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.", {
+  role("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner", "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.", {
     actions: ["*"],
-    notActions: [
-      "Microsoft.Authorization/*/Delete",
-      "Microsoft.Authorization/*/Write",
-      "Microsoft.Authorization/elevateAccess/Action",
-      "Microsoft.Blueprint/blueprintAssignments/write",
-      "Microsoft.Blueprint/blueprintAssignments/delete",
-      "Microsoft.Compute/galleries/share/action",
-      "Microsoft.Purview/consents/write",
-      "Microsoft.Purview/consents/delete",
-      "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
-      "Microsoft.Subscription/cancel/action",
-      "Microsoft.Subscription/enable/action",
-    ],
   }),
+  role(
+    "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    "Contributor",
+    "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.",
+    {
+      actions: ["*"],
+      notActions: [
+        "Microsoft.Authorization/*/Delete",
+        "Microsoft.Authorization/*/Write",
+        "Microsoft.Authorization/elevateAccess/Action",
+        "Microsoft.Blueprint/blueprintAssignments/write",
+        "Microsoft.Blueprint/blueprintAssignments/delete",
+        "Microsoft.Compute/galleries/share/action",
+        "Microsoft.Purview/consents/write",
+        "Microsoft.Purview/consents/delete",
+        "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
+        "Microsoft.Subscription/cancel/action",
+        "Microsoft.Subscription/enable/action",
+      ],
+    },
+  ),
   role("acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader", "View all resources, but does not allow you to make any changes.", { actions: ["*/read"] }),
   role("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator", "Lets you manage user access to Azure resources.", {
     actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
   }),
-  role("f58310d9-a9f6-439a-9e8d-f62e7b41a168", "Role Based Access Control Administrator", "Manage access to Azure resources by assigning roles using Azure RBAC.", {
-    actions: ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete", "*/read", "Microsoft.Support/*"],
-  }),
+  role(
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+    "Role Based Access Control Administrator",
+    "Manage access to Azure resources by assigning roles using Azure RBAC.",
+    {
+      actions: ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete", "*/read", "Microsoft.Support/*"],
+    },
+  ),
   role("9980e02c-c2be-4d73-94e8-173b1dc7cf3c", "Virtual Machine Contributor", "Create and manage virtual machines, manage disks, install and run software.", {
     actions: [
       "Microsoft.Authorization/*/read",
@@ -118,10 +130,19 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
   role("08bbd89e-9f13-488c-ac41-acfcb10c90ab", "Key Vault Crypto Service Release User", "Release keys.", {
     dataActions: ["Microsoft.KeyVault/vaults/keys/release/action"],
   }),
-  role("a4417e6f-fecd-4de8-b567-7b0420556985", "Key Vault Certificates Officer", "Perform any action on the certificates of a key vault, except manage permissions.", {
-    actions: CP_READ,
-    dataActions: ["Microsoft.KeyVault/vaults/certificatecas/*", "Microsoft.KeyVault/vaults/certificates/*", "Microsoft.KeyVault/vaults/certificatecontacts/write"],
-  }),
+  role(
+    "a4417e6f-fecd-4de8-b567-7b0420556985",
+    "Key Vault Certificates Officer",
+    "Perform any action on the certificates of a key vault, except manage permissions.",
+    {
+      actions: CP_READ,
+      dataActions: [
+        "Microsoft.KeyVault/vaults/certificatecas/*",
+        "Microsoft.KeyVault/vaults/certificates/*",
+        "Microsoft.KeyVault/vaults/certificatecontacts/write",
+      ],
+    },
+  ),
   role("db79e9a7-68ee-4b58-9aeb-b90e7c24fcba", "Key Vault Certificate User", "Read entire certificate contents including secret and key portion.", {
     dataActions: [
       "Microsoft.KeyVault/vaults/certificates/read",
@@ -130,17 +151,22 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
       "Microsoft.KeyVault/vaults/keys/read",
     ],
   }),
-  role("f25e0fa2-a7c8-4377-a976-54943a77a395", "Key Vault Contributor", "Manage key vaults, but does not allow you to assign roles in Azure RBAC, and does not allow you to access secrets, keys, or certificates.", {
-    actions: [
-      "Microsoft.Authorization/*/read",
-      "Microsoft.Insights/alertRules/*",
-      "Microsoft.KeyVault/*",
-      "Microsoft.Resources/deployments/*",
-      "Microsoft.Resources/subscriptions/resourceGroups/read",
-      "Microsoft.Support/*",
-    ],
-    notActions: ["Microsoft.KeyVault/locations/deletedVaults/purge/action", "Microsoft.KeyVault/hsmPools/*", "Microsoft.KeyVault/managedHsms/*"],
-  }),
+  role(
+    "f25e0fa2-a7c8-4377-a976-54943a77a395",
+    "Key Vault Contributor",
+    "Manage key vaults, but does not allow you to assign roles in Azure RBAC, and does not allow you to access secrets, keys, or certificates.",
+    {
+      actions: [
+        "Microsoft.Authorization/*/read",
+        "Microsoft.Insights/alertRules/*",
+        "Microsoft.KeyVault/*",
+        "Microsoft.Resources/deployments/*",
+        "Microsoft.Resources/subscriptions/resourceGroups/read",
+        "Microsoft.Support/*",
+      ],
+      notActions: ["Microsoft.KeyVault/locations/deletedVaults/purge/action", "Microsoft.KeyVault/hsmPools/*", "Microsoft.KeyVault/managedHsms/*"],
+    },
+  ),
 ];
 
 /** Finds a built-in role by GUID or by name (case-insensitive). */

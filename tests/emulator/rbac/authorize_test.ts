@@ -13,7 +13,12 @@ Deno.test("scopes inherit downward on segment boundaries only", () => {
   assert.ok(scopeContains("/subscriptions/s", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/secrets/x"));
   assert.ok(scopeContains("/subscriptions/S/resourceGroups/RG", "/subscriptions/s/resourcegroups/rg"));
   assert.ok(!scopeContains("/subscriptions/s/resourceGroups/rg", "/subscriptions/s/resourceGroups/rg2"));
-  assert.ok(!scopeContains("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/secrets/a", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"));
+  assert.ok(
+    !scopeContains(
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/secrets/a",
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+    ),
+  );
 });
 
 Deno.test("built-in roles: Owner and Contributor grant no data actions; NotActions subtract", () => {
