@@ -40,12 +40,14 @@ try {
 }
 if (deno.code !== 0 && failed === 0) failed++;
 
-// The lint gate counts as one check: the code style rules (no explicit any, no unused variables…).
+// Lint and formatting gates count as one check each (no explicit any, no unused variables, one style).
 if (filters.length === 0) {
-  const lint = await new Deno.Command(Deno.execPath(), { args: ["lint"], cwd: root, env, stdout: "inherit", stderr: "inherit" }).output();
-  console.log(`deno lint: ${lint.success ? "ok" : "FAILED"}`);
-  if (lint.success) passed++;
-  else failed++;
+  for (const gate of [["lint"], ["fmt", "--check"]]) {
+    const result = await new Deno.Command(Deno.execPath(), { args: gate, cwd: root, env, stdout: "inherit", stderr: "inherit" }).output();
+    console.log(`deno ${gate.join(" ")}: ${result.success ? "ok" : "FAILED"}`);
+    if (result.success) passed++;
+    else failed++;
+  }
 }
 
 const ps = await import("./powershell/run_pester.ts").then((m) => m.runPowerShellTests(root, env)).catch((error) => {
