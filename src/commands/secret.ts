@@ -54,7 +54,7 @@ set prints the new version's bundle without its value.
 
 Examples:
   kvmi secret get --vault kv-demo --name secret-for-vm -o raw
-  Get-Content pw.txt -Raw | kvmi secret set --vault kv-demo --name db-password
+  printf '%s' "$PASSWORD" | kvmi secret set --vault kv-demo --name db-password
   kvmi secret set --vault kv-demo --name api-key --file ./api-key.txt --content-type text/plain
 `;
 
