@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adminToken, call, createVm, removeRoleAssignments, startEmulator, testCaDir } from "../fixtures/emulator.ts";
+import { adminEnv, adminToken, call, createVm, jwtClaims, removeRoleAssignments, startEmulator, testCaDir } from "../fixtures/emulator.ts";
 import { issueServerCertificate, loadOrCreateCa } from "../../src/emulator/tls.ts";
 
 Deno.test("seed story: kvmi vm list on vm-demo, the same list through kvmi rest, then AuthorizationFailed without Reader", async () => {
@@ -35,7 +35,7 @@ Deno.test("seed story: kvmi vm list on vm-demo, the same list through kvmi rest,
 
 Deno.test("kvmi rest: --paginate over several pages, --wait over a long-running PUT, --include, errors", async (t) => {
   const emu = await startEmulator({ armPageSize: 2 });
-  const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const admin = adminEnv(emu);
   const sub = `/subscriptions/${emu.manifest.subscriptionId}`;
   try {
     await t.step("--wait follows Azure-AsyncOperation to the final resource", async () => {
@@ -149,7 +149,7 @@ Deno.test("kvmi rest: a custom audience goes only to the https host the user nam
 
     const withToken = await emu.kvmi(["rest", "--url", url, "--resource", "api://kvmi-demo-api"]);
     assert.equal(withToken.code, 0, withToken.stderr);
-    const claims = JSON.parse(atob(seen.pop()!.replace(/^Bearer /, "").split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    const claims = jwtClaims(seen.pop()!.replace(/^Bearer /, ""));
     assert.equal(claims.aud, "api://kvmi-demo-api");
     assert.equal(claims.oid, emu.manifest.vm.principalId);
 
@@ -164,7 +164,7 @@ Deno.test("kvmi rest: a custom audience goes only to the https host the user nam
 
 Deno.test("kvmi role assign makes a denied secret read succeed; list and unassign", async () => {
   const emu = await startEmulator();
-  const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const admin = adminEnv(emu);
   const uami =
     `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
   const read = () => emu.kvmi(["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "--msi-res-id", uami, "-o", "raw"]);

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createPrivateKey, createPublicKey } from "node:crypto";
-import { startEmulator } from "../fixtures/emulator.ts";
+import { adminEnv, jwtClaims, startEmulator } from "../fixtures/emulator.ts";
 
 const ENCS = ["RSA_AES_KEY_WRAP_256", "RSA_AES_KEY_WRAP_384", "CKM_RSA_AES_KEY_WRAP"];
 
 Deno.test("Secure Key Release end to end: attest, release, unwrap; the key matches get's n/e for every enc", async () => {
   const emu = await startEmulator();
-  const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const admin = adminEnv(emu);
   const dir = await Deno.makeTempDir();
   try {
     const key = JSON.parse((await emu.kvmi(["key", "get", "--vault", "kv-demo", "--name", "cvm-key"], { env: admin })).stdout);
@@ -45,7 +45,7 @@ Deno.test("a token obtained elsewhere works with its transfer key; kvmi attest; 
     const attest = await emu.kvmi(["attest", "--save-transfer-key", `${dir}/tk.pem`]);
     assert.equal(attest.code, 0, attest.stderr);
     await Deno.writeTextFile(`${dir}/token.jwt`, attest.stdout);
-    const claims = JSON.parse(atob(attest.stdout.trim().split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    const claims = jwtClaims(attest.stdout.trim());
     assert.equal(claims["x-ms-attestation-type"], "sevsnpvm");
     assert.equal(claims["x-ms-compliance-status"], "azure-compliant-cvm");
     assert.equal(claims.iss, emu.manifest.attestationEndpoint);
@@ -118,7 +118,7 @@ Deno.test("a token obtained elsewhere works with its transfer key; kvmi attest; 
 
 Deno.test("release refusals say which condition failed", async (t) => {
   const emu = await startEmulator();
-  const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const admin = adminEnv(emu);
   const dir = await Deno.makeTempDir();
   const release = (name: string, extra: string[] = []) =>
     emu.kvmi(["key", "release", "--vault", "kv-demo", "--name", name, "--out", `${dir}/${crypto.randomUUID()}.pem`, ...extra]);
@@ -240,7 +240,7 @@ Deno.test("release refusals say which condition failed", async (t) => {
 
 Deno.test("kvmi key: create, list, sign/verify and wrap/unwrap against the emulator", async () => {
   const emu = await startEmulator({ seed: "empty" });
-  const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const admin = adminEnv(emu);
   const k = (args: string[]) => emu.kvmi(["key", ...args, "--vault", "kv-demo"], { env: admin });
   const dir = await Deno.makeTempDir();
   try {

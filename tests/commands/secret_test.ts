@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { removeRoleAssignments, startEmulator, vaultScope } from "../fixtures/emulator.ts";
+import { adminEnv, removeRoleAssignments, startEmulator, vaultScope } from "../fixtures/emulator.ts";
 
 const SECRET = "this-is-test-secret";
 
@@ -42,7 +42,7 @@ Deno.test("seed story: token, secret read, role removed through ARM, then Forbid
 
 Deno.test("secret commands: set, get, versions, list, update, delete, show-deleted, recover, purge", async () => {
   const emu = await startEmulator();
-  const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const admin = adminEnv(emu);
   const kv = (args: string[], stdin?: string) => emu.kvmi(["secret", ...args, "--vault", "kv-demo"], { env: admin, stdin });
   try {
     const value = "pässwörd \"quoted\" 'single'\nsecond line\u2603\n";
@@ -111,7 +111,7 @@ Deno.test("secret commands: set, get, versions, list, update, delete, show-delet
 
 Deno.test("secret list follows every page", async () => {
   const emu = await startEmulator({ seed: "empty" });
-  const admin = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const admin = adminEnv(emu);
   try {
     for (let i = 0; i < 30; i++) {
       const r = await emu.kvmi(["secret", "set", "--vault", "kv-demo", "--name", `s-${String(i).padStart(2, "0")}`], { env: admin, stdin: `v${i}` });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { baseEnv, runKvmi, startEmulator } from "../fixtures/emulator.ts";
+import { adminEnv, baseEnv, runKvmi, startEmulator } from "../fixtures/emulator.ts";
 
 Deno.test("kvmi token: managed identity summary, raw token only when asked, user-assigned selection", async () => {
   const emu = await startEmulator();
@@ -48,7 +48,7 @@ Deno.test("kvmi token: managed identity summary, raw token only when asked, user
 
 Deno.test("kvmi token: service principal from AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, auto or explicit", async () => {
   const emu = await startEmulator();
-  const sp = { AZURE_CLIENT_ID: emu.manifest.admin.clientId, AZURE_TENANT_ID: emu.manifest.tenantId, AZURE_CLIENT_SECRET: emu.manifest.admin.clientSecret };
+  const sp = adminEnv(emu);
   try {
     const auto = JSON.parse((await emu.kvmi(["token"], { env: sp })).stdout);
     assert.equal(auto.source, "ServicePrincipal (client secret)");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adminToken, call, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
+import { adminToken, call, jwtClaims, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
 
 const V = "api-version=2022-04-01";
 
@@ -11,8 +11,7 @@ Deno.test("ARM role assignments: create, get, list with filters, conflicts, dele
     `/subscriptions/${emu.manifest.subscriptionId}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
   try {
     const admin = await adminToken(emu, "https://management.azure.com/");
-    const uamiPrincipal =
-      JSON.parse(atob((await vmToken(emu, "https://vault.azure.net", { msi_res_id: uamiId })).split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).oid;
+    const uamiPrincipal = jwtClaims(await vmToken(emu, "https://vault.azure.net", { msi_res_id: uamiId })).oid;
     const name = crypto.randomUUID();
     const body = {
       properties: {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startEmulator } from "../fixtures/emulator.ts";
+import { jwtClaims, startEmulator } from "../fixtures/emulator.ts";
 
 Deno.test("Entra ID: OpenID configuration, JWKS and client credentials with AADSTS errors", async () => {
   const emu = await startEmulator();
@@ -22,7 +22,7 @@ Deno.test("Entra ID: OpenID configuration, JWKS and client credentials with AADS
     });
     assert.equal(ok.status, 200);
     assert.equal(typeof ok.body.expires_in, "number");
-    const claims = JSON.parse(atob(ok.body.access_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    const claims = jwtClaims(ok.body.access_token);
     assert.equal(claims.aud, "https://vault.azure.net");
     assert.equal(claims.oid, admin.principalId);
     assert.equal(claims.xms_mirid, undefined);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startEmulator } from "../fixtures/emulator.ts";
+import { jwtClaims, startEmulator } from "../fixtures/emulator.ts";
 
 Deno.test("IMDS token endpoint speaks the real protocol", async (t) => {
   const emu = await startEmulator();
@@ -29,7 +29,7 @@ Deno.test("IMDS token endpoint speaks the real protocol", async (t) => {
         }
         assert.equal(r.body.token_type, "Bearer");
         assert.ok(Number(r.body.expires_in) > 80_000, "managed identity tokens last about 24 h");
-        const claims = JSON.parse(atob(r.body.access_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+        const claims = jwtClaims(r.body.access_token);
         assert.equal(claims.iss, `https://sts.windows.net/${emu.manifest.tenantId}/`);
         assert.equal(claims.oid, emu.manifest.vm.principalId);
         assert.equal(claims.appid, emu.manifest.vm.clientId);
