@@ -19,8 +19,11 @@ function Remove-KvSecret {
     .PARAMETER PassThru
     Return the deleted secret.
 
+    .PARAMETER Force
+    Do not ask for confirmation (for scheduled tasks), as Remove-AzKeyVaultSecret -Force does.
+
     .EXAMPLE
-    Remove-KvSecret -VaultName kv-demo -Name old-secret -Confirm:$false
+    Remove-KvSecret -VaultName kv-demo -Name old-secret -Force
 
     .EXAMPLE
     Remove-KvSecret -VaultName kv-demo -Name old-secret -InRemovedState -Confirm:$false
@@ -31,8 +34,13 @@ function Remove-KvSecret {
         [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][ValidateNotNullOrEmpty()][string]$VaultName,
         [Parameter(Mandatory = $true, Position = 1, ValueFromPipelineByPropertyName = $true)][Alias('SecretName')][ValidateNotNullOrEmpty()][string]$Name,
         [switch]$InRemovedState,
-        [switch]$PassThru
+        [switch]$PassThru,
+        [switch]$Force
     )
+
+    begin {
+        if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
+    }
 
     process {
         if ($InRemovedState) {
