@@ -23,15 +23,15 @@ function ConvertTo-KvArgumentString {
                 continue
             }
             if ($ch -eq '"') {
-                [void]$sb.Append('\', 2 * $backslashes + 1)
+                [void]$sb.Append([char]92, 2 * $backslashes + 1)
             }
             elseif ($backslashes -gt 0) {
-                [void]$sb.Append('\', $backslashes)
+                [void]$sb.Append([char]92, $backslashes)
             }
             $backslashes = 0
             [void]$sb.Append($ch)
         }
-        if ($backslashes -gt 0) { [void]$sb.Append('\', 2 * $backslashes) }
+        if ($backslashes -gt 0) { [void]$sb.Append([char]92, 2 * $backslashes) }
         [void]$sb.Append('"')
         $sb.ToString()
     }

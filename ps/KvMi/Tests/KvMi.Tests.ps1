@@ -178,3 +178,16 @@ Describe 'Keys, release and IMDS' {
         @(Get-KvScheduledEvent).Count | Should -BeGreaterOrEqual 0
     }
 }
+
+Describe 'Argument quoting for Windows PowerShell 5.1' {
+    It 'quotes like CommandLineToArgvW: spaces, quotes, trailing backslashes and empty arguments' {
+        InModuleScope KvMi {
+            ConvertTo-KvArgumentString -Arguments @('plain', 'a b', 'x"y', 'c:\dir\', 'a b\', '') | Should -BeExactly 'plain "a b" "x\"y" c:\dir\ "a b\\" ""'
+        }
+    }
+    It 'splits KVMI_PATH command lines with quoted paths' {
+        InModuleScope KvMi {
+            Split-KvCommandLine -CommandLine '"C:\Program Files\deno\deno.exe" run -A "C:\src\kvmi\src\main.ts"' | Should -Be @('C:\Program Files\deno\deno.exe', 'run', '-A', 'C:\src\kvmi\src\main.ts')
+        }
+    }
+}
