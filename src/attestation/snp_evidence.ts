@@ -7,6 +7,7 @@
  * @module
  */
 import { base64url } from "jose";
+import { isLoopbackUrl } from "../auth/identity_endpoint.ts";
 import { parseJsonObject, stringField } from "../auth/json_body.ts";
 import { ExitCode, KvmiError } from "../cli/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
@@ -17,14 +18,10 @@ export interface SnpEvidence {
   VcekCertChain: string;
 }
 
-function isLoopback(url: URL): boolean {
-  return url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
-}
-
 /** Gets a signed SNP report whose REPORT_DATA is `reportData` (64 bytes). */
 export async function snpEvidence(http: HttpClient, imdsEndpoint: string, reportData: Uint8Array): Promise<SnpEvidence> {
   const imds = new URL(imdsEndpoint);
-  if (!isLoopback(imds)) throw notConfidential();
+  if (!isLoopbackUrl(imds)) throw notConfidential();
   const body = JSON.stringify({ reportData: base64url.encode(reportData) });
   let response;
   try {

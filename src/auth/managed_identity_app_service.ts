@@ -5,6 +5,7 @@
  * `principal_id` or `mi_res_id`.
  * @module
  */
+import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
 import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
 import { parseImdsToken } from "./managed_identity_imds.ts";
@@ -22,12 +23,8 @@ export class AppServiceCredential implements TokenCredential {
 
   constructor(http: HttpClient, endpoint: string, header: string, selector: IdentitySelector = {}) {
     this.#http = http;
-    try {
-      this.#endpoint = new URL(endpoint);
-    } catch {
-      throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication });
-    }
-    if (!["localhost", "127.0.0.1", "[::1]"].includes(this.#endpoint.hostname) && this.#endpoint.protocol !== "https:") {
+    this.#endpoint = parseIdentityEndpoint(endpoint);
+    if (!isLoopbackUrl(this.#endpoint) && this.#endpoint.protocol !== "https:") {
       throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${this.#endpoint.host}.`, {
         code: "InsecureIdentityEndpoint",
         exitCode: ExitCode.Authentication,

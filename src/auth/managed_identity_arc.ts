@@ -8,6 +8,7 @@
  * send an arbitrary file. A user-assigned identity is accepted only if the agent echoes it.
  * @module
  */
+import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
 import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
 import { parseImdsToken } from "./managed_identity_imds.ts";
@@ -50,12 +51,8 @@ export class ArcCredential implements TokenCredential {
 
   constructor(http: HttpClient, endpoint: string, selector: IdentitySelector, tokenDirectory: string) {
     this.#http = http;
-    try {
-      this.#endpoint = new URL(endpoint);
-    } catch {
-      throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication });
-    }
-    if (!["localhost", "127.0.0.1", "[::1]"].includes(this.#endpoint.hostname)) {
+    this.#endpoint = parseIdentityEndpoint(endpoint);
+    if (!isLoopbackUrl(this.#endpoint)) {
       throw new KvmiError(`The Azure Arc identity endpoint must be on this machine, not ${this.#endpoint.host}.`, {
         code: "InvalidIdentityEndpoint",
         exitCode: ExitCode.Authentication,

@@ -20,7 +20,7 @@ import { base64url } from "jose";
 import { type KeyEntry, type KeyVersion, keyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
 import { attributesJson } from "./object_store.ts";
-import { akvError, type VaultRequest } from "./vault_server.ts";
+import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
 
@@ -243,14 +243,7 @@ function store(req: VaultRequest, name: string, kty: string, privateKey: KeyObje
   const problem = checkExportable(kty, exportable, props.releasePolicy);
   if (problem) return req.respond(400, akvError("BadParameter", problem));
   if (req.vault.keys.deleted(name)) {
-    return req.respond(
-      409,
-      akvError(
-        "Conflict",
-        `Key ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the key can only be recovered or purged.`,
-        "ObjectIsDeletedButRecoverable",
-      ),
-    );
+    return req.respond(409, deletedButRecoverable("Key", name));
   }
   const now = nowSeconds();
   const v = req.vault.keys.add(name, {

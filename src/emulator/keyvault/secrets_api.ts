@@ -7,7 +7,7 @@
 import { page } from "./paging.ts";
 import { attributesJson } from "./object_store.ts";
 import { findVersion, latest, type SecretEntry, type SecretVersion, type VersionProperties } from "./secret_store.ts";
-import { akvError, type VaultRequest } from "./vault_server.ts";
+import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
@@ -73,14 +73,7 @@ function deletedNotFound(req: VaultRequest, name: string): Response {
 }
 
 function conflictDeleted(req: VaultRequest, name: string): Response {
-  return req.respond(
-    409,
-    akvError(
-      "Conflict",
-      `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
-      "ObjectIsDeletedButRecoverable",
-    ),
-  );
+  return req.respond(409, deletedButRecoverable("Secret", name));
 }
 
 function secretId(req: VaultRequest, name: string, version?: string): string {

@@ -187,6 +187,15 @@ function tokenMessage(problem: string, claims: Record<string, unknown> | undefin
   }
 }
 
+/** The 409 for reusing the name of a soft-deleted secret or key (`kind` is "Secret" or "Key"). */
+export function deletedButRecoverable(kind: "Secret" | "Key", name: string): Record<string, unknown> {
+  return akvError(
+    "Conflict",
+    `${kind} ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the ${kind.toLowerCase()} can only be recovered or purged.`,
+    "ObjectIsDeletedButRecoverable",
+  );
+}
+
 /** The real ForbiddenByRbac body: CRLF-separated Caller, Action, Resource, Assignment, DecisionReason, Vault. */
 export function forbiddenByRbac(caller: Caller, action: string, scope: string, vault: Vault): Record<string, unknown> {
   const callerText = `appid=${caller.appId};oid=${caller.objectId};iss=${caller.issuer}` + (caller.resourceId ? `;xms_mirid=${caller.resourceId}` : "");
