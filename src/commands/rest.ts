@@ -39,7 +39,8 @@ Calls an Azure REST API with the machine's identity, like 'az rest' and Invoke-A
   --resource AUDIENCE   Token audience to use (and permission to send a token to that host)
   --paginate            Follow nextLink and print one merged {"value":[...]}
   --wait                Follow a long-running operation (Azure-AsyncOperation/Location) to its end
-  --include             Print {"status","headers","body"} instead of the body
+  --include             Print {"status","headers","body","content"} instead of the body
+                        (body parsed as JSON when it is JSON; content the raw text as sent)
 ${IDENTITY_HELP}
 ${COMMON_HELP}
 
@@ -143,7 +144,7 @@ function print(response: HttpResponse, format: string, include: boolean): void {
     parsed = undefined;
   }
   if (include) {
-    printJson({ status: response.status, headers: Object.fromEntries(response.headers), body: parsed ?? (response.body || null) });
+    printJson({ status: response.status, headers: Object.fromEntries(response.headers), body: parsed ?? (response.body || null), content: response.body });
     return;
   }
   if (format === "raw" || (parsed === undefined && response.body)) {

@@ -67,6 +67,8 @@ Deno.test("kvmi rest: --paginate over several pages, --wait over a long-running 
       const included = JSON.parse(noWait.stdout);
       assert.equal(included.status, 201);
       assert.equal(included.body.properties.provisioningState, "Creating");
+      assert.equal(typeof included.content, "string", "--include carries the raw body text");
+      assert.deepEqual(JSON.parse(included.content), included.body);
       assert.match(included.headers["azure-asyncoperation"], /\/operations\//);
     });
     await t.step("--wait follows a DELETE with Location polling", async () => {
