@@ -41,7 +41,7 @@ Exit codes:
   5  not found
   6  throttled or unavailable after retries
 
-Errors go to stderr; with --output json as {"error":{"code","status","message","hint"}}.
+Errors go to stderr; with --output json (or KVMI_ERROR_FORMAT=json) as {"error":{"code","status","message","hint"}}.
 `;
 
 type CommandRunner = (args: string[]) => Promise<number>;
@@ -63,7 +63,8 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
 
 /** Runs kvmi with `args` and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const format = peekOutputFormat(args);
+  // Wrappers (the KvMi module) set KVMI_ERROR_FORMAT=json to read errors as JSON whatever --output is.
+  const format = Deno.env.get("KVMI_ERROR_FORMAT") === "json" ? "json" : peekOutputFormat(args);
   setVerbose(args.includes("--verbose"));
   const [command, ...rest] = args;
   try {

@@ -1,12 +1,45 @@
 /**
- * The test command (`deno task test`): prepares one CA for every emulator the tests start and
- * trusts it for in-process Azure SDK peers, runs `deno test`, then the PowerShell module tests
- * when PowerShell is available, and ends with the plain line `N passed, N failed`.
+ * The test command (`deno task test`). Outside the sandbox it installs what the suites need
+ * (PowerShell 7.6.9 and Pester 5.7.1 into `.tools/`, kvmi's npm packages into Deno's cache),
+ * then runs itself again inside a private network namespace with only loopback. Inside, it
+ * prepares one CA for every emulator the tests start, runs `deno test`, `deno lint`,
+ * `deno fmt --check` and the KvMi module's Pester suite, and ends with the plain line
+ * `N passed, N failed` counting all of them.
+ *
+ * @example
+ * ```sh
+ * npx --yes deno@2.9.5 task test                      # everything
+ * npx --yes deno@2.9.5 task test tests/commands/      # some Deno tests, plus the Pester suite
+ * ```
  * @module
  */
 import { loadOrCreateCa } from "../src/emulator/tls.ts";
+import { insideNetworkSandbox, rerunInNetworkSandbox } from "./network_sandbox.ts";
+import { ensurePowerShellTools, type PowerShellTools } from "./powershell/tools.ts";
+import { runPowerShellTests } from "./powershell/run_pester.ts";
 
 const root = new URL("../", import.meta.url).pathname;
+const filters = Deno.args;
+
+if (!insideNetworkSandbox()) {
+  try {
+    await ensurePowerShellTools(root);
+    await cacheDependencies();
+  } catch (error) {
+    console.error(`tests/run.ts: ${(error as Error).message}`);
+    console.log("0 passed, 1 failed");
+    Deno.exit(1);
+  }
+  const code = await rerunInNetworkSandbox(["run", "--allow-all", `${root}tests/run.ts`, ...filters], root);
+  if (code !== undefined) Deno.exit(code);
+}
+
+/** Fetches every npm package the suites import, so nothing needs the network afterwards. */
+async function cacheDependencies(): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["install", "--quiet"], cwd: root, stdout: "inherit", stderr: "inherit" }).output();
+  if (!out.success) throw new Error(`'deno install' could not cache the npm packages (exit ${out.code}).`);
+}
+
 const outDir = `${root}tests/.out`;
 await Deno.mkdir(outDir, { recursive: true });
 const caDir = await Deno.makeTempDir({ prefix: "kvmi-test-ca-" });
@@ -14,7 +47,6 @@ await loadOrCreateCa(caDir);
 const junit = `${outDir}/junit.xml`;
 await Deno.remove(junit).catch(() => {});
 
-const filters = Deno.args;
 const env = { KVMI_TEST_CA_DIR: caDir, NODE_EXTRA_CA_CERTS: `${caDir}/ca.pem`, NO_COLOR: "1" };
 const deno = await new Deno.Command(Deno.execPath(), {
   args: ["test", "--allow-all", "--parallel", `--junit-path=${junit}`, ...(filters.length ? filters : [`${root}tests/`])],
@@ -50,10 +82,13 @@ if (filters.length === 0) {
   }
 }
 
-const ps = await import("./powershell/run_pester.ts").then((m) => m.runPowerShellTests(root, env)).catch((error) => {
-  console.error(`PowerShell tests: could not run: ${error instanceof Error ? error.message : error}`);
-  return { passed: 0, failed: 1 };
-});
+// The KvMi module's Pester suite, in pwsh 7.6.9 (installed above), counted test by test.
+const ps = await ensurePowerShellTools(root)
+  .then((tools: PowerShellTools) => runPowerShellTests(root, tools, env))
+  .catch((error) => {
+    console.error(`PowerShell tests: could not run: ${error instanceof Error ? error.message : error}`);
+    return { passed: 0, failed: 1 };
+  });
 passed += ps.passed;
 failed += ps.failed;
 

@@ -10,6 +10,7 @@
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('KvMi.Format.ps1xml')
     FunctionsToExport    = @(
+        'Approve-KvScheduledEvent',
         'Connect-KvIdentity',
         'Disconnect-KvIdentity',
         'Get-KvAccessToken',

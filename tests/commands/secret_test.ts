@@ -35,6 +35,11 @@ Deno.test("seed story: token, secret read, role removed through ARM, then Forbid
     assert.equal(error.code, "ForbiddenByRbac");
     assert.equal(error.status, 403);
     assert.match(error.hint, /Key Vault Secrets User/);
+
+    // Wrappers such as the KvMi module ask for JSON errors whatever the output format.
+    const wrapped = await emu.kvmi(["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"], { env: { KVMI_ERROR_FORMAT: "json" } });
+    assert.equal(wrapped.code, 4);
+    assert.equal(JSON.parse(wrapped.stderr).error.code, "ForbiddenByRbac");
   } finally {
     await emu.stop();
   }

@@ -7,7 +7,7 @@ function ConvertTo-KvArgumentString {
     #>
     [CmdletBinding()]
     [OutputType([string])]
-    param([Parameter(Mandatory = $true)][AllowEmptyCollection()][string[]]$Arguments)
+    param([Parameter(Mandatory = $true)][AllowEmptyCollection()][AllowEmptyString()][string[]]$Arguments)
 
     $quoted = foreach ($arg in $Arguments) {
         if ($arg.Length -gt 0 -and $arg -notmatch '[\s"]') {

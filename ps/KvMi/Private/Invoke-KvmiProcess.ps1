@@ -1,25 +1,31 @@
 function Invoke-KvmiProcess {
     <#
     .SYNOPSIS
-    Runs kvmi with System.Diagnostics.Process: arguments escaped for both editions, optional
-    standard input (how secrets travel: never on the command line), stdout and stderr read as
-    UTF-8 whatever the console code page, stderr read asynchronously so neither pipe can fill up.
+    Runs kvmi with System.Diagnostics.Process and returns what it did.
+
+    .DESCRIPTION
+    Arguments are passed one by one (ArgumentList on PowerShell 7, a command line quoted for
+    CommandLineToArgvW on Windows PowerShell 5.1). Standard input carries secrets (never the command
+    line), written as UTF-8 without a byte-order mark and then closed; stdout and stderr are read as
+    UTF-8 whatever the console code page, stderr asynchronously so neither pipe can fill up. The wait
+    is bounded. Nothing is thrown: a failure to find, start or finish kvmi comes back as an
+    ErrorRecord for the calling cmdlet to raise.
+
     .OUTPUTS
-    A hashtable with ExitCode, StdOut and StdErr.
+    A hashtable with ExitCode, StdOut and StdErr, or with ErrorRecord.
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
     param(
-        [Parameter(Mandatory = $true)][AllowEmptyCollection()][string[]]$Arguments,
+        [Parameter(Mandatory = $true)][AllowEmptyCollection()][AllowEmptyString()][string[]]$Arguments,
         [AllowNull()][string]$InputText,
         [int]$TimeoutSeconds = 600
     )
 
     $command = Resolve-KvmiCommand
-    if ($null -eq $command) {
-        $exception = New-Object System.IO.FileNotFoundException -ArgumentList 'The kvmi executable was not found next to the module (bin\kvmi.exe) and KVMI_PATH is not set.'
-        $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiNotFound', ([System.Management.Automation.ErrorCategory]::NotInstalled), $null
-        throw $record
+    if ($null -ne $command.ErrorMessage) {
+        $exception = New-Object System.IO.FileNotFoundException -ArgumentList $command.ErrorMessage
+        return @{ ErrorRecord = (New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiNotFound', ([System.Management.Automation.ErrorCategory]::NotInstalled), $command.FilePath) }
     }
     $all = @($command.PrefixArguments) + @($Arguments)
     $utf8 = New-Object System.Text.UTF8Encoding -ArgumentList $false
@@ -32,14 +38,14 @@ function Invoke-KvmiProcess {
     $psi.RedirectStandardError = $true
     $psi.StandardOutputEncoding = $utf8
     $psi.StandardErrorEncoding = $utf8
-    $argumentList = $psi.PSObject.Properties['ArgumentList']
-    if ($null -ne $argumentList) {
+    $psi.EnvironmentVariables['KVMI_ERROR_FORMAT'] = 'json'
+    if ($null -ne $psi.PSObject.Properties['ArgumentList']) {
         foreach ($a in $all) { $psi.ArgumentList.Add($a) }
     }
     else {
         $psi.Arguments = ConvertTo-KvArgumentString -Arguments $all
     }
-    Write-Verbose -Message ("kvmi " + (($Arguments | Where-Object { $_ -ne '--verbose' }) -join ' '))
+    Write-Verbose -Message ('kvmi ' + (($Arguments | Where-Object { $_ -ne '--verbose' }) -join ' '))
 
     $process = New-Object System.Diagnostics.Process
     $process.StartInfo = $psi
@@ -47,25 +53,32 @@ function Invoke-KvmiProcess {
         [void]$process.Start()
     }
     catch {
-        $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $_.Exception, 'KvmiStartFailed', ([System.Management.Automation.ErrorCategory]::NotInstalled), $command.FilePath
-        throw $record
+        $exception = New-Object System.InvalidOperationException -ArgumentList ("kvmi could not be started from '{0}': {1}" -f $command.FilePath, $_.Exception.Message)
+        return @{ ErrorRecord = (New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiStartFailed', ([System.Management.Automation.ErrorCategory]::NotInstalled), $command.FilePath) }
     }
-    $stderrTask = $process.StandardError.ReadToEndAsync()
-    $stdoutTask = $process.StandardOutput.ReadToEndAsync()
-    if ($null -ne $InputText) {
-        $bytes = $utf8.GetBytes($InputText)
-        $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
-        $process.StandardInput.BaseStream.Flush()
+    try {
+        $stderrTask = $process.StandardError.ReadToEndAsync()
+        $stdoutTask = $process.StandardOutput.ReadToEndAsync()
+        try {
+            if ($null -ne $InputText) {
+                $bytes = $utf8.GetBytes($InputText)
+                $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+                $process.StandardInput.BaseStream.Flush()
+            }
+            $process.StandardInput.Close()
+        }
+        catch [System.IO.IOException] {
+            Write-Verbose -Message 'kvmi closed its standard input early.'
+        }
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            try { $process.Kill() } catch { Write-Verbose -Message 'kvmi had already exited.' }
+            $exception = New-Object System.TimeoutException -ArgumentList "kvmi did not finish within $TimeoutSeconds seconds and was stopped."
+            return @{ ErrorRecord = (New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiTimeout', ([System.Management.Automation.ErrorCategory]::OperationTimeout), $null) }
+        }
+        $process.WaitForExit()
+        return @{ ExitCode = $process.ExitCode; StdOut = $stdoutTask.Result; StdErr = $stderrTask.Result }
     }
-    $process.StandardInput.Close()
-    if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
-        try { $process.Kill() } catch { Write-Verbose -Message 'kvmi had already exited.' }
-        $exception = New-Object System.TimeoutException -ArgumentList "kvmi did not finish within $TimeoutSeconds seconds."
-        $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiTimeout', ([System.Management.Automation.ErrorCategory]::OperationTimeout), $null
-        throw $record
+    finally {
+        $process.Dispose()
     }
-    $process.WaitForExit()
-    $result = @{ ExitCode = $process.ExitCode; StdOut = $stdoutTask.Result; StdErr = $stderrTask.Result }
-    $process.Dispose()
-    return $result
 }

@@ -1,23 +1,34 @@
 function Resolve-KvmiCommand {
     <#
     .SYNOPSIS
-    Finds the kvmi executable: $env:KVMI_PATH (which may be a command line such as
-    'deno run --allow-all C:\src\kvmi\src\main.ts'), else kvmi(.exe) in the module's bin folder.
+    Finds the kvmi program the cmdlets run.
+
+    .DESCRIPTION
+    $env:KVMI_PATH wins: either the path of one executable (spaces allowed, no quotes needed, such as
+    C:\Program Files\kvmi\kvmi.exe) or a command line whose first word is the program (for example
+    'deno run --allow-all C:\src\kvmi\src\main.ts'). Otherwise kvmi.exe or kvmi in the module's bin
+    folder, where the offline package puts it.
+
     .OUTPUTS
-    A hashtable with FilePath and PrefixArguments (string[]).
+    A hashtable with FilePath and PrefixArguments (string[]), and ErrorMessage when kvmi cannot be found.
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
     param()
 
-    if ($env:KVMI_PATH) {
-        $parts = Split-KvCommandLine -CommandLine $env:KVMI_PATH
-        if ($parts.Count -eq 0) {
-            throw "KVMI_PATH is set but empty."
+    $configured = $env:KVMI_PATH
+    if ($configured -and $configured.Trim()) {
+        if (Test-Path -LiteralPath $configured -PathType Leaf) {
+            return @{ FilePath = $configured; PrefixArguments = [string[]]@() }
         }
-        $rest = @()
-        if ($parts.Count -gt 1) { $rest = $parts[1..($parts.Count - 1)] }
-        return @{ FilePath = $parts[0]; PrefixArguments = [string[]]$rest }
+        $parts = @(Split-KvCommandLine -CommandLine $configured)
+        $rest = [string[]]@()
+        if ($parts.Count -gt 1) { $rest = [string[]]$parts[1..($parts.Count - 1)] }
+        $program = $parts[0]
+        if (-not (Test-Path -LiteralPath $program -PathType Leaf) -and -not (Get-Command -Name $program -CommandType Application -ErrorAction SilentlyContinue)) {
+            return @{ FilePath = $program; PrefixArguments = $rest; ErrorMessage = "KVMI_PATH is '$configured': that is not an executable file, nor a command line whose program ('$program') exists or is on PATH." }
+        }
+        return @{ FilePath = $program; PrefixArguments = $rest }
     }
     $bin = Join-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -ChildPath 'bin'
     foreach ($name in @('kvmi.exe', 'kvmi')) {
@@ -26,5 +37,5 @@ function Resolve-KvmiCommand {
             return @{ FilePath = $candidate; PrefixArguments = [string[]]@() }
         }
     }
-    return $null
+    return @{ FilePath = $bin; PrefixArguments = [string[]]@(); ErrorMessage = "The kvmi program was not found in the module's bin folder ($bin) and KVMI_PATH is not set. Reinstall kvmi with Install-KvMi.ps1, or set KVMI_PATH to the kvmi executable." }
 }

@@ -45,13 +45,17 @@ function Connect-KvIdentity {
     if ($ObjectId) { $script:KvIdentity.ObjectId = $ObjectId }
     if ($ResourceId) { $script:KvIdentity.ResourceId = $ResourceId }
     if ($Cloud) { $script:KvIdentity.Cloud = $Cloud }
+    # A failure ends this cmdlet with ThrowTerminatingError, which no catch here sees: put the
+    # previous choice back in finally.
+    $connected = $false
     try {
-        $who = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('whoami') | ConvertFrom-Json
+        $who = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('whoami') -ParameterMap @{ '--client-id' = '-ClientId'; '--object-id' = '-ObjectId'; '--msi-res-id' = '-ResourceId'; '--cloud' = '-Cloud' }
+        $connected = $null -ne $who
     }
-    catch {
-        $script:KvIdentity = $previous
-        throw
+    finally {
+        if (-not $connected) { $script:KvIdentity = $previous }
     }
+    if (-not $connected) { return }
     [pscustomobject]@{
         PSTypeName = 'KvMi.Identity'
         Source     = $who.source

@@ -51,7 +51,9 @@ function Get-KvAccessToken {
     }
     $resource = $ResourceUrl
     if ($PSCmdlet.ParameterSetName -eq 'KnownResourceTypeName') { $resource = $known[$ResourceTypeName] }
-    $raw = (Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('token', '--resource', $resource) -Output 'raw').Trim()
+    $raw = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('token', '--resource', $resource) -Output 'raw' -ParameterMap @{ '--resource' = '-ResourceUrl' }
+    if ($null -eq $raw) { return }
+    $raw = $raw.Trim()
     $claims = ConvertFrom-KvJwt -Token $raw
     $expires = $null
     if ($null -ne $claims -and $null -ne $claims.PSObject.Properties['exp']) { $expires = [System.DateTimeOffset]::FromUnixTimeSeconds([long]$claims.exp) }

@@ -3,6 +3,13 @@ function Get-KvKey {
     .SYNOPSIS
     Gets Key Vault keys (public parts only), like Get-AzKeyVaultKey.
 
+    .DESCRIPTION
+    With -Name, returns the key (latest, or -Version) as a KvMi.Key: its type, whether it is
+    exportable, its public JSON Web Key and its release policy. The private part never leaves Key
+    Vault this way (see Invoke-KvKeyRelease). Without -Name, lists the vault's keys. VaultName, Name
+    and Version bind from the pipeline by property name; a missing key is a non-terminating error.
+    Needs a role with the keys/read data action, such as Key Vault Crypto User or Key Vault Reader.
+
     .PARAMETER VaultName
     The vault name (or its https URL).
 
@@ -14,6 +21,9 @@ function Get-KvKey {
 
     .EXAMPLE
     Get-KvKey -VaultName kv-demo -Name cvm-key
+
+    .EXAMPLE
+    Get-KvKey -VaultName kv-demo | Where-Object Exportable
 
     .OUTPUTS
     KvMi.Key
@@ -28,7 +38,7 @@ function Get-KvKey {
 
     process {
         if (-not $Name) {
-            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('key', 'list', '--vault', $VaultName) -TargetObject $VaultName | ConvertFrom-Json
+            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('key', 'list', '--vault', $VaultName) -TargetObject $VaultName
             foreach ($item in $items) {
                 $segments = ([uri]$item.kid).AbsolutePath.Trim('/').Split('/')
                 [pscustomobject]@{ PSTypeName = 'KvMi.Key'; VaultName = $VaultName; Name = $segments[1]; Version = $null; Id = $item.kid; KeyType = $null; Enabled = $item.attributes.enabled; Exportable = [bool]($null -ne $item.attributes.PSObject.Properties['exportable'] -and $item.attributes.exportable); Key = $null }
@@ -37,7 +47,8 @@ function Get-KvKey {
         }
         $arguments = @('key', 'get', '--vault', $VaultName, '--name', $Name)
         if ($Version) { $arguments += @('--version', $Version) }
-        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name | ConvertFrom-Json
+        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name
+        if ($null -eq $bundle) { return }
         $segments = ([uri]$bundle.key.kid).AbsolutePath.Trim('/').Split('/')
         [pscustomobject]@{
             PSTypeName    = 'KvMi.Key'

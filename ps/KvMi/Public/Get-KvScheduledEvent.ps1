@@ -1,42 +1,34 @@
 function Get-KvScheduledEvent {
     <#
     .SYNOPSIS
-    Gets this VM's scheduled maintenance events from IMDS; -Approve starts one early.
+    Gets this VM's scheduled maintenance events from IMDS.
 
-    .PARAMETER Approve
-    The EventId to approve (start now).
+    .DESCRIPTION
+    Reads the Scheduled Events endpoint of the Azure Instance Metadata Service: reboots, redeploys,
+    freezes, preemptions and terminations that Azure plans for this VM, with their status and the
+    earliest time they start (NotBefore). Read-only: to start an event early, pipe it to
+    Approve-KvScheduledEvent.
+
+    .PARAMETER EventId
+    Only the event with this id.
 
     .EXAMPLE
     Get-KvScheduledEvent
 
     .EXAMPLE
-    Get-KvScheduledEvent | Where-Object EventType -eq 'Reboot' | ForEach-Object { Get-KvScheduledEvent -Approve $_.EventId }
+    Get-KvScheduledEvent | Where-Object EventType -eq 'Reboot' | Approve-KvScheduledEvent -Force
 
     .OUTPUTS
     KvMi.ScheduledEvent
     #>
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+    [CmdletBinding()]
     [OutputType('KvMi.ScheduledEvent')]
-    param([string]$Approve)
+    param([string]$EventId)
 
-    $arguments = @('imds', 'scheduled-events')
-    if ($Approve) {
-        if (-not $PSCmdlet.ShouldProcess($Approve, 'Approve scheduled event')) { return }
-        $arguments += @('--approve', $Approve)
-    }
-    $document = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments | ConvertFrom-Json
+    $document = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('imds', 'scheduled-events')
+    if ($null -eq $document) { return }
     foreach ($e in $document.Events) {
-        [pscustomobject]@{
-            PSTypeName          = 'KvMi.ScheduledEvent'
-            EventId             = $e.EventId
-            EventType           = $e.EventType
-            EventStatus         = $e.EventStatus
-            NotBefore           = $e.NotBefore
-            Resources           = $e.Resources
-            Description         = $e.Description
-            EventSource         = $e.EventSource
-            DurationInSeconds   = $e.DurationInSeconds
-            DocumentIncarnation = $document.DocumentIncarnation
-        }
+        if ($EventId -and $e.EventId -ne $EventId) { continue }
+        ConvertTo-KvScheduledEvent -ScheduledEvent $e -DocumentIncarnation $document.DocumentIncarnation
     }
 }

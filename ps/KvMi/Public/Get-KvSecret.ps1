@@ -7,7 +7,11 @@ function Get-KvSecret {
     With -Name, returns the secret (latest, or -Version) as a KvMi.Secret whose SecretValue is a
     SecureString; -AsPlainText returns just the value as a string. Without -Name, lists the
     vault's secrets (no values). -IncludeVersions lists a secret's versions. -InRemovedState
-    shows soft-deleted secrets. Pipeline input by property name (VaultName, Name, Version).
+    shows soft-deleted secrets. Pipeline input by property name (VaultName, Name, Version), so
+    the output of Get-KvSecret, Import-Csv or any object with those properties can be piped in.
+    A secret that is missing or disabled is a non-terminating error (the pipeline goes on with the
+    next one; -ErrorAction Stop makes it terminating); a refusal by RBAC, an authentication or a
+    network failure ends the command.
 
     .PARAMETER VaultName
     The vault name (or its https URL).
@@ -35,6 +39,9 @@ function Get-KvSecret {
 
     .EXAMPLE
     Get-KvSecret -VaultName kv-demo
+
+    .EXAMPLE
+    Import-Csv .\secrets.csv | Get-KvSecret -AsPlainText
 
     .OUTPUTS
     KvMi.Secret, KvMi.SecretIdentityItem, KvMi.DeletedSecret, System.String
@@ -67,25 +74,26 @@ function Get-KvSecret {
 
     process {
         if ($IncludeVersions) {
-            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'versions', '--vault', $VaultName, '--name', $Name) -TargetObject $Name | ConvertFrom-Json
+            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'versions', '--vault', $VaultName, '--name', $Name) -TargetObject $Name
             foreach ($item in $items) { ConvertTo-KvSecretObject -Bundle $item -VaultName $VaultName }
             return
         }
         if ($InRemovedState) {
             $arguments = @('secret', 'show-deleted', '--vault', $VaultName)
             if ($Name) { $arguments += @('--name', $Name) }
-            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name | ConvertFrom-Json
+            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name
             foreach ($item in $items) { ConvertTo-KvSecretObject -Bundle $item -VaultName $VaultName }
             return
         }
         if (-not $Name) {
-            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'list', '--vault', $VaultName) -TargetObject $VaultName | ConvertFrom-Json
+            $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'list', '--vault', $VaultName) -TargetObject $VaultName
             foreach ($item in $items) { ConvertTo-KvSecretObject -Bundle $item -VaultName $VaultName }
             return
         }
         $arguments = @('secret', 'get', '--vault', $VaultName, '--name', $Name)
         if ($Version) { $arguments += @('--version', $Version) }
-        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name | ConvertFrom-Json
+        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name
+        if ($null -eq $bundle) { return }
         if ($AsPlainText) {
             return [string]$bundle.value
         }

@@ -5,7 +5,9 @@ function Get-KvVM {
 
     .DESCRIPTION
     Without parameters, lists the VMs of this VM's own resource group (subscription and resource
-    group come from instance metadata). Reader on the resource group is enough.
+    group come from instance metadata). Reader on the resource group is enough. -Name gets one VM;
+    ResourceGroupName and Name bind from the pipeline by property name, and a VM that does not
+    exist is a non-terminating error.
 
     .PARAMETER ResourceGroupName
     The resource group (default: this VM's own).
@@ -38,7 +40,7 @@ function Get-KvVM {
         if ($Name) { $arguments = @('vm', 'show', '--name', $Name) }
         if ($ResourceGroupName) { $arguments += @('--resource-group', $ResourceGroupName) }
         if ($SubscriptionId) { $arguments += @('--subscription', $SubscriptionId) }
-        $vms = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name | ConvertFrom-Json
+        $vms = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name -ParameterMap @{ '--resource-group' = '-ResourceGroupName'; '--subscription' = '-SubscriptionId'; '--name' = '-Name' }
         foreach ($vm in $vms) {
             $group = $null
             if ([string]$vm.id -match '/resourceGroups/([^/]+)/') { $group = $Matches[1] }

@@ -59,13 +59,15 @@ function Invoke-KvKeyRelease {
 
     process {
         $path = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
-        if (-not $PSCmdlet.ShouldProcess("$VaultName/$Name -> $path", 'Release key')) { return }
+        if (-not (Test-KvShouldProcess -Cmdlet $PSCmdlet -Target "$VaultName/$Name -> $path" -Action 'Release key')) { return }
         $arguments = @('key', 'release', '--vault', $VaultName, '--name', $Name, '--out', $path, '--format', $Format, '--enc', $Encryption)
         if ($Version) { $arguments += @('--version', $Version) }
         if ($AttestationTokenFile) { $arguments += @('--attestation-token', $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($AttestationTokenFile)) }
         if ($TransferKeyFile) { $arguments += @('--transfer-key', $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($TransferKeyFile)) }
         if ($Force) { $arguments += '--force' }
-        $result = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name | ConvertFrom-Json
+        $map = @{ '--out' = '-OutFile'; '--attestation-token' = '-AttestationTokenFile'; '--transfer-key' = '-TransferKeyFile'; '--enc' = '-Encryption'; '--format' = '-Format' }
+        $result = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name -ParameterMap $map
+        if ($null -eq $result) { return }
         [pscustomobject]@{
             PSTypeName    = 'KvMi.KeyRelease'
             VaultName     = $VaultName

@@ -5,7 +5,9 @@ function Remove-KvSecret {
 
     .DESCRIPTION
     Like Remove-AzKeyVaultSecret: a soft-deleted secret can be brought back with
-    Undo-KvSecretRemoval until it is purged. Supports -WhatIf and -Confirm.
+    Undo-KvSecretRemoval until it is purged. Asks for confirmation unless -Force or -Confirm:$false
+    is given (a scheduled task runs with -NonInteractive, where a prompt is an error); -WhatIf shows
+    what would be deleted. VaultName and Name bind from the pipeline by property name.
 
     .PARAMETER VaultName
     The vault name (or its https URL).
@@ -44,12 +46,12 @@ function Remove-KvSecret {
 
     process {
         if ($InRemovedState) {
-            if (-not $PSCmdlet.ShouldProcess("$VaultName/$Name", 'Purge deleted secret')) { return }
+            if (-not (Test-KvShouldProcess -Cmdlet $PSCmdlet -Target "$VaultName/$Name" -Action 'Purge deleted secret')) { return }
             [void](Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'purge', '--vault', $VaultName, '--name', $Name) -TargetObject $Name)
             return
         }
-        if (-not $PSCmdlet.ShouldProcess("$VaultName/$Name", 'Delete secret')) { return }
-        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'delete', '--vault', $VaultName, '--name', $Name) -TargetObject $Name | ConvertFrom-Json
-        if ($PassThru) { ConvertTo-KvSecretObject -Bundle $bundle -VaultName $VaultName }
+        if (-not (Test-KvShouldProcess -Cmdlet $PSCmdlet -Target "$VaultName/$Name" -Action 'Delete secret')) { return }
+        $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('secret', 'delete', '--vault', $VaultName, '--name', $Name) -TargetObject $Name
+        if ($PassThru -and $null -ne $bundle) { ConvertTo-KvSecretObject -Bundle $bundle -VaultName $VaultName }
     }
 }
