@@ -64,8 +64,14 @@ try {
     $config.Output.Verbosity = 'Detailed'
     $config.Output.RenderMode = 'Plaintext'
     $result = Invoke-Pester -Configuration $config
+    if ($null -eq $result) { throw 'Invoke-Pester returned no result.' }
     Write-Output ('KVMI-PESTER passed={0} failed={1}' -f $result.PassedCount, ($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount))
     if ($result.Result -ne 'Passed') { exit 1 }
+}
+catch {
+    Write-Output "PowerShell tests: the run failed: $($_.Exception.Message)"
+    Write-Output 'KVMI-PESTER passed=0 failed=1'
+    exit 1
 }
 finally {
     if (-not $emulator.HasExited) { $emulator.Kill() }
