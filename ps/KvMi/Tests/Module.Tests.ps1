@@ -16,6 +16,12 @@ Describe 'KvMi module' {
         foreach ($c in (Get-Command -Module KvMi)) { $approved | Should -Contain $c.Verb }
     }
 
+    It 'has one Pester file per public cmdlet' {
+        foreach ($c in (Get-Command -Module KvMi)) {
+            Join-Path $PSScriptRoot "$($c.Name).Tests.ps1" | Should -Exist
+        }
+    }
+
     It 'keeps its private helpers private' {
         Get-Command -Name 'Invoke-Kvmi', 'Invoke-KvmiProcess' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
