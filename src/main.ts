@@ -7,9 +7,10 @@ import { peekOutputFormat } from "./cli/args.ts";
 import { ExitCode, KvmiError } from "./cli/errors.ts";
 import { printError, writeStdout } from "./cli/output.ts";
 import { setVerbose } from "./cli/verbose.ts";
+import denoConfig from "../deno.json" with { type: "json" };
 
-/** The kvmi version. */
-export const VERSION = "0.1.0";
+/** kvmi's version: the one in deno.json, which also names the release zips and the module's ModuleVersion. */
+export const VERSION: string = denoConfig.version;
 
 const HELP = `kvmi ${VERSION}: Azure managed identity, Key Vault and ARM from one executable.
 
