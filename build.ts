@@ -1,20 +1,35 @@
 /**
- * Builds the `kvmi` executable with `deno compile` for x86_64 Windows and Linux.
+ * Builds kvmi for release.
  *
- * `deno compile` needs the Deno runtime base (`denort`) of the same Deno version for each
- * target: from `DENORT_BIN` (one extracted denort; pass the matching `--target`), from Deno's
- * cache, or downloaded from the Deno download host. When none is available this script fails
- * and says what to provide, rather than producing something that is not a kvmi executable.
+ * - `deno task build` (`build.ts compile`): the `kvmi` executable with `deno compile` for x86_64
+ *   Windows and Linux. `deno compile` needs the Deno runtime base (`denort`) of the same Deno
+ *   version for each target: from `DENORT_BIN` (one extracted denort; pass the matching
+ *   `--target`), from Deno's cache, or downloaded from the Deno download host. When none is
+ *   available it fails and says what to provide, rather than producing something that is not a
+ *   kvmi executable.
+ * - `deno task package` (`build.ts package`): the offline install zips, see `build/package.ts`.
  *
- * Usage: deno task build [--target x86_64-pc-windows-msvc|x86_64-unknown-linux-gnu ...]
+ * @example
+ * ```sh
+ * npx --yes deno@2.9.5 task package            # dist/kvmi-<version>-{windows,linux}-x64.zip, dist/SHA256SUMS
+ * npx --yes deno@2.9.5 task build --target x86_64-unknown-linux-gnu
+ * ```
  * @module
  */
 import { parseArgs } from "node:util";
+import { packageRelease } from "./build/package.ts";
 
+if (Deno.args[0] === "package") {
+  await packageRelease(new URL(".", import.meta.url).pathname, Deno.args.slice(1));
+  Deno.exit(0);
+}
 const TARGETS = ["x86_64-pc-windows-msvc", "x86_64-unknown-linux-gnu"] as const;
 type Target = typeof TARGETS[number];
 
-const { values } = parseArgs({ args: Deno.args, options: { target: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } } });
+const { values } = parseArgs({
+  args: Deno.args.slice(Deno.args[0] === "compile" ? 1 : 0),
+  options: { target: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
+});
 if (values.help) {
   console.log(
     "Usage: deno task build [--target TARGET ...]\nTargets: " + TARGETS.join(", ") + "\nSet DENORT_BIN to an extracted denort of Deno " + Deno.version.deno +

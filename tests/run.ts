@@ -1,7 +1,7 @@
 /**
  * The test command (`deno task test`). Outside the sandbox it installs what the suites need
- * (PowerShell 7.6.9 and Pester 5.7.1 into `.tools/`, kvmi's npm packages into Deno's cache),
- * then runs itself again inside a private network namespace with only loopback. Inside, it
+ * (PowerShell 7.6.9 and Pester 5.7.1 into `.tools/`, kvmi's npm packages into Deno's cache) and
+ * builds the release zips the package tests check (`tests/.out/package`), then runs itself again inside a private network namespace with only loopback. Inside, it
  * prepares one CA for every emulator the tests start, runs `deno test`, `deno lint`,
  * `deno fmt --check` and the KvMi module's Pester suite, and ends with the plain line
  * `N passed, N failed` counting all of them.
@@ -20,11 +20,13 @@ import { runPowerShellTests } from "./powershell/run_pester.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const filters = Deno.args;
+const PACKAGE_DIR = `${root}tests/.out/package`;
 
 if (!insideNetworkSandbox()) {
   try {
     await ensurePowerShellTools(root);
     await cacheDependencies();
+    await buildPackage();
   } catch (error) {
     console.error(`tests/run.ts: ${(error as Error).message}`);
     console.log("0 passed, 1 failed");
@@ -40,6 +42,17 @@ async function cacheDependencies(): Promise<void> {
   if (!out.success) throw new Error(`'deno install' could not cache the npm packages (exit ${out.code}).`);
 }
 
+/** Builds the release zips once for the package tests (the runtime download needs the network). */
+async function buildPackage(): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", `${root}build.ts`, "package", "--out", PACKAGE_DIR],
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`'deno task package' failed (exit ${out.code}); the package tests need its zips.`);
+}
+
 const outDir = `${root}tests/.out`;
 await Deno.mkdir(outDir, { recursive: true });
 const caDir = await Deno.makeTempDir({ prefix: "kvmi-test-ca-" });
@@ -47,7 +60,7 @@ await loadOrCreateCa(caDir);
 const junit = `${outDir}/junit.xml`;
 await Deno.remove(junit).catch(() => {});
 
-const env = { KVMI_TEST_CA_DIR: caDir, NODE_EXTRA_CA_CERTS: `${caDir}/ca.pem`, NO_COLOR: "1" };
+const env = { KVMI_TEST_CA_DIR: caDir, NODE_EXTRA_CA_CERTS: `${caDir}/ca.pem`, NO_COLOR: "1", KVMI_TEST_PACKAGE_DIR: PACKAGE_DIR };
 const deno = await new Deno.Command(Deno.execPath(), {
   args: ["test", "--allow-all", "--parallel", `--junit-path=${junit}`, ...(filters.length ? filters : [`${root}tests/`])],
   env,

@@ -2,10 +2,12 @@
 # kvmi of the portable Linux package: runs runtime/deno with lib/main.js (kvmi's bundled code) and
 # passes every argument through unchanged ("$@"), with standard input, output and error inherited
 # and the exit code passed through. Follows symbolic links (a PATH entry pointing at the install)
-# with shell built-ins and readlink only.
+# with shell built-ins and readlink only (found even when PATH is minimal).
+readlink=readlink
+command -v readlink >/dev/null 2>&1 || for r in /usr/bin/readlink /bin/readlink; do [ -x "$r" ] && readlink=$r && break; done
 self=$0
 while [ -L "$self" ]; do
-  link=$(readlink "$self")
+  link=$("$readlink" "$self")
   case $link in
     /*) self=$link ;;
     *) self=${self%/*}/$link ;;

@@ -4,7 +4,8 @@
 # at run time in the module and listed in the README as verified only on Windows.
 
 BeforeDiscovery {
-    $root = Split-Path $PSScriptRoot -Parent
+    # Everything under ps/: the module, its tests and examples, and Install-KvMi.ps1.
+    $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $script:Files = Get-ChildItem -Path $root -Recurse -Include '*.ps1', '*.psm1', '*.psd1' | ForEach-Object {
         @{ Path = $_.FullName; Name = $_.FullName.Substring($root.Length + 1) }
     }
