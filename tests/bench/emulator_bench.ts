@@ -3,7 +3,9 @@
  * (no wrk, hey or ab here): Key Vault secret GET over one keep-alive client, Key Vault secret GET
  * with a new TLS connection per request, and IMDS token GET (plain http, keep-alive). Each
  * scenario runs for `--seconds` (5) or `--max` requests (2000), whichever comes first, with
- * `--workers` (16) concurrent workers. The generator shares the machine with the emulator.
+ * `--workers` (16) concurrent workers. The generator shares the machine with the emulator. The
+ * TCP connections opened during each scenario (the kernel's system-wide `ActiveOpens`, so other
+ * programs can add a few) show whether connections were reused.
  * Writes tests/.out/bench-emulator.json.
  *
  * @example
@@ -16,7 +18,7 @@
 import { parseArgs } from "node:util";
 import { startEmulator, vmToken } from "../fixtures/emulator.ts";
 import { type LoadOptions, type LoadResult, loadTest } from "./load.ts";
-import { loadAverage, machineFacts } from "./machine.ts";
+import { loadAverage, machineFacts, tcpActiveOpens } from "./machine.ts";
 import { round } from "./stats.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -43,10 +45,12 @@ try {
       connection: "keep-alive",
     },
   };
-  const results: Record<string, LoadResult> = {};
+  const results: Record<string, LoadResult & { tcpConnectionsOpened: number }> = {};
   for (const [name, options] of Object.entries(scenarios)) {
     console.error(`  ${name}…`);
-    results[name] = await loadTest(options);
+    const opensBefore = tcpActiveOpens();
+    const result = await loadTest(options);
+    results[name] = { ...result, tcpConnectionsOpened: tcpActiveOpens() - opensBefore };
   }
   const loadEnd = loadAverage();
   const file = {
@@ -68,8 +72,8 @@ try {
   console.log(`${machine.nproc} cores, ${machine.cpuModel}; loadavg ${loadStart.join(" ")} → ${loadEnd.join(" ")}`);
   console.log(`emulator throughput, ${budget.workers} workers, ${budget.seconds} s or ${budget.maxRequests} requests per scenario:`);
   console.log(
-    `  ${"scenario".padEnd(36)} ${"requests".padStart(8)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${
-      "max ms".padStart(8)
+    `  ${"scenario".padEnd(36)} ${"requests".padStart(8)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${
+      "TCP opens".padStart(9)
     } errors`,
   );
   const labels: Record<string, string> = {
@@ -81,7 +85,7 @@ try {
     console.log(
       `  ${labels[k].padEnd(36)} ${String(r.requests).padStart(8)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${r.latencyMs.p50.toFixed(1).padStart(8)} ${
         r.latencyMs.p99.toFixed(1).padStart(8)
-      } ${r.latencyMs.max.toFixed(1).padStart(8)} ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
+      } ${r.latencyMs.max.toFixed(1).padStart(8)} ${String(r.tcpConnectionsOpened).padStart(9)} ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
     );
   }
   console.log("written to tests/.out/bench-emulator.json");

@@ -69,3 +69,13 @@ export async function nodeVersion(node = "/usr/bin/node"): Promise<string> {
     return "absent";
   }
 }
+
+/** The kernel's count of TCP connections opened by this host (`Tcp: ActiveOpens` in /proc/net/snmp); NaN when unreadable. */
+export function tcpActiveOpens(): number {
+  try {
+    const [header, values] = Deno.readTextFileSync("/proc/net/snmp").split("\n").filter((l) => l.startsWith("Tcp:")).map((l) => l.trim().split(/\s+/));
+    return Number(values[header.indexOf("ActiveOpens")]);
+  } catch {
+    return NaN;
+  }
+}
