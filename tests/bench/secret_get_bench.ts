@@ -1,53 +1,271 @@
 /**
- * Benchmark: a cold `kvmi secret get` (one process, no cache) against the official Azure SDK
- * doing the same in a fresh process, both on the local emulator, in the same run. Reports the
- * medians, the ratio and the HTTP calls each made. Run: deno run -A tests/bench/secret_get_bench.ts [N]
+ * Benchmark of a cold `kvmi secret get` on the local emulator, in one run with alternating
+ * fresh processes (floor, kvmi dev, packaged, Node SDK, two curls, repeated N times):
+ *
+ * 1. the Deno floor — floor_secret_get.ts, just the two fetches;
+ * 2. kvmi as `deno run src/main.ts secret get …` (the dev form);
+ * 3. the packaged kvmi named by `KVMI_BENCH_PACKAGED` (skipped, with the reason, when unset);
+ * 4. `@azure/identity` + `@azure/keyvault-secrets` on Node (installed by npm into tests/.out/bench-node/);
+ * 5. two `curl -s` calls, for reference.
+ *
+ * Then `kvmi --help` against an empty Deno script, the same way. Reports wall time including
+ * the spawn, CPU (user + sys), peak RSS, ratios against the floor and the HTTP calls each variant
+ * made (from the emulator's counters); writes it all to tests/.out/bench-secret-get.json.
+ * Ratios are reported, never asserted.
+ *
+ * @example
+ * ```sh
+ * npx --yes deno@2.9.5 task bench 15
+ * KVMI_BENCH_PACKAGED=dist/kvmi-linux/kvmi npx --yes deno@2.9.5 task bench 15
+ * ```
+ * @module
  */
 import { startEmulator } from "../fixtures/emulator.ts";
+import { loadAverage, machineFacts, memAvailableMiB } from "./machine.ts";
+import { prepareNodePeer } from "./node_sdk.ts";
+import { cleanupMeasure, measure, type ProcessRun, type ProcessSpec, resourceSource } from "./process.ts";
+import { ratios, type RatioSummary, round, summarize, type Summary } from "./stats.ts";
 
-const runs = Number(Deno.args[0] ?? "15");
+/** One contender: how to start it and how to recognise a correct answer. */
+interface Variant {
+  key: string;
+  label: string;
+  spec: ProcessSpec;
+  ok: (run: ProcessRun) => boolean;
+}
+
+/** A variant's figures. */
+interface VariantResult {
+  label: string;
+  command: string;
+  wallMs: Summary;
+  cpuMs: Summary | null;
+  maxRssMiB: Summary | null;
+  httpCalls?: Record<string, number>;
+  httpCallsTotal?: number;
+}
+
+/** A group of alternating variants measured against the first one (the floor). */
+interface GroupResult {
+  floor: string;
+  variants: Record<string, VariantResult>;
+  ratiosToFloor: Record<string, { wall: RatioSummary; cpu: RatioSummary | null }>;
+  skipped: Record<string, string>;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SECRET = "this-is-test-secret";
+const runs = Math.max(1, Number(Deno.args[0] ?? "10"));
+const DENO_RUN = ["run", "--allow-all", "--quiet"];
+
+/** The packaged launcher from KVMI_BENCH_PACKAGED, or why there is none. */
+async function packagedKvmi(): Promise<{ path: string } | { skipped: string }> {
+  const path = Deno.env.get("KVMI_BENCH_PACKAGED");
+  if (!path) return { skipped: "KVMI_BENCH_PACKAGED is not set (set it to the offline package's kvmi launcher to measure it)" };
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile || ((info.mode ?? 0o111) & 0o111) === 0) return { skipped: `KVMI_BENCH_PACKAGED=${path} is not an executable file` };
+  } catch {
+    return { skipped: `KVMI_BENCH_PACKAGED=${path} does not exist` };
+  }
+  return { path: await Deno.realPath(path) };
+}
+
+/** Measures `variants` in alternating rounds after one checked warm-up each; returns the runs per variant. */
+async function alternate(variants: Variant[], rounds: number): Promise<Map<string, ProcessRun[]>> {
+  const results = new Map<string, ProcessRun[]>(variants.map((v) => [v.key, []]));
+  for (const v of variants) check(v, await measure(v.spec));
+  for (let i = 0; i < rounds; i++) {
+    for (const v of variants) results.get(v.key)!.push(check(v, await measure(v.spec)));
+    Deno.stderr.writeSync(new TextEncoder().encode(`\r  round ${i + 1}/${rounds}`));
+  }
+  Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+  return results;
+}
+
+function check(v: Variant, run: ProcessRun): ProcessRun {
+  if (!v.ok(run)) throw new Error(`${v.label} failed (exit ${run.code}): ${run.stdout.slice(0, 200)} ${run.stderr.slice(0, 800)}`);
+  return run;
+}
+
+function describe(spec: ProcessSpec): string {
+  return [spec.cmd, ...spec.args].map((a) => a.replace(ROOT, "")).join(" ");
+}
+
+function summarizeGroup(variants: Variant[], results: Map<string, ProcessRun[]>, skipped: Record<string, string>): GroupResult {
+  const floor = variants[0];
+  const floorRuns = results.get(floor.key)!;
+  const group: GroupResult = { floor: floor.key, variants: {}, ratiosToFloor: {}, skipped };
+  for (const v of variants) {
+    const r = results.get(v.key)!;
+    const cpu = r.map((x) => x.cpuMs).filter((x): x is number => x !== null);
+    const rss = r.map((x) => x.maxRssKiB).filter((x): x is number => x !== null).map((k) => k / 1024);
+    group.variants[v.key] = {
+      label: v.label,
+      command: describe(v.spec),
+      wallMs: summarize(r.map((x) => x.wallMs)),
+      cpuMs: cpu.length === r.length ? summarize(cpu) : null,
+      maxRssMiB: rss.length === r.length ? summarize(rss) : null,
+    };
+    if (v === floor) continue;
+    const floorCpu = floorRuns.map((x) => x.cpuMs ?? NaN);
+    group.ratiosToFloor[v.key] = {
+      wall: ratios(r.map((x) => x.wallMs), floorRuns.map((x) => x.wallMs)),
+      cpu: cpu.length === r.length && floorCpu.every(Number.isFinite) ? ratios(cpu, floorCpu) : null,
+    };
+  }
+  return group;
+}
+
+function fmtSummary(s: Summary | null, unit: string, digits = 0): string {
+  if (!s) return "n/a".padEnd(22);
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}) ${unit}`.padEnd(22);
+}
+
+function printGroup(title: string, group: GroupResult): void {
+  console.log(`\n${title}`);
+  console.log(`  ${"variant".padEnd(34)} ${"wall incl. spawn".padEnd(22)} ${"CPU user+sys".padEnd(22)} ${"peak RSS".padEnd(22)} HTTP calls`);
+  for (const [key, v] of Object.entries(group.variants)) {
+    const calls = v.httpCalls ? `${v.httpCallsTotal} ${JSON.stringify(v.httpCalls)}` : "";
+    console.log(`  ${v.label.padEnd(34)} ${fmtSummary(v.wallMs, "ms")} ${fmtSummary(v.cpuMs, "ms")} ${fmtSummary(v.maxRssMiB, "MiB")} ${calls}`);
+    const r = group.ratiosToFloor[key];
+    if (r) {
+      const cpu = r.cpu ? `, CPU ${r.cpu.ofMedians.toFixed(2)}` : "";
+      console.log(
+        `  ${"".padEnd(34)} / ${group.floor}: wall ${r.wall.ofMedians.toFixed(2)} (per pair ${r.wall.perPairMedian.toFixed(2)}, ${
+          r.wall.perPairMin.toFixed(2)
+        }–${r.wall.perPairMax.toFixed(2)})${cpu}`,
+      );
+    }
+  }
+  for (const [key, why] of Object.entries(group.skipped)) console.log(`  ${key.padEnd(34)} skipped: ${why}`);
+}
+
+/** Rounds every number in a result for the JSON file. */
+function rounded(value: unknown): unknown {
+  if (typeof value === "number") return round(value, 2);
+  if (Array.isArray(value)) return value.map(rounded);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
+  return value;
+}
+
+const loadStart = loadAverage();
+const machine = await machineFacts();
+const nodePeer = await prepareNodePeer();
+const packaged = await packagedKvmi();
 const emu = await startEmulator();
-const root = new URL("../../", import.meta.url).pathname;
-
-async function timed(args: string[], env: Record<string, string>): Promise<number> {
-  const started = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), { args, env, clearEnv: true, stdout: "piped", stderr: "piped" }).output();
-  const ms = performance.now() - started;
-  if (!out.success || new TextDecoder().decode(out.stdout) !== "this-is-test-secret") {
-    throw new Error(`run failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return ms;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function calls(args: string[], env: Record<string, string>): Promise<Record<string, number>> {
-  await emu.resetFaults();
-  await timed(args, env);
-  return await emu.requests();
-}
-
 try {
-  const env = { ...emu.env, NODE_EXTRA_CA_CERTS: emu.manifest.caCertFile };
-  const kvmi = ["run", "--allow-all", "--quiet", `${root}src/main.ts`, "secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"];
-  const peer = ["run", "--allow-all", "--quiet", `${root}tests/bench/peer_secret_get.ts`, emu.manifest.vaults["kv-demo"], "secret-for-vm"];
-  await timed(kvmi, env);
-  await timed(peer, env);
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    a.push(await timed(kvmi, env));
-    b.push(await timed(peer, env));
+  const env = emu.env;
+  const vault = emu.manifest.vaults["kv-demo"];
+  const kvmiArgs = ["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"];
+  const exact = (run: ProcessRun) => run.code === 0 && run.stdout.trim() === SECRET;
+  const secretSkipped: Record<string, string> = {};
+  const secretVariants: Variant[] = [
+    {
+      key: "floor",
+      label: "Deno floor (2 fetches)",
+      spec: {
+        name: "floor",
+        cmd: Deno.execPath(),
+        args: [...DENO_RUN, `${ROOT}tests/bench/floor_secret_get.ts`, emu.manifest.imdsEndpoint, vault, "secret-for-vm", emu.manifest.caCertFile],
+        env,
+        cwd: ROOT,
+      },
+      ok: exact,
+    },
+    {
+      key: "kvmiDev",
+      label: "kvmi dev (deno run src/main.ts)",
+      spec: { name: "kvmiDev", cmd: Deno.execPath(), args: [...DENO_RUN, `${ROOT}src/main.ts`, ...kvmiArgs], env, cwd: ROOT },
+      ok: exact,
+    },
+  ];
+  if ("path" in packaged) {
+    secretVariants.push({ key: "packaged", label: "kvmi packaged", spec: { name: "packaged", cmd: packaged.path, args: kvmiArgs, env, cwd: ROOT }, ok: exact });
+  } else secretSkipped.packaged = packaged.skipped;
+  if ("script" in nodePeer) {
+    secretVariants.push({
+      key: "nodeSdk",
+      label: `Node ${machine.node} + Azure SDK`,
+      spec: {
+        name: "nodeSdk",
+        cmd: nodePeer.node,
+        args: [nodePeer.script, vault, "secret-for-vm"],
+        env: { ...env, NODE_EXTRA_CA_CERTS: emu.manifest.caCertFile },
+        cwd: nodePeer.dir,
+      },
+      ok: exact,
+    });
+  } else secretSkipped.nodeSdk = nodePeer.skipped;
+  const curlScript = 'set -e; t=$(curl -s -H Metadata:true "$1/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net" ' +
+    '| sed \'s/.*"access_token":"\\([^"]*\\)".*/\\1/\'); ' +
+    'curl -s --cacert "$3" -H "Authorization: Bearer $t" "${2%/}/secrets/secret-for-vm?api-version=7.5"';
+  secretVariants.push({
+    key: "twoCurls",
+    label: "two curls (reference)",
+    spec: { name: "twoCurls", cmd: "/bin/sh", args: ["-c", curlScript, "sh", emu.manifest.imdsEndpoint, vault, emu.manifest.caCertFile], env, cwd: ROOT },
+    ok: (run) => run.code === 0 && run.stdout.includes(`"value":"${SECRET}"`),
+  });
+
+  console.error(`secret get: ${secretVariants.length} variants × ${runs} alternating rounds (plus one warm-up each)`);
+  const secretRuns = await alternate(secretVariants, runs);
+  const secretGet = summarizeGroup(secretVariants, secretRuns, secretSkipped);
+  for (const v of secretVariants) {
+    await emu.resetFaults();
+    check(v, await measure(v.spec));
+    const calls = await emu.requests();
+    secretGet.variants[v.key].httpCalls = calls;
+    secretGet.variants[v.key].httpCallsTotal = Object.values(calls).reduce((a, b) => a + b, 0);
   }
-  const kvmiCalls = await calls(kvmi, env);
-  const peerCalls = await calls(peer, env);
-  console.log(`cold secret get, ${runs} runs each, same machine, same emulator (deno run, not compiled):`);
-  console.log(`  kvmi:              median ${median(a).toFixed(0)} ms, HTTP calls ${JSON.stringify(kvmiCalls)}`);
-  console.log(`  @azure/identity + @azure/keyvault-secrets: median ${median(b).toFixed(0)} ms, HTTP calls ${JSON.stringify(peerCalls)}`);
-  console.log(`  ratio kvmi/peer: ${(median(a) / median(b)).toFixed(2)}`);
+
+  const helpSkipped: Record<string, string> = {};
+  const helpOk = (run: ProcessRun) => run.code === 0 && run.stdout.includes("Usage: kvmi");
+  const helpVariants: Variant[] = [
+    {
+      key: "emptyDeno",
+      label: "deno run empty.ts",
+      spec: { name: "emptyDeno", cmd: Deno.execPath(), args: [...DENO_RUN, `${ROOT}tests/bench/empty.ts`], env, cwd: ROOT },
+      ok: (run) => run.code === 0,
+    },
+    {
+      key: "kvmiDevHelp",
+      label: "kvmi dev --help",
+      spec: { name: "kvmiDevHelp", cmd: Deno.execPath(), args: [...DENO_RUN, `${ROOT}src/main.ts`, "--help"], env, cwd: ROOT },
+      ok: helpOk,
+    },
+  ];
+  if ("path" in packaged) {
+    helpVariants.push({
+      key: "packagedHelp",
+      label: "kvmi packaged --help",
+      spec: { name: "packagedHelp", cmd: packaged.path, args: ["--help"], env, cwd: ROOT },
+      ok: helpOk,
+    });
+  } else helpSkipped.packagedHelp = packaged.skipped;
+  console.error(`--help: ${helpVariants.length} variants × ${runs} alternating rounds`);
+  const help = summarizeGroup(helpVariants, await alternate(helpVariants, runs), helpSkipped);
+
+  const loadEnd = loadAverage();
+  const result = {
+    date: new Date().toISOString(),
+    machine: { ...machine, loadavgStart: loadStart, loadavgEnd: loadEnd, memAvailableMiBEnd: memAvailableMiB() },
+    note: "wall time includes process creation; every run is a fresh process; the emulator (deno run) shares the machine",
+    runsPerVariant: runs,
+    resources: await resourceSource(),
+    nodeSdkVersions: "versions" in nodePeer ? nodePeer.versions : null,
+    secretGet,
+    help,
+  };
+  const outDir = `${ROOT}tests/.out`;
+  await Deno.mkdir(outDir, { recursive: true });
+  await Deno.writeTextFile(`${outDir}/bench-secret-get.json`, JSON.stringify(rounded(result), null, 2) + "\n");
+
+  console.log(`${machine.nproc} cores, ${machine.cpuModel}, Deno ${machine.deno}, Node ${machine.node}; loadavg ${loadStart.join(" ")} → ${loadEnd.join(" ")}`);
+  console.log(`${runs} alternating rounds per group, fresh process per run, medians (min–max); CPU and RSS: ${result.resources}`);
+  printGroup("cold secret get (kv-demo/secret-for-vm), same emulator:", secretGet);
+  printGroup("kvmi --help against an empty Deno script:", help);
+  console.log(`\nwritten to tests/.out/bench-secret-get.json`);
 } finally {
   await emu.stop();
+  await cleanupMeasure();
 }
