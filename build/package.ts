@@ -17,25 +17,42 @@
  */
 import { parseArgs } from "node:util";
 import { bundleKvmi } from "./bundle.ts";
+import { compileKvmi, denortCached, type Target } from "./compile.ts";
 import { denoLicence, denoRuntime, type Platform } from "./deno_runtime.ts";
 import { licenceNotices } from "./licences.ts";
 import { windowsLauncher } from "./windows_launcher.ts";
 import { reproducibleZip, type ZipEntry } from "./zip.ts";
 
 const PLATFORMS: Platform[] = ["windows-x64", "linux-x64"];
+const TARGET: Record<Platform, Target> = { "windows-x64": "x86_64-pc-windows-msvc", "linux-x64": "x86_64-unknown-linux-gnu" };
+const PROGRAMS = ["auto", "portable", "compiled"] as const;
 
-/** Builds the zips; `args` are `--platform P` (repeatable) and `--out DIR`. */
+const USAGE = `Usage: deno task package [--platform ${PLATFORMS.join("|")} ...] [--out DIR] [--program auto|portable|compiled] [--sign-script FILE]
+  --program auto      the deno compile executable where Deno's runtime base (denort) is in Deno's cache
+                      (after 'deno task build' on a connected machine), else the portable form (default)
+  --sign-script FILE  a PowerShell script run as 'pwsh -File FILE -Path STAGING' to sign the staged
+                      executables and scripts before checksums and zips are made`;
+
+/** Builds the zips; see USAGE for `args`. */
 export async function packageRelease(root: string, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { platform: { type: "string", multiple: true }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      platform: { type: "string", multiple: true },
+      out: { type: "string" },
+      program: { type: "string", default: "auto" },
+      "sign-script": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
-    console.log(`Usage: deno task package [--platform ${PLATFORMS.join("|")} ...] [--out DIR]`);
+    console.log(USAGE);
     return;
   }
   const platforms = (values.platform ?? PLATFORMS) as Platform[];
   for (const p of platforms) if (!PLATFORMS.includes(p)) throw new Error(`Unknown platform '${p}'. Use ${PLATFORMS.join(" or ")}.`);
+  const program = values.program as typeof PROGRAMS[number];
+  if (!PROGRAMS.includes(program)) throw new Error(`Unknown --program '${program}'. Use ${PROGRAMS.join(", ")}.`);
   const out = values.out ?? `${root}dist`;
   const version = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)) as { version: string }).version;
 
@@ -51,13 +68,19 @@ export async function packageRelease(root: string, args: string[]): Promise<void
   const sums: string[] = [];
   for (const platform of platforms) {
     const windows = platform === "windows-x64";
-    const files = new Map(shared);
-    const program = windows ? "kvmi.exe" : "kvmi";
-    files.set(program, windows ? await windowsLauncher(root, version) : await Deno.readFile(`${root}src/launcher/kvmi.sh`));
-    files.set(windows ? "runtime/deno.exe" : "runtime/deno", await denoRuntime(root, platform));
+    const compiled = program === "compiled" || (program === "auto" && (await denortCached(TARGET[platform])));
+    const files = new Map(compiled ? [...shared].filter(([path]) => !path.startsWith("lib/")) : shared);
+    const exe = windows ? "kvmi.exe" : "kvmi";
+    if (compiled) files.set(exe, await compiledKvmi(root, TARGET[platform]));
+    else {
+      files.set(exe, windows ? await windowsLauncher(root, version) : await Deno.readFile(`${root}src/launcher/kvmi.sh`));
+      files.set(windows ? "runtime/deno.exe" : "runtime/deno", await denoRuntime(root, platform));
+    }
     files.set("KvMi/kvmi.path", new TextEncoder().encode(windows ? "..\\kvmi.exe\r\n" : "../kvmi\n"));
     files.set("README.txt", new TextEncoder().encode(readme(version, windows)));
+    if (values["sign-script"]) await sign(values["sign-script"], files);
     files.set("SHA256SUMS", new TextEncoder().encode(await checksums(files)));
+    console.log(`${platform}: ${compiled ? "deno compile executable" : "portable form (Deno runtime from npm, bundled code, launcher)"}`);
     const executable = new Set(windows ? [] : ["kvmi", "runtime/deno"]);
     const entries: ZipEntry[] = [...files].map(([path, data]) => ({ path, data, executable: executable.has(path) }));
     const name = `kvmi-${version}-${platform}.zip`;
@@ -68,6 +91,39 @@ export async function packageRelease(root: string, args: string[]): Promise<void
   }
   await Deno.writeTextFile(`${out}/SHA256SUMS`, sums.join("\n") + "\n");
   console.log(`${out}/SHA256SUMS`);
+}
+
+/** kvmi compiled for `target` with `deno compile`. */
+async function compiledKvmi(root: string, target: Target): Promise<Uint8Array> {
+  const dir = await Deno.makeTempDir({ prefix: "kvmi-compiled-" });
+  try {
+    const output = `${dir}/kvmi${target.includes("windows") ? ".exe" : ""}`;
+    await compileKvmi(root, target, output);
+    return await Deno.readFile(output);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Stages `files`, runs the signing script over them, and reads back what it changed. */
+async function sign(script: string, files: Map<string, Uint8Array>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "kvmi-sign-" });
+  try {
+    for (const [path, data] of files) {
+      await Deno.mkdir(`${dir}/${path}`.replace(/\/[^/]*$/, ""), { recursive: true });
+      await Deno.writeFile(`${dir}/${path}`, data);
+    }
+    const out = await new Deno.Command("pwsh", {
+      args: ["-NoLogo", "-NoProfile", "-NonInteractive", "-File", script, "-Path", dir],
+      stdout: "inherit",
+      stderr: "inherit",
+    })
+      .output();
+    if (!out.success) throw new Error(`The signing script ${script} failed (exit ${out.code}); no zip was written.`);
+    for (const path of files.keys()) files.set(path, await Deno.readFile(`${dir}/${path}`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /** The KvMi module as shipped: everything but its tests and the development bin folder. */

@@ -13,7 +13,8 @@ BeforeAll {
         param([string]$SecretName, [string]$Log)
         $psi = New-Object System.Diagnostics.ProcessStartInfo
         $psi.FileName = $env:KVMI_TEST_PWSH
-        foreach ($a in @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $Template, '-VaultName', 'kv-demo', '-SecretName', $SecretName, '-LogPath', $Log)) { $psi.ArgumentList.Add($a) }
+        $arguments = @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $Template, '-VaultName', 'kv-demo', '-SecretName', $SecretName, '-LogPath', $Log)
+        $psi.Arguments = InModuleScope KvMi { ConvertTo-KvArgumentString -Arguments $arguments } -Parameters @{ arguments = $arguments }
         $psi.UseShellExecute = $false
         $psi.RedirectStandardInput = $true
         $psi.RedirectStandardOutput = $true

@@ -5,6 +5,8 @@
 
 Import-Module (Join-Path (Split-Path $PSScriptRoot -Parent) 'KvMi.psd1') -Force
 $script:Manifest = Get-Content -Raw -Path $env:KVMI_TEST_MANIFEST | ConvertFrom-Json
+# Tests that need a POSIX shell, chmod or the Linux zip are skipped on Windows (with Pester's reason).
+$script:OnWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
 $script:VaultScope = "/subscriptions/$($Manifest.subscriptionId)/resourceGroups/$($Manifest.resourceGroup)/providers/Microsoft.KeyVault/vaults/kv-demo"
 
 function Use-KvTestAdmin {
