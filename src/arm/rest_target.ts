@@ -6,7 +6,7 @@
  * @module
  */
 import { type Cloud, originOf } from "../cloud/cloud.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 
 /** The resolved request target. */
 export interface RestTarget {

@@ -6,7 +6,7 @@
 import { attestSevSnpVm, checkMaaUrl } from "./maa_client.ts";
 import { snpEvidence } from "./snp_evidence.ts";
 import { generateTransferKey, runtimeData, type TransferKey } from "./transfer_key.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import type { HttpClient } from "../http/http_client.ts";
 

@@ -3,9 +3,9 @@
  * for servers outside Azure. The secret comes from the environment, never from argv.
  * @module
  */
-import type { AccessToken, TokenCredential } from "./access_token.ts";
-import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import type { AccessToken, TokenCredential } from "../core/credential.ts";
+import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
+import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
@@ -34,7 +34,7 @@ export class ClientSecretCredential implements TokenCredential {
     if (url.protocol !== "https:") {
       throw new KvmiError(`Refusing to send a client secret to the non-https authority ${url.origin}.`, {
         code: "InsecureAuthority",
-        exitCode: ExitCode.Usage,
+        kind: "usage",
         hint: "Set AZURE_AUTHORITY_HOST to an https URL.",
       });
     }
@@ -53,7 +53,7 @@ export class ClientSecretCredential implements TokenCredential {
       const description = firstLine(stringField(json, "error_description") ?? `HTTP ${response.status}`);
       throw new KvmiError(`Entra ID refused the client credentials: ${stringField(json, "error") ?? "error"}: ${description}`, {
         code: "ClientAuthenticationFailed",
-        exitCode: response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Authentication,
+        kind: isTransientStatus(response.status) ? "unavailable" : "authentication",
         status: response.status,
         hint: entraHint(description),
       });
@@ -63,7 +63,7 @@ export class ClientSecretCredential implements TokenCredential {
     if (!token || !Number.isFinite(expiresIn)) {
       throw new KvmiError("Entra ID answered 200 without a usable access_token/expires_in.", {
         code: "InvalidTokenResponse",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
       });
     }
     return { token, expiresOn: Math.floor(Date.now() / 1000) + expiresIn, resource, source: this.source };

@@ -3,7 +3,7 @@
  * telling whether a URL points at this machine.
  * @module
  */
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { KvmiError } from "../core/errors.ts";
 
 /** Whether the URL's host is this machine (localhost, 127.0.0.1 or [::1]). */
 export function isLoopbackUrl(url: URL): boolean {
@@ -15,6 +15,6 @@ export function parseIdentityEndpoint(endpoint: string): URL {
   try {
     return new URL(endpoint);
   } catch {
-    throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication });
+    throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", kind: "authentication" });
   }
 }

@@ -6,10 +6,10 @@
  * @module
  */
 import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
-import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
-import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
+import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
+import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { parseImdsToken } from "./managed_identity_imds.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
@@ -27,7 +27,7 @@ export class AppServiceCredential implements TokenCredential {
     if (!isLoopbackUrl(this.#endpoint) && this.#endpoint.protocol !== "https:") {
       throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${this.#endpoint.host}.`, {
         code: "InsecureIdentityEndpoint",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "App Service's identity endpoint is local; check IDENTITY_ENDPOINT.",
       });
     }
@@ -51,7 +51,7 @@ export class AppServiceCredential implements TokenCredential {
     } catch (error) {
       throw new KvmiError(`The App Service identity endpoint could not be reached: ${(error as Error).message}`, {
         code: "IdentityEndpointUnreachable",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
       });
     }
     if (response.status !== 200) {
@@ -60,7 +60,7 @@ export class AppServiceCredential implements TokenCredential {
       throw new KvmiError(`The App Service identity endpoint refused the token request (HTTP ${response.status}): ${message}`, {
         code: "ManagedIdentityError",
         status: response.status,
-        exitCode: response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Authentication,
+        kind: isTransientStatus(response.status) ? "unavailable" : "authentication",
         hint: "Check that the app has a managed identity (and the user-assigned id, if you passed one).",
       });
     }

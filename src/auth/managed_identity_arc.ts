@@ -9,10 +9,10 @@
  * @module
  */
 import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
-import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
-import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
+import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
+import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { parseImdsToken } from "./managed_identity_imds.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
 
@@ -34,7 +34,7 @@ export function checkArcRealm(realm: string, directory: string): string {
   if (!same || !name.endsWith(".key") || name.includes("..")) {
     throw new KvmiError(`The Arc agent asked kvmi to read '${realm}', which is not a .key file in ${directory}; refusing.`, {
       code: "ArcChallengeRejected",
-      exitCode: ExitCode.Authentication,
+      kind: "authentication",
       hint: "Something other than the Azure Connected Machine agent may be listening on the identity endpoint.",
     });
   }
@@ -55,7 +55,7 @@ export class ArcCredential implements TokenCredential {
     if (!isLoopbackUrl(this.#endpoint)) {
       throw new KvmiError(`The Azure Arc identity endpoint must be on this machine, not ${this.#endpoint.host}.`, {
         code: "InvalidIdentityEndpoint",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "The agent listens on http://localhost:40342; check IDENTITY_ENDPOINT.",
       });
     }
@@ -83,7 +83,7 @@ export class ArcCredential implements TokenCredential {
     } catch (error) {
       throw new KvmiError(`Cannot read the Arc agent's challenge file: ${(error as Error).message}.`, {
         code: "ArcChallengeUnreadable",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "Run as a member of the local Administrators group (Windows) or the himds group (Linux).",
       });
     }
@@ -102,7 +102,7 @@ export class ArcCredential implements TokenCredential {
     } catch (error) {
       throw new KvmiError(`The Azure Arc identity endpoint ${this.#endpoint.origin} could not be reached: ${(error as Error).message}`, {
         code: "IdentityEndpointUnreachable",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "Check that the Azure Connected Machine agent (himds) is running: azcmagent show.",
       });
     }
@@ -123,7 +123,7 @@ export class ArcCredential implements TokenCredential {
           `The Arc agent did not confirm the user-assigned identity '${value}'; refusing its token (older agents silently return the system identity).`,
           {
             code: "UserAssignedIdentityNotHonored",
-            exitCode: ExitCode.Authentication,
+            kind: "authentication",
             hint: "Update the Azure Connected Machine agent, or use the system-assigned identity.",
           },
         );
@@ -137,7 +137,7 @@ export class ArcCredential implements TokenCredential {
     return new KvmiError(`The Azure Arc identity endpoint ${what} (HTTP ${response.status})${detail ? `: ${detail}` : "."}`, {
       code: "ManagedIdentityError",
       status: response.status,
-      exitCode: response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Authentication,
+      kind: isTransientStatus(response.status) ? "unavailable" : "authentication",
     });
   }
 }

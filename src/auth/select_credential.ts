@@ -7,12 +7,12 @@
  * Cloud Shell, Azure ML) get a clear error instead of a silent fall back to IMDS.
  * @module
  */
-import type { IdentitySelector, TokenCredential } from "./access_token.ts";
+import type { IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { ClientSecretCredential } from "./client_secret.ts";
 import { AppServiceCredential } from "./managed_identity_app_service.ts";
 import { ArcCredential, arcTokenDirectory } from "./managed_identity_arc.ts";
 import { ImdsCredential } from "./managed_identity_imds.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import type { EnvReader } from "../cloud/cloud_profile.ts";
 import type { HttpClient } from "../http/http_client.ts";
@@ -79,7 +79,7 @@ function managedIdentity(context: CredentialContext): TokenCredential {
   const unsupported = (host: string) =>
     new KvmiError(`This looks like ${host} (its managed identity variables are set), which kvmi does not support yet.`, {
       code: "UnsupportedIdentityHost",
-      exitCode: ExitCode.Authentication,
+      kind: "authentication",
       hint: "Use a service principal (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET) there, or run kvmi on an Azure VM or App Service.",
     });
   if (endpoint && header && env("IDENTITY_SERVER_THUMBPRINT")) throw unsupported("Service Fabric");

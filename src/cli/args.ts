@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { usageError } from "./errors.ts";
+import { usageError } from "../core/errors.ts";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
 
 /** Option specs in the shape `parseArgs` takes. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { BUILTIN_CLOUDS, type Cloud, originOf, trimSlash } from "./cloud.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 
 /** The fields a custom cloud profile file may set; the emulator manifest is a superset. */
 export interface CloudProfileFile {
@@ -69,7 +69,7 @@ export function loadProfileFile(path: string): Cloud {
   } catch (error) {
     throw new KvmiError(`Cloud profile '${path}' is not valid JSON: ${(error as Error).message}.`, {
       code: "InvalidCloudProfile",
-      exitCode: ExitCode.Usage,
+      kind: "usage",
       hint: "Fix the file or point KVMI_CLOUD_PROFILE at the emulator's manifest.",
     });
   }

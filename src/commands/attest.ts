@@ -7,7 +7,7 @@ import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
 import { saveTransferKey } from "../attestation/transfer_key.ts";
 import { decodeJwtPayload } from "../auth/token_claims.ts";
 import { COMMON_HELP, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, parseCommand, stringOption } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import { printJson, writeStdout } from "../cli/output.ts";
 import { createAzureContext } from "./context.ts";
 

@@ -3,11 +3,11 @@
  * cloud's CA, and the credential chosen by the identity options.
  * @module
  */
-import type { TokenCredential } from "../auth/access_token.ts";
+import type { TokenCredential } from "../core/credential.ts";
 import { CachedCredential } from "../auth/cached_credential.ts";
 import { parseCredentialKind, selectCredential } from "../auth/select_credential.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import { processEnv, resolveCloud } from "../cloud/cloud_profile.ts";
 import { HttpClient } from "../http/http_client.ts";

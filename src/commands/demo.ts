@@ -4,7 +4,7 @@
  * refused with ForbiddenByRbac; the role is assigned again and the read works.
  * @module
  */
-import { ExitCode } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit_codes.ts";
 import { writeStdout } from "../cli/output.ts";
 import { selfCommand } from "../cli/self_command.ts";
 

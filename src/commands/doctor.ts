@@ -5,7 +5,7 @@
  * @module
  */
 import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
-import { KvmiError } from "../cli/errors.ts";
+import { KvmiError } from "../core/errors.ts";
 import { printJson, writeStdout } from "../cli/output.ts";
 import { originOf } from "../cloud/cloud.ts";
 import type { HttpClient } from "../http/http_client.ts";

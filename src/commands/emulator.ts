@@ -4,7 +4,8 @@
  * @module
  */
 import { COMMON_OPTIONS, noPositionals, parseCommand, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit_codes.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 import { writeStderr, writeStdout } from "../cli/output.ts";
 
 /** Help text. */
@@ -122,7 +123,7 @@ async function env(args: string[]): Promise<number> {
   } catch (error) {
     throw new KvmiError(`Cannot read the manifest '${path}': ${(error as Error).message}`, {
       code: "InvalidManifest",
-      exitCode: ExitCode.Usage,
+      kind: "usage",
       hint: "Start the emulator with --manifest FILE first.",
     });
   }

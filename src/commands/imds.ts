@@ -5,7 +5,7 @@
  */
 import { IMDS_API_VERSIONS, ImdsClient } from "../imds/imds_client.ts";
 import { COMMON_HELP, COMMON_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption, subcommandHelp } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { HttpClient } from "../http/http_client.ts";
 import { resolveCloud } from "../cloud/cloud_profile.ts";

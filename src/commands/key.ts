@@ -24,7 +24,8 @@ import {
   stringOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit_codes.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { type KeyBundle, KeyClient, type KeyOperation } from "../keyvault/key_client.ts";
 import { ENC_HASH, unwrapKeyHsm } from "../keyvault/key_unwrap.ts";
@@ -317,9 +318,9 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
   const jws = await client.release(name, stringOption(values, "version"), token, enc, stringOption(values, "nonce"));
   const payload = await verifyReleaseJws(jws, client.vault.hostname, trustRoots);
   const released = payload.response?.key?.key;
-  if (!released?.key_hsm) throw new KvmiError("The release response carries no key_hsm.", { code: "InvalidResponse", exitCode: ExitCode.Error });
+  if (!released?.key_hsm) throw new KvmiError("The release response carries no key_hsm.", { code: "InvalidResponse", kind: "other" });
   if (payload.request?.enc && payload.request.enc !== enc) {
-    throw new KvmiError(`The vault wrapped with '${payload.request.enc}', not the requested '${enc}'.`, { code: "UnexpectedEnc", exitCode: ExitCode.Error });
+    throw new KvmiError(`The vault wrapped with '${payload.request.enc}', not the requested '${enc}'.`, { code: "UnexpectedEnc", kind: "other" });
   }
   const { privateKey } = unwrapKeyHsm(released.key_hsm, transfer);
   checkMatchesPublic(privateKey, released);
@@ -348,7 +349,7 @@ function checkMatchesPublic(privateKey: KeyObject, released: Record<string, unkn
   const sameRsa = released.n !== undefined && pub.n === released.n && pub.e === String(released.e).replace(/^AAEAAQ$/, "AQAB");
   const sameEc = released.x !== undefined && pub.x === released.x && pub.y === released.y;
   if (!sameRsa && !sameEc) {
-    throw new KvmiError("The unwrapped private key does not match the released public key.", { code: "KeyMismatch", exitCode: ExitCode.Error });
+    throw new KvmiError("The unwrapped private key does not match the released public key.", { code: "KeyMismatch", kind: "other" });
   }
 }
 

@@ -18,7 +18,7 @@ import {
   requiredOption,
   stringOption,
 } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import { printJson, renderProperties, renderTable, writeStderr, writeStdout } from "../cli/output.ts";
 import type { HttpResponse } from "../http/http_client.ts";
 import { createAzureContext } from "./context.ts";

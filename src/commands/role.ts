@@ -17,7 +17,7 @@ import {
   stringOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 import { printJson, renderTable, writeStdout } from "../cli/output.ts";
 import { armAuthorization, createAzureContext } from "./context.ts";
 import { placement } from "./vm_defaults.ts";
@@ -98,7 +98,7 @@ export async function runRole(args: string[]): Promise<number> {
     if (matching.length === 0) {
       throw new KvmiError(`No assignment of '${resolved.name}' to ${principalId} at ${scope}.`, {
         code: "RoleAssignmentNotFound",
-        exitCode: ExitCode.NotFound,
+        kind: "notFound",
         hint: "List them with 'kvmi role list --assignee …'.",
       });
     }

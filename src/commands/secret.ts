@@ -20,7 +20,7 @@ import {
   stringOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { createAzureContext } from "./context.ts";
 

@@ -15,7 +15,7 @@ import {
   requiredOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { armAuthorization, createAzureContext } from "./context.ts";
 import { placement } from "./vm_defaults.ts";

@@ -3,8 +3,8 @@
  * CA, a direct (proxy-free) connection for IMDS and loopback, and safe error messages.
  * @module
  */
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-import { verbose } from "../cli/verbose.ts";
+import { KvmiError } from "../core/errors.ts";
+import { verbose } from "../core/verbose.ts";
 
 /** A request as the clients describe it. */
 export interface HttpRequest {
@@ -107,7 +107,7 @@ function networkError(url: URL, error: unknown, timeoutMs: number): KvmiError {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return new KvmiError(`No response from ${where} within ${timeoutMs} ms.`, {
       code: "Timeout",
-      exitCode: ExitCode.Unavailable,
+      kind: "unavailable",
       hint: "Check that the endpoint is reachable from this machine (firewall, proxy, DNS).",
     });
   }
@@ -115,7 +115,7 @@ function networkError(url: URL, error: unknown, timeoutMs: number): KvmiError {
   const reason = cause.replace(/https?:\/\/\S+/g, "").replace(/^.*?: /, "").trim();
   return new KvmiError(`Cannot connect to ${where}: ${reason}.`, {
     code: "NetworkError",
-    exitCode: ExitCode.Unavailable,
+    kind: "unavailable",
     hint: "Check that the endpoint is reachable from this machine (firewall, proxy, DNS).",
   });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Cloud, originOf } from "../cloud/cloud.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { KvmiError } from "../core/errors.ts";
 
 /** Whether `url` belongs to one of the cloud's token-accepting services. */
 export function isCloudServiceUrl(url: URL, cloud: Cloud): boolean {
@@ -21,14 +21,14 @@ export function assertTokenDestination(url: URL, cloud: Cloud, allowedOrigins: s
   if (url.protocol !== "https:") {
     throw new KvmiError(`Refusing to send a token over plain http to ${url.origin}.`, {
       code: "InsecureDestination",
-      exitCode: ExitCode.Usage,
+      kind: "usage",
       hint: "Use an https URL. Tokens only ever travel over TLS.",
     });
   }
   if (isCloudServiceUrl(url, cloud) || allowedOrigins.includes(originOf(url))) return;
   throw new KvmiError(`Refusing to send a token to ${url.host}: it is not a known endpoint of cloud ${cloud.name}.`, {
     code: "UntrustedHost",
-    exitCode: ExitCode.Usage,
+    kind: "usage",
     hint: "Check the URL; for another cloud pass --cloud, for your own API pass --resource to say which audience it accepts.",
   });
 }

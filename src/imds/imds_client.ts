@@ -4,8 +4,8 @@
  * retry policy.
  * @module
  */
-import { parseJsonObject } from "../auth/json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { parseJsonObject } from "../core/json_body.ts";
+import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
 
@@ -83,7 +83,7 @@ export class ImdsClient {
     } catch (error) {
       throw new KvmiError(`IMDS at ${this.#endpoint} could not be reached: ${(error as Error).message}`, {
         code: "ImdsUnreachable",
-        exitCode: ExitCode.Unavailable,
+        kind: "unavailable",
         hint:
           "Instance metadata exists only on Azure VMs (or the kvmi emulator via AZURE_POD_IDENTITY_AUTHORITY_HOST); pass --subscription and --resource-group explicitly elsewhere.",
       });
@@ -95,7 +95,7 @@ export class ImdsClient {
       throw new KvmiError(`IMDS ${path} answered ${response.status}: ${message}`, {
         code: "ImdsError",
         status: response.status,
-        exitCode: response.status === 404 ? ExitCode.NotFound : response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Error,
+        kind: response.status === 404 ? "notFound" : isTransientStatus(response.status) ? "unavailable" : "other",
       });
     }
     return json;

@@ -6,7 +6,7 @@
 import { constants, createDecipheriv, createPrivateKey, type KeyObject, privateDecrypt } from "node:crypto";
 import { base64url } from "jose";
 import type { TransferKey } from "../attestation/transfer_key.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { KvmiError } from "../core/errors.ts";
 
 /** The release `enc` values and the OAEP hash each uses. */
 export const ENC_HASH: Record<string, string> = {
@@ -16,7 +16,7 @@ export const ENC_HASH: Record<string, string> = {
 };
 
 function fail(message: string): never {
-  throw new KvmiError(`Cannot unwrap the released key: ${message}`, { code: "UnwrapFailed", exitCode: ExitCode.Error });
+  throw new KvmiError(`Cannot unwrap the released key: ${message}`, { code: "UnwrapFailed", kind: "other" });
 }
 
 /** Unwraps `key_hsm` with the transfer key; returns the private key. */

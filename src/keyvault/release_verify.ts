@@ -7,7 +7,7 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { compactVerify, decodeProtectedHeader, importX509 } from "jose";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { KvmiError } from "../core/errors.ts";
 
 /**
  * SHA-256 fingerprints of the public roots Azure's TLS chains end in (DigiCert Global Root G2,
@@ -30,7 +30,7 @@ export interface ReleasePayload {
 function fail(message: string): never {
   throw new KvmiError(`The release response cannot be trusted: ${message}`, {
     code: "ReleaseVerificationFailed",
-    exitCode: ExitCode.Error,
+    kind: "other",
     hint: "Do not use this key; check the vault URL and the network path (TLS inspection, proxies).",
   });
 }

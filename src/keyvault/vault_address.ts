@@ -4,7 +4,7 @@
  * @module
  */
 import type { Cloud } from "../cloud/cloud.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import { isCloudServiceUrl } from "../http/token_destination.ts";
 
 const VAULT_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;

@@ -4,7 +4,7 @@
  * for parameters that could carry secrets.
  * @module
  */
-import { writeStderr } from "./output.ts";
+import { writeStderr } from "./stdio.ts";
 
 let enabled = false;
 
