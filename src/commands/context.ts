@@ -19,10 +19,16 @@ export interface AzureContext {
   credential: TokenCredential;
 }
 
-/** Builds the context from parsed `--cloud`, `--credential` and identity selector options. */
-export function createAzureContext(values: ParsedValues): AzureContext {
-  const cloud = resolveCloud(stringOption(values, "cloud"));
-  const http = new HttpClient({ caCerts: cloud.caCertFile ? [readCaFile(cloud.caCertFile)] : [] });
+/**
+ * Builds the context from parsed `--cloud`, `--credential` and identity selector options. The
+ * cloud is resolved here, once, before the credential is built (the credential copies its
+ * authority host); a caller that read the VM's own cloud passes it, with the client it used.
+ */
+export function createAzureContext(
+  values: ParsedValues,
+  cloud: Cloud = resolveCloud(stringOption(values, "cloud")),
+  http: HttpClient = createHttpClient(cloud),
+): AzureContext {
   const credential = new CachedCredential(selectCredential({
     kind: parseCredentialKind(stringOption(values, "credential")),
     selector: {
@@ -37,17 +43,17 @@ export function createAzureContext(values: ParsedValues): AzureContext {
   return { cloud, http, credential };
 }
 
+/** One HTTP client for `cloud`, trusting its profile's CA when it names one. */
+export function createHttpClient(cloud: Cloud): HttpClient {
+  return new HttpClient({ caCerts: cloud.caCertFile ? [readCaFile(cloud.caCertFile)] : [] });
+}
+
 function readCaFile(path: string): string {
   try {
     return Deno.readTextFileSync(path);
   } catch {
     throw usageError(`The cloud profile's CA file '${path}' cannot be read.`, "Start the emulator again or fix caCertFile in the profile.");
   }
-}
-
-/** Whether the user chose the cloud (`--cloud`, `KVMI_CLOUD_PROFILE` or `AZURE_CLOUD`). */
-export function cloudIsExplicit(values: ParsedValues): boolean {
-  return Boolean(stringOption(values, "cloud") ?? Deno.env.get("KVMI_CLOUD_PROFILE") ?? Deno.env.get("AZURE_CLOUD"));
 }
 
 /** The Authorization for ARM calls in this context. */

@@ -20,7 +20,7 @@ import {
 import { KvmiError, usageError } from "../core/errors.ts";
 import { printJson, renderTable, writeStdout } from "../cli/output.ts";
 import { armAuthorization, createAzureContext } from "./context.ts";
-import { placement } from "./vm_defaults.ts";
+import { createPlacedContext } from "./vm_defaults.ts";
 
 /** Help text. */
 export const ROLE_HELP = `Usage: kvmi role <list|assign|unassign> [options]
@@ -76,9 +76,10 @@ export async function runRole(args: string[]): Promise<number> {
   const scopeGiven = scopeOption === undefined ? undefined : checkScope(scopeOption);
   const principalType = stringOption(values, "assignee-principal-type") ?? "ServicePrincipal";
   if (!["ServicePrincipal", "User", "Group", "ForeignGroup"].includes(principalType)) throw usageError(`Unknown principal type '${principalType}'.`);
-  const context = createAzureContext(values);
+  const placed = scopeGiven === undefined ? await createPlacedContext(values, false) : undefined;
+  const context = placed?.context ?? createAzureContext(values);
   try {
-    const scope = scopeGiven ?? `/subscriptions/${(await placement(values, context, false)).subscriptionId}`;
+    const scope = scopeGiven ?? `/subscriptions/${placed!.placement.subscriptionId}`;
     const assignments = new RoleAssignments(new RestClient(context.http, armAuthorization(context)), context.cloud.armEndpoint);
     if (sub === "list") {
       const list = await assignments.list(scope, principalId);

@@ -17,8 +17,8 @@ import {
 } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
-import { armAuthorization, createAzureContext } from "./context.ts";
-import { placement } from "./vm_defaults.ts";
+import { armAuthorization } from "./context.ts";
+import { createPlacedContext } from "./vm_defaults.ts";
 
 /** The compute api-version kvmi sends. */
 export const COMPUTE_API_VERSION = "2024-07-01";
@@ -65,9 +65,8 @@ export async function runVm(args: string[]): Promise<number> {
   const format = outputFormat(values);
   if (values.all && values["resource-group"]) throw usageError("--all and --resource-group cannot be used together.");
   const name = sub === "show" ? requiredOption(values, "name") : undefined;
-  const context = createAzureContext(values);
+  const { context, placement: where } = await createPlacedContext(values, !values.all);
   try {
-    const where = await placement(values, context, !values.all);
     const client = new RestClient(context.http, armAuthorization(context));
     const base = `${context.cloud.armEndpoint}/subscriptions/${encodeURIComponent(where.subscriptionId)}`;
     const scope = values.all ? base : `${base}/resourceGroups/${encodeURIComponent(where.resourceGroup!)}`;

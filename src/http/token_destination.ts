@@ -1,20 +1,12 @@
 /**
  * Where a bearer token may go: only over https to the cloud's own service hosts (ARM, Key Vault,
- * Graph, Attestation) or to the origins a custom cloud profile names, or to a host the user
- * explicitly allowed. Anything else is refused before a byte is sent.
+ * Graph, Attestation, from the service table in `cloud/cloud.ts`) or to the origins a custom
+ * cloud profile names, or to a host the user explicitly allowed. Anything else is refused before
+ * a byte is sent.
  * @module
  */
-import { type Cloud, originOf } from "../cloud/cloud.ts";
+import { acceptsTokens, type Cloud, originOf } from "../cloud/cloud.ts";
 import { KvmiError } from "../core/errors.ts";
-
-/** Whether `url` belongs to one of the cloud's token-accepting services. */
-export function isCloudServiceUrl(url: URL, cloud: Cloud): boolean {
-  const host = url.hostname.toLowerCase();
-  const exact = [new URL(cloud.armEndpoint).hostname, new URL(cloud.graphEndpoint).hostname];
-  const suffixes = [cloud.keyVaultSuffix, cloud.attestationSuffix].filter((s): s is string => Boolean(s));
-  if (url.protocol === "https:" && (exact.includes(host) || suffixes.some((s) => host.endsWith(`.${s}`)))) return true;
-  return url.protocol === "https:" && cloud.trustedOrigins.includes(originOf(url));
-}
 
 /** Throws unless a token may be sent to `url`. `allowedOrigins` are `host:port` the user allowed. */
 export function assertTokenDestination(url: URL, cloud: Cloud, allowedOrigins: string[] = []): void {
@@ -25,7 +17,7 @@ export function assertTokenDestination(url: URL, cloud: Cloud, allowedOrigins: s
       hint: "Use an https URL. Tokens only ever travel over TLS.",
     });
   }
-  if (isCloudServiceUrl(url, cloud) || allowedOrigins.includes(originOf(url))) return;
+  if (acceptsTokens(url, cloud) || allowedOrigins.includes(originOf(url))) return;
   throw new KvmiError(`Refusing to send a token to ${url.host}: it is not a known endpoint of cloud ${cloud.name}.`, {
     code: "UntrustedHost",
     kind: "usage",
