@@ -8,7 +8,7 @@
 import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
-import { parseImdsToken } from "./managed_identity_imds.ts";
+import { parseManagedIdentityToken } from "./token_response.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
@@ -64,6 +64,6 @@ export class AppServiceCredential implements TokenCredential {
         hint: "Check that the app has a managed identity (and the user-assigned id, if you passed one).",
       });
     }
-    return parseImdsToken(response.body, resource, this.source);
+    return parseManagedIdentityToken(response.body, resource, this.source);
   }
 }

@@ -11,7 +11,7 @@
 import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
-import { parseImdsToken } from "./managed_identity_imds.ts";
+import { parseManagedIdentityToken } from "./token_response.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
@@ -90,7 +90,7 @@ export class ArcCredential implements TokenCredential {
     const response = await this.#send(url, { Authorization: `Basic ${secret}` });
     if (response.status !== 200) throw this.#error(response, "refused the token request");
     this.#checkEcho(response);
-    return parseImdsToken(response.body, resource, this.source);
+    return parseManagedIdentityToken(response.body, resource, this.source);
   }
 
   async #send(url: URL, headers: Record<string, string>): Promise<HttpResponse> {

@@ -9,6 +9,7 @@ import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { KvmiError } from "../core/errors.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
+import { parseManagedIdentityToken } from "./token_response.ts";
 
 /** The api-version every Azure SDK sends to the IMDS identity endpoint. */
 export const IMDS_IDENTITY_API_VERSION = "2018-02-01";
@@ -39,7 +40,7 @@ export class ImdsCredential implements TokenCredential {
       throw imdsUnreachable(this.#endpoint, error);
     }
     if (response.status !== 200) throw imdsError(response, this.#selector);
-    return parseImdsToken(response.body, resource, this.source);
+    return parseManagedIdentityToken(response.body, resource, this.source);
   }
 }
 
@@ -52,21 +53,6 @@ export function imdsTokenUrl(endpoint: string, resource: string, selector: Ident
   if (selector.objectId) url.searchParams.set("object_id", selector.objectId);
   if (selector.resourceId) url.searchParams.set("msi_res_id", selector.resourceId);
   return url;
-}
-
-/** Parses the IMDS/App Service token response (`expires_on` as string or number). */
-export function parseImdsToken(body: string, resource: string, source: string): AccessToken {
-  const json = parseJsonObject(body);
-  const token = stringField(json, "access_token");
-  const expiresOn = Number(json?.expires_on);
-  if (!token || !Number.isFinite(expiresOn)) {
-    throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
-      code: "InvalidTokenResponse",
-      kind: "authentication",
-      hint: "A proxy may be answering instead of the identity endpoint; make sure it is reached directly.",
-    });
-  }
-  return { token, expiresOn, resource, source };
 }
 
 function imdsUnreachable(endpoint: string, error: unknown): KvmiError {

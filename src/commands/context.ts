@@ -5,7 +5,7 @@
  */
 import type { TokenCredential } from "../core/credential.ts";
 import { CachedCredential } from "../auth/cached_credential.ts";
-import { parseCredentialKind, selectCredential } from "../auth/select_credential.ts";
+import { parseCredentialKind, selectCredential } from "../auth/identity_sources.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
