@@ -4,7 +4,7 @@
  * dry run of a release policy against an attestation token (`policy check`).
  * @module
  */
-import { createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { base64url } from "jose";
 import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
 import { loadTransferKey, type TransferKey } from "../attestation/transfer_key.ts";
@@ -25,12 +25,12 @@ import {
   subcommandHelp,
 } from "../cli/args.ts";
 import { ExitCode } from "../cli/exit_codes.ts";
-import { KvmiError, usageError } from "../core/errors.ts";
+import { usageError } from "../core/errors.ts";
 import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { type KeyBundle, KeyClient, type KeyOperation } from "../keyvault/key_client.ts";
-import { ENC_HASH, unwrapKeyHsm } from "../keyvault/key_unwrap.ts";
-import { verifyReleaseJws } from "../keyvault/release_verify.ts";
+import { releaseKey } from "../keyvault/key_release.ts";
 import { resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { isReleaseEnc, RELEASE_ENC } from "../skr/key_wrap.ts";
 import { defaultCvmPolicy, evaluatePolicy, parsePolicy, PolicyError } from "../skr/release_policy.ts";
 import { type AzureContext, createAzureContext } from "./context.ts";
 
@@ -280,7 +280,7 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
   if (!["pem", "jwk", "der"].includes(format)) throw usageError(`Unknown --format '${format}'.`, "Use pem, jwk or der.");
   if (out === "-" && format === "der") throw usageError("DER is binary: write it to a file, not stdout.");
   const enc = stringOption(values, "enc") ?? "RSA_AES_KEY_WRAP_256";
-  if (!ENC_HASH[enc]) throw usageError(`Unknown --enc '${enc}'.`, `Use one of: ${Object.keys(ENC_HASH).join(", ")}.`);
+  if (!isReleaseEnc(enc)) throw usageError(`Unknown --enc '${enc}'.`, `Use one of: ${Object.keys(RELEASE_ENC).join(", ")}.`);
   const tokenFile = stringOption(values, "attestation-token");
   const keyFile = stringOption(values, "transfer-key");
   if (Boolean(tokenFile) !== Boolean(keyFile)) throw usageError("--attestation-token and --transfer-key go together: the token must carry that transfer key.");
@@ -315,18 +315,17 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
     token = attestation.token;
     transfer = attestation.transferKey;
   }
-  const jws = await client.release(name, stringOption(values, "version"), token, enc, stringOption(values, "nonce"));
-  const payload = await verifyReleaseJws(jws, client.vault.hostname, trustRoots);
-  const released = payload.response?.key?.key;
-  if (!released?.key_hsm) throw new KvmiError("The release response carries no key_hsm.", { code: "InvalidResponse", kind: "other" });
-  if (payload.request?.enc && payload.request.enc !== enc) {
-    throw new KvmiError(`The vault wrapped with '${payload.request.enc}', not the requested '${enc}'.`, { code: "UnexpectedEnc", kind: "other" });
-  }
-  const { privateKey } = unwrapKeyHsm(released.key_hsm, transfer);
-  checkMatchesPublic(privateKey, released);
+  const { privateKey, kid, kty } = await releaseKey(client, name, {
+    version: stringOption(values, "version"),
+    token,
+    transfer,
+    enc,
+    nonce: stringOption(values, "nonce"),
+    trustRoots,
+  });
   await writeKey(privateKey, out, format, Boolean(values.force));
   if (out !== "-") {
-    printJson({ kid: released.kid, kty: released.kty, enc, out, format, transferKeyId: transfer.publicJwk.kid });
+    printJson({ kid, kty, enc, out, format, transferKeyId: transfer.publicJwk.kid });
   }
   return 0;
 }
@@ -342,15 +341,6 @@ async function readTrustRoots(files: string[], context: AzureContext): Promise<s
     }
   }
   return roots;
-}
-
-function checkMatchesPublic(privateKey: KeyObject, released: Record<string, unknown>): void {
-  const pub = createPublicKey(privateKey).export({ format: "jwk" }) as Record<string, string>;
-  const sameRsa = released.n !== undefined && pub.n === released.n && pub.e === String(released.e).replace(/^AAEAAQ$/, "AQAB");
-  const sameEc = released.x !== undefined && pub.x === released.x && pub.y === released.y;
-  if (!sameRsa && !sameEc) {
-    throw new KvmiError("The unwrapped private key does not match the released public key.", { code: "KeyMismatch", kind: "other" });
-  }
 }
 
 async function writeKey(privateKey: KeyObject, out: string, format: string, force: boolean): Promise<void> {
