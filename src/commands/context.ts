@@ -10,13 +10,24 @@ import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import { processEnv, resolveCloud } from "../cloud/cloud_profile.ts";
+import type { Authorization } from "../http/authorized_request.ts";
 import { HttpClient } from "../http/http_client.ts";
 
-/** What a command needs to call Azure. */
-export interface AzureContext {
+/** The cloud and one HTTP client for it: what a command needs to reach IMDS (no credential). */
+export interface CloudContext {
   cloud: Cloud;
   http: HttpClient;
+}
+
+/** What a command needs to call Azure. */
+export interface AzureContext extends CloudContext {
   credential: TokenCredential;
+}
+
+/** Resolves `--cloud` (or the environment's choice) and builds one HTTP client for that cloud. */
+export function createCloudContext(values: ParsedValues): CloudContext {
+  const cloud = resolveCloud(stringOption(values, "cloud"));
+  return { cloud, http: createHttpClient(cloud) };
 }
 
 /**
@@ -56,7 +67,17 @@ function readCaFile(path: string): string {
   }
 }
 
+/** The Authorization a client needs to call a service whose audience is `resource` in this context. */
+export function authorizationFor(context: AzureContext, resource: string, allowedOrigins?: string[]): Authorization {
+  return { http: context.http, credential: context.credential, cloud: context.cloud, resource, ...(allowedOrigins ? { allowedOrigins } : {}) };
+}
+
 /** The Authorization for ARM calls in this context. */
-export function armAuthorization(context: AzureContext) {
-  return { http: context.http, credential: context.credential, cloud: context.cloud, resource: context.cloud.armResource };
+export function armAuthorization(context: AzureContext): Authorization {
+  return authorizationFor(context, context.cloud.armResource);
+}
+
+/** The Authorization for Key Vault calls in this context. */
+export function keyVaultAuthorization(context: AzureContext): Authorization {
+  return authorizationFor(context, context.cloud.keyVaultResource);
 }

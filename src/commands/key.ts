@@ -32,7 +32,7 @@ import { releaseKey } from "../keyvault/key_release.ts";
 import { resolveVaultUrl } from "../keyvault/vault_address.ts";
 import { isReleaseEnc, RELEASE_ENC } from "../skr/key_wrap.ts";
 import { defaultCvmPolicy, evaluatePolicy, parsePolicy, PolicyError } from "../skr/release_policy.ts";
-import { type AzureContext, createAzureContext } from "./context.ts";
+import { type AzureContext, createAzureContext, keyVaultAuthorization } from "./context.ts";
 
 /** Help text. */
 export const KEY_HELP = `Usage: kvmi key <subcommand> --vault NAME|URL --name KEY [options]
@@ -120,12 +120,7 @@ export async function runKey(args: string[]): Promise<number> {
   const name = sub === "list" ? "" : requiredOption(values, "name");
   const format = outputFormat(values);
   const context = createAzureContext(values);
-  const client = new KeyClient(resolveVaultUrl(vault, context.cloud), {
-    http: context.http,
-    credential: context.credential,
-    cloud: context.cloud,
-    resource: context.cloud.keyVaultResource,
-  });
+  const client = new KeyClient(resolveVaultUrl(vault, context.cloud), keyVaultAuthorization(context));
   try {
     switch (sub) {
       case "get":

@@ -21,7 +21,7 @@ import {
 import { usageError } from "../core/errors.ts";
 import { printJson, renderProperties, renderTable, writeStderr, writeStdout } from "../cli/output.ts";
 import type { HttpResponse } from "../http/http_client.ts";
-import { createAzureContext } from "./context.ts";
+import { authorizationFor, createAzureContext } from "./context.ts";
 
 /** Help text. */
 export const REST_HELP = `Usage: kvmi rest --url URL [--method GET|PUT|PATCH|POST|DELETE] [--body JSON|@FILE|@-]
@@ -81,9 +81,7 @@ export async function runRest(args: string[]): Promise<number> {
   const target = resolveRestTarget(requiredOption(values, "url"), context.cloud, stringOption(values, "resource"));
   const client = new RestClient(
     context.http,
-    target.resource
-      ? { http: context.http, credential: context.credential, cloud: context.cloud, resource: target.resource, allowedOrigins: target.allowedOrigins }
-      : undefined,
+    target.resource ? authorizationFor(context, target.resource, target.allowedOrigins) : undefined,
   );
   try {
     const request = { method, url: target.url, body, headers };

@@ -22,7 +22,7 @@ import {
 } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
-import { createAzureContext } from "./context.ts";
+import { createAzureContext, keyVaultAuthorization } from "./context.ts";
 
 /** Help text. */
 export const SECRET_HELP = `Usage: kvmi secret <subcommand> --vault NAME|URL [options]
@@ -95,12 +95,7 @@ export async function runSecret(args: string[]): Promise<number> {
   const properties = sub === "set" || sub === "update" ? readProperties(values, sub) : {};
   const value = sub === "set" ? await readSecretValue(stringOption(values, "file"), Boolean(values["allow-empty"])) : "";
   const context = createAzureContext(values);
-  const client = new SecretClient(resolveVaultUrl(vault, context.cloud), {
-    http: context.http,
-    credential: context.credential,
-    cloud: context.cloud,
-    resource: context.cloud.keyVaultResource,
-  });
+  const client = new SecretClient(resolveVaultUrl(vault, context.cloud), keyVaultAuthorization(context));
   try {
     switch (sub) {
       case "get":

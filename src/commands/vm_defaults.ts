@@ -4,7 +4,7 @@
  * VM's cloud (`azEnvironment`) is read before the context, and so before any credential, is built.
  * @module
  */
-import { type AzureContext, createAzureContext, createHttpClient } from "./context.ts";
+import { type AzureContext, createAzureContext, createCloudContext } from "./context.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { cloudIsChosen, resolveCloud } from "../cloud/cloud_profile.ts";
 import type { ComputeMetadata } from "../imds/imds_client.ts";
@@ -31,11 +31,10 @@ export async function createPlacedContext(values: ParsedValues, needGroup: boole
   const resourceGroup = stringOption(values, "resource-group");
   const cloudOption = stringOption(values, "cloud");
   const chosen = cloudIsChosen(cloudOption);
-  const cloud = resolveCloud(cloudOption);
+  const { cloud, http } = createCloudContext(values);
   if (subscriptionId && (resourceGroup || !needGroup) && chosen) {
-    return { context: createAzureContext(values, cloud), placement: { subscriptionId, resourceGroup } };
+    return { context: createAzureContext(values, cloud, http), placement: { subscriptionId, resourceGroup } };
   }
-  const http = createHttpClient(cloud);
   let compute: ComputeMetadata;
   try {
     compute = await new ImdsClient(http, cloud.imdsEndpoint).compute();

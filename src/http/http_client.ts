@@ -91,6 +91,11 @@ export class HttpClient {
   }
 }
 
+/** Sends one unauthenticated GET to the root of `url`'s origin, to check DNS and TLS; returns the HTTP status. */
+export async function probeOrigin(http: HttpClient, url: URL, timeoutMs = 5000): Promise<number> {
+  return (await http.send({ method: "GET", url: new URL("/", url), timeoutMs })).status;
+}
+
 /** A URL as it may appear in logs and errors: origin and path, no query values. */
 export function describeUrl(url: URL): string {
   const params = [...url.searchParams.keys()];

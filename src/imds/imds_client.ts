@@ -23,6 +23,17 @@ export interface ComputeMetadata {
   vmId: string;
 }
 
+/** What {@link ImdsClient.probe} saw. */
+export interface ImdsProbe {
+  status: number;
+  /** Round trip in milliseconds. */
+  ms: number;
+  /** IMDS's clock, from its `Date` header. */
+  serverDate?: Date;
+  /** The compute fields, on a 200. */
+  compute?: Record<string, string>;
+}
+
 /** Talks to IMDS at `endpoint` (e.g. `http://169.254.169.254`). */
 export class ImdsClient {
   #http: HttpClient;
@@ -60,6 +71,40 @@ export class ImdsClient {
       resourceId: field("resourceId"),
       azEnvironment: field("azEnvironment"),
       vmId: field("vmId"),
+    };
+  }
+
+  /** The scheduled events document (`/metadata/scheduledevents`). */
+  async scheduledEvents(): Promise<Record<string, unknown>> {
+    return await this.get("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents });
+  }
+
+  /** Approves (starts) scheduled event `eventId` now. */
+  async approveScheduledEvent(eventId: string): Promise<void> {
+    await this.post("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents }, { StartRequests: [{ EventId: eventId }] });
+  }
+
+  /** The signed attested data document, with an optional nonce (up to 32 digits). */
+  async attestedDocument(nonce?: string): Promise<Record<string, unknown>> {
+    return await this.get("/metadata/attested/document", { "api-version": IMDS_API_VERSIONS.attested, ...(nonce ? { nonce } : {}) });
+  }
+
+  /**
+   * One quick look at `/metadata/instance/compute`, without retries, for `kvmi doctor`: how IMDS
+   * answered, how fast, its clock (`Date`), and the compute fields on a 200. Network failures throw.
+   */
+  async probe(timeoutMs = 3000): Promise<ImdsProbe> {
+    const url = new URL(`${this.#endpoint}/metadata/instance/compute`);
+    url.searchParams.set("api-version", IMDS_API_VERSIONS.instance);
+    const started = performance.now();
+    const response = await this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs });
+    const ms = Math.round(performance.now() - started);
+    const date = response.headers.get("date");
+    return {
+      status: response.status,
+      ms,
+      serverDate: date ? new Date(date) : undefined,
+      compute: response.status === 200 ? JSON.parse(response.body) as Record<string, string> : undefined,
     };
   }
 
