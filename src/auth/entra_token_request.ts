@@ -10,7 +10,6 @@ import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
-import { parseEntraToken } from "./token_response.ts";
 
 /** Where to ask and for what. */
 export interface EntraTokenRequest {
@@ -64,4 +63,17 @@ function entraHint(description: string): string | undefined {
   if (/AADSTS90002/.test(description)) return "Check AZURE_TENANT_ID: no such tenant.";
   if (/AADSTS500011|AADSTS70011/.test(description)) return "Check the resource (audience) requested.";
   return undefined;
+}
+
+/** Parses an Entra ID token response (`expires_in` seconds from now). */
+export function parseEntraToken(json: Record<string, unknown> | undefined, resource: string, source: string): AccessToken {
+  const token = stringField(json, "access_token");
+  const expiresIn = Number(json?.expires_in);
+  if (!token || !Number.isFinite(expiresIn)) {
+    throw new KvmiError("Entra ID answered 200 without a usable access_token/expires_in.", {
+      code: "InvalidTokenResponse",
+      kind: "authentication",
+    });
+  }
+  return { token, expiresOn: Math.floor(Date.now() / 1000) + expiresIn, resource, source };
 }

@@ -1,9 +1,12 @@
 /**
- * Reading `IDENTITY_ENDPOINT`, which the App Service and Azure Arc identity sources share, and
- * telling whether a URL points at this machine.
+ * What the managed-identity sources (IMDS, App Service, Azure Arc) share: reading
+ * `IDENTITY_ENDPOINT`, telling whether a URL points at this machine, the token URL with the
+ * user-assigned selector, and the token response (`access_token` and `expires_on`).
  * @module
  */
+import type { AccessToken, IdentitySelector } from "../core/credential.ts";
 import { KvmiError } from "../core/errors.ts";
+import { parseJsonObject, stringField } from "../core/json_body.ts";
 
 /** Whether the URL's host is this machine (localhost, 127.0.0.1 or [::1]). */
 export function isLoopbackUrl(url: URL): boolean {
@@ -17,4 +20,46 @@ export function parseIdentityEndpoint(endpoint: string): URL {
   } catch {
     throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", kind: "authentication" });
   }
+}
+
+/** The query parameter names an endpoint uses for the user-assigned selectors. */
+export interface SelectorParameterNames {
+  clientId: string;
+  objectId: string;
+  resourceId: string;
+}
+
+/** The IMDS names (also Azure Arc's): `client_id`, `object_id`, `msi_res_id`. */
+export const IMDS_SELECTOR_NAMES: SelectorParameterNames = { clientId: "client_id", objectId: "object_id", resourceId: "msi_res_id" };
+
+/** The token URL: `endpoint` with `api-version`, `resource` and at most one selector parameter. */
+export function managedIdentityTokenUrl(
+  endpoint: string | URL,
+  apiVersion: string,
+  resource: string,
+  selector: IdentitySelector,
+  names: SelectorParameterNames = IMDS_SELECTOR_NAMES,
+): URL {
+  const url = new URL(endpoint);
+  url.searchParams.set("api-version", apiVersion);
+  url.searchParams.set("resource", resource);
+  if (selector.clientId) url.searchParams.set(names.clientId, selector.clientId);
+  if (selector.objectId) url.searchParams.set(names.objectId, selector.objectId);
+  if (selector.resourceId) url.searchParams.set(names.resourceId, selector.resourceId);
+  return url;
+}
+
+/** Parses a managed-identity token response (`expires_on` as string or number). */
+export function parseManagedIdentityToken(body: string, resource: string, source: string): AccessToken {
+  const json = parseJsonObject(body);
+  const token = stringField(json, "access_token");
+  const expiresOn = Number(json?.expires_on);
+  if (!token || !Number.isFinite(expiresOn)) {
+    throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
+      code: "InvalidTokenResponse",
+      kind: "authentication",
+      hint: "A proxy may be answering instead of the identity endpoint; make sure it is reached directly.",
+    });
+  }
+  return { token, expiresOn, resource, source };
 }

@@ -5,13 +5,14 @@
  * `principal_id` or `mi_res_id`.
  * @module
  */
-import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
+import { isLoopbackUrl, managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken, type SelectorParameterNames } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
-import { parseManagedIdentityToken } from "./token_response.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
+
+const APP_SERVICE_SELECTOR_NAMES: SelectorParameterNames = { clientId: "client_id", objectId: "principal_id", resourceId: "mi_res_id" };
 
 /** Gets tokens from the App Service identity endpoint. */
 export class AppServiceCredential implements TokenCredential {
@@ -36,12 +37,7 @@ export class AppServiceCredential implements TokenCredential {
   }
 
   async getToken(resource: string): Promise<AccessToken> {
-    const url = new URL(this.#endpoint);
-    url.searchParams.set("api-version", "2019-08-01");
-    url.searchParams.set("resource", resource);
-    if (this.#selector.clientId) url.searchParams.set("client_id", this.#selector.clientId);
-    if (this.#selector.objectId) url.searchParams.set("principal_id", this.#selector.objectId);
-    if (this.#selector.resourceId) url.searchParams.set("mi_res_id", this.#selector.resourceId);
+    const url = managedIdentityTokenUrl(this.#endpoint, "2019-08-01", resource, this.#selector, APP_SERVICE_SELECTOR_NAMES);
     let response;
     try {
       response = await sendWithRetry(

@@ -8,10 +8,9 @@
  * send an arbitrary file. A user-assigned identity is accepted only if the agent echoes it.
  * @module
  */
-import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
+import { isLoopbackUrl, managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
-import { parseManagedIdentityToken } from "./token_response.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
@@ -64,12 +63,7 @@ export class ArcCredential implements TokenCredential {
   }
 
   async getToken(resource: string): Promise<AccessToken> {
-    const url = new URL(this.#endpoint);
-    url.searchParams.set("api-version", "2020-06-01");
-    url.searchParams.set("resource", resource);
-    if (this.#selector.clientId) url.searchParams.set("client_id", this.#selector.clientId);
-    if (this.#selector.objectId) url.searchParams.set("object_id", this.#selector.objectId);
-    if (this.#selector.resourceId) url.searchParams.set("msi_res_id", this.#selector.resourceId);
+    const url = managedIdentityTokenUrl(this.#endpoint, "2020-06-01", resource, this.#selector);
     const challenge = await this.#send(url, {});
     if (challenge.status !== 401) throw this.#error(challenge, "did not answer with the expected 401 challenge");
     const realm = challenge.headers.get("www-authenticate")?.match(/^Basic realm=(.+)$/i)?.[1]?.trim();

@@ -9,7 +9,7 @@ import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { KvmiError } from "../core/errors.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
-import { parseManagedIdentityToken } from "./token_response.ts";
+import { managedIdentityTokenUrl, parseManagedIdentityToken } from "./identity_endpoint.ts";
 
 /** The api-version every Azure SDK sends to the IMDS identity endpoint. */
 export const IMDS_IDENTITY_API_VERSION = "2018-02-01";
@@ -46,13 +46,7 @@ export class ImdsCredential implements TokenCredential {
 
 /** Builds the IMDS token URL with exactly one of the selector parameters. */
 export function imdsTokenUrl(endpoint: string, resource: string, selector: IdentitySelector): URL {
-  const url = new URL(`${endpoint}/metadata/identity/oauth2/token`);
-  url.searchParams.set("api-version", IMDS_IDENTITY_API_VERSION);
-  url.searchParams.set("resource", resource);
-  if (selector.clientId) url.searchParams.set("client_id", selector.clientId);
-  if (selector.objectId) url.searchParams.set("object_id", selector.objectId);
-  if (selector.resourceId) url.searchParams.set("msi_res_id", selector.resourceId);
-  return url;
+  return managedIdentityTokenUrl(`${endpoint}/metadata/identity/oauth2/token`, IMDS_IDENTITY_API_VERSION, resource, selector);
 }
 
 function imdsUnreachable(endpoint: string, error: unknown): KvmiError {

@@ -4,7 +4,7 @@
  * metadata, clock skew, a token per audience, and DNS/TLS to ARM and the vault.
  * @module
  */
-import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption } from "../cli/args.ts";
 import { KvmiError } from "../core/errors.ts";
 import { printJson, writeStdout } from "../cli/output.ts";
 import { originOf } from "../cloud/cloud.ts";
@@ -38,12 +38,8 @@ export interface CheckResult {
 
 /** Runs `kvmi doctor`. */
 export async function runDoctor(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, vault: { type: "string" } });
-  if (values.help) {
-    writeStdout(DOCTOR_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, vault: { type: "string" } }, DOCTOR_HELP);
+  if (!values) return 0;
   const json = stringOption(values, "output") !== undefined && outputFormat(values) === "json";
   const context = createAzureContext(values);
   const vaultOption = stringOption(values, "vault");

@@ -4,7 +4,7 @@
  * @module
  */
 import { ImdsClient } from "../imds/imds_client.ts";
-import { COMMON_HELP, COMMON_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption, subcommandHelp } from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, outputFormat, parseOptions, stringOption, subcommandHelp } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { createCloudContext } from "./context.ts";
@@ -32,18 +32,14 @@ export async function runImds(args: string[]): Promise<number> {
   if (!["instance", "scheduled-events", "attested"].includes(sub)) {
     throw usageError(`Unknown imds subcommand '${sub}'.`, "Use instance, scheduled-events or attested.");
   }
-  const { values, positionals } = parseCommand(rest, {
+  const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     path: { type: "string" },
     approve: { type: "string" },
     nonce: { type: "string" },
     cloud: { type: "string" },
-  });
-  if (values.help) {
-    writeStdout(IMDS_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, IMDS_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const nonce = stringOption(values, "nonce");
   if (nonce !== undefined && !/^[0-9]{1,32}$/.test(nonce)) throw usageError("--nonce must be up to 32 digits.");

@@ -15,11 +15,10 @@ import {
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
   listOption,
-  noPositionals,
   type OptionSpecs,
   outputFormat,
-  parseCommand,
   type ParsedValues,
+  parseOptions,
   requiredOption,
   stringOption,
   subcommandHelp,
@@ -109,12 +108,8 @@ export async function runKey(args: string[]): Promise<number> {
     if (rest[0] !== "check" && !rest.includes("--help")) throw usageError("Use 'kvmi key policy check --policy FILE --token FILE'.");
     restArgs = rest[0] === "check" ? rest.slice(1) : rest;
   }
-  const { values, positionals } = parseCommand(restArgs, KEY_OPTIONS);
-  if (values.help) {
-    writeStdout(KEY_HELP);
-    return ExitCode.Ok;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(restArgs, KEY_OPTIONS, KEY_HELP);
+  if (!values) return ExitCode.Ok;
   if (sub === "policy") return await policyCheck(values);
   const vault = requiredOption(values, "vault");
   const name = sub === "list" ? "" : requiredOption(values, "name");

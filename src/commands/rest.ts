@@ -12,9 +12,8 @@ import {
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
   listOption,
-  noPositionals,
   outputFormat,
-  parseCommand,
+  parseOptions,
   requiredOption,
   stringOption,
 } from "../cli/args.ts";
@@ -54,7 +53,7 @@ const METHODS = ["GET", "PUT", "PATCH", "POST", "DELETE", "HEAD"];
 
 /** Runs `kvmi rest`. */
 export async function runRest(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
+  const values = parseOptions(args, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
     method: { type: "string", short: "m" },
@@ -65,12 +64,8 @@ export async function runRest(args: string[]): Promise<number> {
     paginate: { type: "boolean" },
     wait: { type: "boolean" },
     include: { type: "boolean" },
-  });
-  if (values.help) {
-    writeStdout(REST_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, REST_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const method = (stringOption(values, "method") ?? "GET").toUpperCase();
   if (!METHODS.includes(method)) throw usageError(`Unknown method '${method}'.`, `Use one of: ${METHODS.join(", ")}.`);

@@ -10,9 +10,8 @@ import {
   COMMON_OPTIONS,
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
-  noPositionals,
   outputFormat,
-  parseCommand,
+  parseOptions,
   requiredOption,
   stringOption,
   subcommandHelp,
@@ -54,7 +53,7 @@ export async function runRole(args: string[]): Promise<number> {
   const helped = subcommandHelp(sub, ROLE_HELP);
   if (helped !== undefined) return helped;
   if (!["list", "assign", "unassign"].includes(sub)) throw usageError(`Unknown role subcommand '${sub}'.`, "Use list, assign or unassign.");
-  const { values, positionals } = parseCommand(rest, {
+  const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
     assignee: { type: "string" },
@@ -62,12 +61,8 @@ export async function runRole(args: string[]): Promise<number> {
     scope: { type: "string" },
     subscription: { type: "string" },
     "assignee-principal-type": { type: "string" },
-  });
-  if (values.help) {
-    writeStdout(ROLE_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, ROLE_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const assignee = sub === "list" ? stringOption(values, "assignee") : requiredOption(values, "assignee");
   const principalId = assignee === undefined ? undefined : checkPrincipal(assignee);

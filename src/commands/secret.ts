@@ -11,11 +11,10 @@ import {
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
   listOption,
-  noPositionals,
   type OptionSpecs,
   outputFormat,
-  parseCommand,
   type ParsedValues,
+  parseOptions,
   requiredOption,
   stringOption,
   subcommandHelp,
@@ -82,12 +81,8 @@ export async function runSecret(args: string[]): Promise<number> {
   const helped = subcommandHelp(sub, SECRET_HELP);
   if (helped !== undefined) return helped;
   if (!SUBCOMMANDS.includes(sub)) throw usageError(`Unknown secret subcommand '${sub}'.`, `Use one of: ${SUBCOMMANDS.join(", ")}.`);
-  const { values, positionals } = parseCommand(rest, SECRET_OPTIONS);
-  if (values.help) {
-    writeStdout(SECRET_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(rest, SECRET_OPTIONS, SECRET_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const vault = requiredOption(values, "vault");
   const name = () => requiredOption(values, "name");

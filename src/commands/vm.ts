@@ -4,17 +4,7 @@
  * @module
  */
 import { jsonBody, RestClient } from "../arm/arm_client.ts";
-import {
-  COMMON_HELP,
-  COMMON_OPTIONS,
-  IDENTITY_HELP,
-  IDENTITY_OPTIONS,
-  noPositionals,
-  outputFormat,
-  parseCommand,
-  requiredOption,
-  subcommandHelp,
-} from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, requiredOption, subcommandHelp } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
 import { armAuthorization } from "./context.ts";
@@ -49,19 +39,15 @@ export async function runVm(args: string[]): Promise<number> {
   const helped = subcommandHelp(sub, VM_HELP);
   if (helped !== undefined) return helped;
   if (sub !== "list" && sub !== "show") throw usageError(`Unknown vm subcommand '${sub}'.`, "Use list or show.");
-  const { values, positionals } = parseCommand(rest, {
+  const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
     "resource-group": { type: "string", short: "g" },
     subscription: { type: "string" },
     name: { type: "string", short: "n" },
     all: { type: "boolean" },
-  });
-  if (values.help) {
-    writeStdout(VM_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, VM_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   if (values.all && values["resource-group"]) throw usageError("--all and --resource-group cannot be used together.");
   const name = sub === "show" ? requiredOption(values, "name") : undefined;
