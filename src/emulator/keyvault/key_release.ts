@@ -11,6 +11,7 @@ import type { KeyEntry, KeyVersion } from "./key_store.ts";
 import { keyBundle, publicKeyJwk } from "./keys_api.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 import { isObject, readJson } from "../http_util.ts";
+import { type CertificateAuthority, issueRsaSigningIdentity } from "../tls.ts";
 import { evaluatePolicy, parsePolicy } from "../../skr/release_policy.ts";
 import { isReleaseEnc, wrapKeyHsm } from "../../skr/key_wrap.ts";
 
@@ -126,4 +127,19 @@ function transferKey(claims: Record<string, unknown>): JWK | string {
   if (!kek) return "The attestation token's x-ms-runtime.keys holds no RSA key usable for encryption (use 'enc' or key_ops 'encrypt').";
   if (!kek.kid) return "The transfer key in x-ms-runtime.keys has no kid.";
   return kek;
+}
+
+/** Issues the vault's release-signing identity: an RSA key and a certificate chain from the emulator CA. */
+export async function createReleaseSigner(ca: CertificateAuthority): Promise<ReleaseSigner> {
+  const { privateKey, chainDer } = await issueRsaSigningIdentity(ca);
+  const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+  const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", new Uint8Array(chainDer[0])));
+  const sha256 = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(chainDer[0])));
+  return {
+    privateKey,
+    x5c: chainDer.map(b64),
+    kid: Array.from(sha1, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase(),
+    x5t: base64url.encode(sha1),
+    x5tS256: base64url.encode(sha256),
+  };
 }
