@@ -7,10 +7,9 @@
  * @module
  */
 import { base64url } from "jose";
-import { isLoopbackUrl } from "../auth/identity_endpoint.ts";
 import { parseJsonObject, stringField } from "../core/json_body.ts";
 import { KvmiError } from "../core/errors.ts";
-import type { HttpClient } from "../http/http_client.ts";
+import { type HttpClient, isLoopbackUrl } from "../http/http_client.ts";
 
 /** The evidence MAA's SevSnpVm endpoint takes (both base64url). */
 export interface SnpEvidence {

@@ -8,11 +8,6 @@ import type { AccessToken, IdentitySelector } from "../core/credential.ts";
 import { KvmiError } from "../core/errors.ts";
 import { parseJsonObject, stringField } from "../core/json_body.ts";
 
-/** Whether the URL's host is this machine (localhost, 127.0.0.1 or [::1]). */
-export function isLoopbackUrl(url: URL): boolean {
-  return ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-}
-
 /** Parses `IDENTITY_ENDPOINT`; a value that is not a URL is an identity failure (exit 3). */
 export function parseIdentityEndpoint(endpoint: string): URL {
   try {

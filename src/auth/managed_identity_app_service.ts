@@ -5,11 +5,11 @@
  * `principal_id` or `mi_res_id`.
  * @module
  */
-import { isLoopbackUrl, managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken, type SelectorParameterNames } from "./identity_endpoint.ts";
+import { managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken, type SelectorParameterNames } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
-import type { HttpClient } from "../http/http_client.ts";
+import { type HttpClient, isLoopbackUrl } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
 const APP_SERVICE_SELECTOR_NAMES: SelectorParameterNames = { clientId: "client_id", objectId: "principal_id", resourceId: "mi_res_id" };

@@ -8,11 +8,11 @@
  * send an arbitrary file. A user-assigned identity is accepted only if the agent echoes it.
  * @module
  */
-import { isLoopbackUrl, managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken } from "./identity_endpoint.ts";
+import { managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
-import type { HttpClient, HttpResponse } from "../http/http_client.ts";
+import { type HttpClient, type HttpResponse, isLoopbackUrl } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
 
 /** The folder the Arc agent writes its challenge files to on this OS. */

@@ -172,3 +172,9 @@ function hostOf(url: URL): string {
 function hasSuffix(url: URL, suffix: string | undefined): boolean {
   return suffix !== undefined && suffix !== "" && hostOf(url).endsWith(`.${suffix}`);
 }
+
+/** A built-in Azure role: its display name and its GUID (identical in every cloud). */
+export interface BuiltInRole {
+  name: string;
+  id: string;
+}

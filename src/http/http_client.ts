@@ -96,6 +96,11 @@ export async function probeOrigin(http: HttpClient, url: URL, timeoutMs = 5000):
   return (await http.send({ method: "GET", url: new URL("/", url), timeoutMs })).status;
 }
 
+/** Whether the URL's host is this machine (localhost, 127.0.0.1 or [::1]). */
+export function isLoopbackUrl(url: URL): boolean {
+  return ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
 /** A URL as it may appear in logs and errors: origin and path, no query values. */
 export function describeUrl(url: URL): string {
   const params = [...url.searchParams.keys()];
