@@ -2,6 +2,16 @@
  * Calling ARM (and other Azure REST APIs) with a bearer token: one request, all pages of a
  * list (`nextLink`), and long-running operations (`Azure-AsyncOperation` / `Location`) followed
  * to their final result.
+ *
+ * @example
+ * ```ts
+ * import { RestClient, jsonBody } from "./arm_client.ts";
+ * import { armAuthorization, createAzureContext } from "../commands/context.ts";
+ * const context = createAzureContext({});
+ * const client = new RestClient(context.http, armAuthorization(context));
+ * const url = new URL(`${context.cloud.armEndpoint}/subscriptions?api-version=2022-12-01`);
+ * const subscriptions = jsonBody(await client.send({ method: "GET", url }));
+ * ```
  * @module
  */
 import { armError } from "./arm_error.ts";

@@ -1,6 +1,13 @@
 /**
  * Command-line parsing on top of `node:util` `parseArgs` (JSR's `@std/cli` is unreachable here).
  * Adds the options every command shares and turns parse failures into usage errors (exit 2).
+ *
+ * @example
+ * ```ts
+ * import { parseOptions, COMMON_OPTIONS, stringOption } from "./args.ts";
+ * const values = parseOptions(["--resource", "https://vault.azure.net"], { ...COMMON_OPTIONS, resource: { type: "string" } }, "Usage: …");
+ * if (values) console.log(stringOption(values, "resource"));
+ * ```
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";

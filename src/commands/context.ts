@@ -1,6 +1,14 @@
 /**
  * Wiring shared by the commands that call Azure: the cloud, one HTTP client trusting the
  * cloud's CA, and the credential chosen by the identity options.
+ *
+ * @example
+ * ```ts
+ * import { createAzureContext, keyVaultAuthorization } from "./context.ts";
+ * import { SecretClient } from "../keyvault/secret_client.ts";
+ * const context = createAzureContext({ cloud: "AzureUSGovernment" });
+ * const secrets = new SecretClient(new URL("https://kv1.vault.usgovcloudapi.net"), keyVaultAuthorization(context));
+ * ```
  * @module
  */
 import type { TokenCredential } from "../core/credential.ts";

@@ -1,6 +1,21 @@
 /**
  * Starting the whole emulator: IMDS (http), Entra ID, ARM and one https listener per vault, all
  * on loopback with ephemeral ports, then the manifest once everything listens.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "./emulator.ts";
+ * const emulator = await startEmulator({
+ *   hostname: "127.0.0.1",
+ *   seed: "demo",
+ *   caDir: "./ca",
+ *   manifestPath: "./kvmi-emulator.json",
+ *   deleteDelayMs: 0,
+ *   armPageSize: 50,
+ * });
+ * console.log(emulator.manifest.imdsEndpoint);
+ * await emulator.close();
+ * ```
  * @module
  */
 import { authorizationRoute } from "./arm/authorization_api.ts";

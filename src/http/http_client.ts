@@ -1,6 +1,15 @@
 /**
  * The one place kvmi touches the network: `fetch` with a per-attempt timeout, the cloud's extra
  * CA, a direct (proxy-free) connection for IMDS and loopback, and safe error messages.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "./http_client.ts";
+ * const http = new HttpClient();
+ * const response = await http.send({ method: "GET", url: new URL("http://169.254.169.254/metadata/instance?api-version=2021-02-01"), headers: { Metadata: "true" }, direct: true });
+ * console.log(response.status);
+ * http.close();
+ * ```
  * @module
  */
 import { KvmiError } from "../core/errors.ts";

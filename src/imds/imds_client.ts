@@ -2,6 +2,14 @@
  * The non-token IMDS endpoints: instance metadata (subscription, resource group, cloud),
  * scheduled events and attested data. Always direct, always `Metadata: true`, with the IMDS
  * retry policy.
+ *
+ * @example
+ * ```ts
+ * import { ImdsClient } from "./imds_client.ts";
+ * import { HttpClient } from "../http/http_client.ts";
+ * const imds = new ImdsClient(new HttpClient(), "http://169.254.169.254");
+ * const { subscriptionId, resourceGroupName, azEnvironment } = await imds.compute();
+ * ```
  * @module
  */
 import { parseJsonObject } from "../core/json_body.ts";

@@ -3,6 +3,18 @@
  * `keyvault/key_release.ts`): send the attestation token, verify the signed release response
  * and its `x5c` chain, unwrap `key_hsm` with the transfer key, and check the private key matches
  * the released public key. The pure protocol both sides share lives in `skr/`.
+ *
+ * @example
+ * ```ts
+ * import { releaseKey } from "./key_release.ts";
+ * import { KeyClient } from "./key_client.ts";
+ * import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
+ * import { createAzureContext, keyVaultAuthorization } from "../commands/context.ts";
+ * const context = createAzureContext({});
+ * const { token, transferKey } = await attestWithFreshKey(context.http, context.cloud, maaEndpoint(undefined, context.cloud));
+ * const client = new KeyClient(new URL("https://kv-demo.vault.azure.net"), keyVaultAuthorization(context));
+ * const { privateKey } = await releaseKey(client, "cvm-key", { token, transfer: transferKey, enc: "RSA_AES_KEY_WRAP_256", trustRoots: [] });
+ * ```
  * @module
  */
 import type { KeyObject } from "node:crypto";

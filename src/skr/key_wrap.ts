@@ -2,6 +2,17 @@
  * The `key_hsm` of a released key, both directions: RSA-OAEP(transfer key, AES-256 key)
  * followed by AES key wrap with padding (RFC 5649) of the PKCS#8 private key, the OAEP hash
  * following `enc`. The vault (the emulator) wraps; the confidential VM (the client) unwraps.
+ *
+ * @example
+ * ```ts
+ * import { unwrapKeyHsm, wrapKeyHsm } from "./key_wrap.ts";
+ * import { generateKeyPairSync } from "node:crypto";
+ * const transfer = generateKeyPairSync("rsa", { modulusLength: 2048 });
+ * const jwk = transfer.publicKey.export({ format: "jwk" }) as { n: string; e: string };
+ * const released = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+ * const keyHsm = wrapKeyHsm(new Uint8Array(released.export({ type: "pkcs8", format: "der" })), { kid: "tk1", n: jwk.n, e: jwk.e }, "RSA_AES_KEY_WRAP_256");
+ * const { privateKey } = unwrapKeyHsm(keyHsm, { privateKey: transfer.privateKey, publicJwk: { kid: "tk1", n: jwk.n } }, "RSA_AES_KEY_WRAP_256");
+ * ```
  * @module
  */
 import { constants, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, type KeyObject, privateDecrypt, publicEncrypt } from "node:crypto";

@@ -3,6 +3,18 @@
  * looked at), token validation with the real AKV error codes, api-version checks, Azure RBAC on
  * every data action with the real `ForbiddenByRbac` message, the real response headers, and
  * dispatch to the secrets (and keys) handlers.
+ *
+ * @example
+ * ```ts
+ * import { createVaultHandler } from "./vault_server.ts";
+ * import { secretsRoute } from "./secrets_api.ts";
+ * import { Faults } from "../faults.ts";
+ * import { seedWorld } from "../seed.ts";
+ * import { TokenIssuer } from "../token_issuer.ts";
+ * const world = seedWorld("demo");
+ * const vault = [...world.vaults.values()][0];
+ * const handler = createVaultHandler({ world, vault, issuer: await TokenIssuer.create(), faults: new Faults(), options: { deleteDelayMs: 0 }, routes: [secretsRoute] });
+ * ```
  * @module
  */
 import { authorize } from "../rbac/authorize.ts";
