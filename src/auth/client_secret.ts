@@ -5,7 +5,6 @@
  */
 import type { AccessToken, TokenCredential } from "../core/credential.ts";
 import type { HttpClient } from "../http/http_client.ts";
-import { requestEntraToken } from "./entra_token_request.ts";
 
 /** The three values the Azure SDK's EnvironmentCredential reads. */
 export interface ClientSecretSettings {
@@ -31,6 +30,8 @@ export class ClientSecretCredential implements TokenCredential {
 
   /** Gets a token for `resource` with the client credentials grant. */
   async getToken(resource: string): Promise<AccessToken> {
+    // Loaded on first use, so a managed-identity `kvmi secret get` does not load the Entra request.
+    const { requestEntraToken } = await import("./entra_token_request.ts");
     return await requestEntraToken(this.#http, {
       authorityHost: this.#authorityHost,
       tenantId: this.#settings.tenantId,
