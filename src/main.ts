@@ -6,7 +6,8 @@
 import { peekOutputFormat } from "./cli/args.ts";
 import { ExitCode, exitCodeFor } from "./cli/exit_codes.ts";
 import { KvmiError } from "./core/errors.ts";
-import { printError, writeStdout } from "./cli/output.ts";
+import { printError } from "./cli/output.ts";
+import { writeStdout } from "./core/stdio.ts";
 import { setVerbose } from "./core/verbose.ts";
 
 /** The kvmi version. */

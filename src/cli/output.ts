@@ -5,8 +5,6 @@
 import type { KvmiError } from "../core/errors.ts";
 import { writeStderr, writeStdout } from "../core/stdio.ts";
 
-export { writeStderr, writeStdout };
-
 /** The output formats every command accepts with `--output`. */
 export type OutputFormat = "json" | "raw" | "table";
 

@@ -8,7 +8,8 @@ import { saveTransferKey } from "../attestation/transfer_key.ts";
 import { decodeJwtPayload } from "../auth/token_claims.ts";
 import { COMMON_HELP, IDENTITY_HELP, IDENTITY_OPTIONS, parseOptions, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
-import { printJson, writeStdout } from "../cli/output.ts";
+import { printJson } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { createAzureContext } from "./context.ts";
 
 /** Help text. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { ExitCode } from "../cli/exit_codes.ts";
-import { writeStdout } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { selfCommand } from "../cli/self_command.ts";
 
 /** Help text. */

@@ -6,7 +6,8 @@
  */
 import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption } from "../cli/args.ts";
 import { KvmiError } from "../core/errors.ts";
-import { printJson, writeStdout } from "../cli/output.ts";
+import { printJson } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { originOf } from "../cloud/cloud.ts";
 import { type HttpClient, probeOrigin } from "../http/http_client.ts";
 import { ImdsClient } from "../imds/imds_client.ts";

@@ -6,7 +6,7 @@
 import { COMMON_OPTIONS, parseOptions, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
 import { ExitCode } from "../cli/exit_codes.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
-import { writeStderr, writeStdout } from "../cli/output.ts";
+import { writeStderr, writeStdout } from "../core/stdio.ts";
 
 /** Help text. */
 export const EMULATOR_HELP = `Usage: kvmi emulator <start|env> [options]

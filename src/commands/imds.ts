@@ -6,7 +6,8 @@
 import { ImdsClient } from "../imds/imds_client.ts";
 import { COMMON_HELP, COMMON_OPTIONS, outputFormat, parseOptions, stringOption, subcommandHelp } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
-import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { createCloudContext } from "./context.ts";
 
 /** Help text. */

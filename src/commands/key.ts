@@ -25,7 +25,8 @@ import {
 } from "../cli/args.ts";
 import { ExitCode } from "../cli/exit_codes.ts";
 import { usageError } from "../core/errors.ts";
-import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { type KeyBundle, KeyClient, type KeyOperation } from "../keyvault/key_client.ts";
 import { releaseKey } from "../keyvault/key_release.ts";
 import { resolveVaultUrl } from "../keyvault/vault_address.ts";

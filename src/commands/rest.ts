@@ -18,7 +18,8 @@ import {
   stringOption,
 } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
-import { printJson, renderProperties, renderTable, writeStderr, writeStdout } from "../cli/output.ts";
+import { printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStderr, writeStdout } from "../core/stdio.ts";
 import type { HttpResponse } from "../http/http_client.ts";
 import { authorizationFor, createAzureContext } from "./context.ts";
 

@@ -17,7 +17,8 @@ import {
   subcommandHelp,
 } from "../cli/args.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
-import { printJson, renderTable, writeStdout } from "../cli/output.ts";
+import { printJson, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { armAuthorization, createAzureContext } from "./context.ts";
 import { createPlacedContext } from "./vm_defaults.ts";
 

@@ -20,7 +20,8 @@ import {
   subcommandHelp,
 } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
-import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { createAzureContext, keyVaultAuthorization } from "./context.ts";
 
 /** Help text. */

@@ -5,7 +5,8 @@
  */
 import { identityClaims } from "../auth/token_claims.ts";
 import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption } from "../cli/args.ts";
-import { printJson, renderProperties, writeStdout } from "../cli/output.ts";
+import { printJson, renderProperties } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { createAzureContext } from "./context.ts";
 
 /** Help text. */

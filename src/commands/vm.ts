@@ -6,7 +6,8 @@
 import { jsonBody, RestClient } from "../arm/arm_client.ts";
 import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, requiredOption, subcommandHelp } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
-import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { armAuthorization } from "./context.ts";
 import { createPlacedContext } from "./vm_defaults.ts";
 
