@@ -10,6 +10,7 @@ import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
+import { accessTokenFrom } from "./identity_endpoint.ts";
 
 /** Where to ask and for what. */
 export interface EntraTokenRequest {
@@ -67,13 +68,7 @@ function entraHint(description: string): string | undefined {
 
 /** Parses an Entra ID token response (`expires_in` seconds from now). */
 export function parseEntraToken(json: Record<string, unknown> | undefined, resource: string, source: string): AccessToken {
-  const token = stringField(json, "access_token");
-  const expiresIn = Number(json?.expires_in);
-  if (!token || !Number.isFinite(expiresIn)) {
-    throw new KvmiError("Entra ID answered 200 without a usable access_token/expires_in.", {
-      code: "InvalidTokenResponse",
-      kind: "authentication",
-    });
-  }
-  return { token, expiresOn: Math.floor(Date.now() / 1000) + expiresIn, resource, source };
+  const token = accessTokenFrom(json, Math.floor(Date.now() / 1000) + Number(json?.expires_in), resource, source);
+  if (token) return token;
+  throw new KvmiError("Entra ID answered 200 without a usable access_token/expires_in.", { code: "InvalidTokenResponse", kind: "authentication" });
 }

@@ -1,7 +1,7 @@
 /**
  * What the managed-identity sources (IMDS, App Service, Azure Arc) share: reading
- * `IDENTITY_ENDPOINT`, telling whether a URL points at this machine, the token URL with the
- * user-assigned selector, and the token response (`access_token` and `expires_on`).
+ * `IDENTITY_ENDPOINT`, the token URL with the user-assigned selector, and the token response (`access_token` and `expires_on`); the Entra
+ * request reads its `access_token` with the same {@link accessTokenFrom}.
  * @module
  */
 import type { AccessToken, IdentitySelector } from "../core/credential.ts";
@@ -44,17 +44,20 @@ export function managedIdentityTokenUrl(
   return url;
 }
 
+/** The token of a token response whose expiry (Unix seconds) is `expiresOn`; undefined when either is unusable. */
+export function accessTokenFrom(json: Record<string, unknown> | undefined, expiresOn: number, resource: string, source: string): AccessToken | undefined {
+  const token = stringField(json, "access_token");
+  return token && Number.isFinite(expiresOn) ? { token, expiresOn, resource, source } : undefined;
+}
+
 /** Parses a managed-identity token response (`expires_on` as string or number). */
 export function parseManagedIdentityToken(body: string, resource: string, source: string): AccessToken {
   const json = parseJsonObject(body);
-  const token = stringField(json, "access_token");
-  const expiresOn = Number(json?.expires_on);
-  if (!token || !Number.isFinite(expiresOn)) {
-    throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
-      code: "InvalidTokenResponse",
-      kind: "authentication",
-      hint: "A proxy may be answering instead of the identity endpoint; make sure it is reached directly.",
-    });
-  }
-  return { token, expiresOn, resource, source };
+  const token = accessTokenFrom(json, Number(json?.expires_on), resource, source);
+  if (token) return token;
+  throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
+    code: "InvalidTokenResponse",
+    kind: "authentication",
+    hint: "A proxy may be answering instead of the identity endpoint; make sure it is reached directly.",
+  });
 }
