@@ -1,12 +1,14 @@
 /**
- * The `kvmi` entry point: dispatches to a command, turns errors into exit codes.
+ * The `kvmi` entry point: dispatches to a command, turns error kinds into exit codes.
  * Commands are loaded on demand so a `kvmi secret get` loads only what it needs.
  * @module
  */
 import { peekOutputFormat } from "./cli/args.ts";
-import { ExitCode, KvmiError } from "./cli/errors.ts";
-import { printError, writeStdout } from "./cli/output.ts";
-import { setVerbose } from "./cli/verbose.ts";
+import { ExitCode, exitCodeFor } from "./cli/exit_codes.ts";
+import { KvmiError } from "./core/errors.ts";
+import { printError } from "./cli/output.ts";
+import { writeStdout } from "./core/stdio.ts";
+import { setVerbose } from "./core/verbose.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 
 /** kvmi's version: the one in deno.json, which also names the release zips and the module's ModuleVersion. */
@@ -79,13 +81,13 @@ export async function main(args: string[]): Promise<number> {
     }
     const load = COMMANDS[command];
     if (!load) {
-      throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", exitCode: ExitCode.Usage, hint: "Run 'kvmi --help' to list the commands." });
+      throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", kind: "usage", hint: "Run 'kvmi --help' to list the commands." });
     }
     return await (await load())(rest);
   } catch (error) {
     const kvmiError = error instanceof KvmiError ? error : unexpected(error);
     printError(kvmiError, format);
-    return kvmiError.exitCode;
+    return exitCodeFor(kvmiError.kind);
   }
 }
 
@@ -93,7 +95,7 @@ function unexpected(error: unknown): KvmiError {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new KvmiError(`Unexpected failure: ${message}`, {
     code: "InternalError",
-    exitCode: ExitCode.Error,
+    kind: "other",
     hint: "Run again with --verbose; if it persists, report it.",
   });
 }

@@ -2,7 +2,7 @@
  * The built-in role to suggest when ARM refuses an action (`AuthorizationFailed`).
  * @module
  */
-import type { BuiltInRole } from "../keyvault/data_action_roles.ts";
+import type { BuiltInRole } from "../cloud/cloud.ts";
 
 const READER = { name: "Reader", id: "acdd72a7-3385-48ef-bd42-f606fba81ae7" };
 const CONTRIBUTOR = { name: "Contributor", id: "b24988ac-6180-42a0-ab88-20f7382dd24c" };

@@ -2,12 +2,22 @@
  * Calling ARM (and other Azure REST APIs) with a bearer token: one request, all pages of a
  * list (`nextLink`), and long-running operations (`Azure-AsyncOperation` / `Location`) followed
  * to their final result.
+ *
+ * @example
+ * ```ts
+ * import { RestClient, jsonBody } from "./arm_client.ts";
+ * import { armAuthorization, createAzureContext } from "../commands/context.ts";
+ * const context = createAzureContext({});
+ * const client = new RestClient(context.http, armAuthorization(context));
+ * const url = new URL(`${context.cloud.armEndpoint}/subscriptions?api-version=2022-12-01`);
+ * const subscriptions = jsonBody(await client.send({ method: "GET", url }));
+ * ```
  * @module
  */
 import { armError } from "./arm_error.ts";
-import { parseJsonObject } from "../auth/json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-import { verbose } from "../cli/verbose.ts";
+import { parseJsonObject } from "../core/json_body.ts";
+import { KvmiError } from "../core/errors.ts";
+import { verbose } from "../core/verbose.ts";
 import { type Authorization, sendAuthorized } from "../http/authorized_request.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { retryAfterMs, retryDelayScale, sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
@@ -51,13 +61,13 @@ export class RestClient {
     const value: unknown[] = [];
     let body = jsonBody(first);
     for (let page = 1;; page++) {
-      if (!Array.isArray(body.value)) throw new KvmiError("--paginate needs a response with a 'value' array.", { code: "NotAList", exitCode: ExitCode.Usage });
+      if (!Array.isArray(body.value)) throw new KvmiError("--paginate needs a response with a 'value' array.", { code: "NotAList", kind: "usage" });
       value.push(...body.value);
       if (typeof body.nextLink !== "string" || !body.nextLink) break;
-      if (page > 10_000) throw new KvmiError("More than 10,000 pages; stopping.", { code: "PagingLoop", exitCode: ExitCode.Error });
+      if (page > 10_000) throw new KvmiError("More than 10,000 pages; stopping.", { code: "PagingLoop", kind: "other" });
       const next = new URL(body.nextLink);
       if (next.origin !== url.origin) {
-        throw new KvmiError(`nextLink points at another host (${next.host}); refusing to follow it.`, { code: "UnexpectedNextLink", exitCode: ExitCode.Error });
+        throw new KvmiError(`nextLink points at another host (${next.host}); refusing to follow it.`, { code: "UnexpectedNextLink", kind: "other" });
       }
       verbose(`following nextLink (page ${page + 1})`);
       body = jsonBody(await this.sendOk({ method: "GET", url: next }));
@@ -87,7 +97,7 @@ export class RestClient {
             const error = body.error as Record<string, unknown> | undefined;
             throw new KvmiError(`The operation ended ${state}: ${String(error?.code ?? "")} ${String(error?.message ?? "")}`.trim(), {
               code: "OperationFailed",
-              exitCode: ExitCode.Error,
+              kind: "other",
             });
           }
           if (request.method === "PUT" || request.method === "PATCH") return await this.sendOk({ method: "GET", url: request.url });
@@ -101,13 +111,13 @@ export class RestClient {
         delay = retryAfterMs(status.headers) ?? delay;
       }
     }
-    throw new KvmiError("The operation did not finish after 3,600 polls.", { code: "OperationTimeout", exitCode: ExitCode.Unavailable });
+    throw new KvmiError("The operation did not finish after 3,600 polls.", { code: "OperationTimeout", kind: "unavailable" });
   }
 
   #pollUrl(text: string, original: URL): URL {
     const url = new URL(text, original);
     if (url.origin !== original.origin) {
-      throw new KvmiError(`The service asked to poll another host (${url.host}); refusing.`, { code: "UnexpectedPollUrl", exitCode: ExitCode.Error });
+      throw new KvmiError(`The service asked to poll another host (${url.host}); refusing.`, { code: "UnexpectedPollUrl", kind: "other" });
     }
     return url;
   }
@@ -123,7 +133,7 @@ export function jsonBody(response: HttpResponse): Record<string, unknown> {
   if (!json) {
     throw new KvmiError(`Expected a JSON object, got HTTP ${response.status} with ${response.body.length ? "another body" : "no body"}.`, {
       code: "InvalidResponse",
-      exitCode: ExitCode.Error,
+      kind: "other",
     });
   }
   return json;

@@ -4,8 +4,8 @@
  * @module
  */
 import { roleForAction } from "./action_roles.ts";
-import { parseJsonObject } from "../auth/json_body.ts";
-import { ExitCode, exitCodeForStatus, KvmiError } from "../cli/errors.ts";
+import { parseJsonObject } from "../core/json_body.ts";
+import { isTransientStatus, kindForStatus, KvmiError } from "../core/errors.ts";
 import type { HttpResponse } from "../http/http_client.ts";
 
 /** Builds the error for a failed ARM (or other Azure REST) response. */
@@ -23,7 +23,7 @@ export function armError(response: HttpResponse, service = "ARM"): KvmiError {
     return new KvmiError(`AuthorizationFailed: the caller${oid ? ` (object id ${oid})` : ""} is not allowed the action '${action}' over scope '${scope}'.`, {
       code,
       status,
-      exitCode: ExitCode.Forbidden,
+      kind: "forbidden",
       hint: `Assign a role that grants it, e.g. the built-in '${role.name}' (${role.id}) at that scope or above` +
         `${oid ? `: kvmi role assign --assignee ${oid} --role "${role.name}" --scope ${scope}` : ""}; role changes can take a few minutes to apply.`,
     });
@@ -40,7 +40,7 @@ export function armError(response: HttpResponse, service = "ARM"): KvmiError {
   return new KvmiError(`${service}: ${code}: ${message}`, {
     code,
     status,
-    exitCode: exitCodeForStatus(status),
-    hint: hints[code] ?? (status === 429 || status >= 500 ? `${service} kept failing after retries; try again later.` : undefined),
+    kind: kindForStatus(status),
+    hint: hints[code] ?? (isTransientStatus(status) ? `${service} kept failing after retries; try again later.` : undefined),
   });
 }

@@ -5,8 +5,8 @@
  * the user names the audience with `--resource`.
  * @module
  */
-import { type Cloud, originOf } from "../cloud/cloud.ts";
-import { usageError } from "../cli/errors.ts";
+import { type Cloud, originOf, serviceForUrl } from "../cloud/cloud.ts";
+import { usageError } from "../core/errors.ts";
 
 /** The resolved request target. */
 export interface RestTarget {
@@ -17,23 +17,6 @@ export interface RestTarget {
   allowedOrigins: string[];
   /** Whether the URL is on the ARM endpoint (which requires an api-version). */
   isArm: boolean;
-}
-
-/** The audience of a known service URL in `cloud`, or undefined. */
-export function audienceForUrl(url: URL, cloud: Cloud): { resource: string; isArm: boolean } | undefined {
-  const host = url.hostname.toLowerCase();
-  const origin = originOf(url);
-  const arm = new URL(cloud.armEndpoint);
-  if (origin === originOf(arm)) return { resource: cloud.armResource, isArm: true };
-  if (host === new URL(cloud.graphEndpoint).hostname) return { resource: cloud.graphResource, isArm: false };
-  if (host.endsWith(`.${cloud.keyVaultSuffix}`) || Object.values(cloud.vaults).some((v) => originOf(new URL(v)) === origin)) {
-    return { resource: cloud.keyVaultResource, isArm: false };
-  }
-  const attestation = cloud.attestationEndpoint ? originOf(new URL(cloud.attestationEndpoint)) : undefined;
-  if ((cloud.attestationSuffix && host.endsWith(`.${cloud.attestationSuffix}`)) || origin === attestation) {
-    return { resource: "https://attest.azure.net", isArm: false };
-  }
-  return undefined;
 }
 
 /** Resolves `--url` (and optional `--resource`) against the cloud. */
@@ -49,7 +32,8 @@ export function resolveRestTarget(urlText: string, cloud: Cloud, resourceOption?
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") throw usageError(`Unsupported URL scheme '${url.protocol}'.`);
   }
-  const known = audienceForUrl(url, cloud);
+  const service = serviceForUrl(url, cloud);
+  const known = service && { resource: service.audience, isArm: service.name === "arm" };
   if (known?.isArm && !url.searchParams.has("api-version")) {
     throw usageError(
       `The ARM URL has no api-version query parameter: ${url.pathname}.`,

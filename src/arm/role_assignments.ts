@@ -4,7 +4,7 @@
  * @module
  */
 import { jsonBody, type RestClient } from "./arm_client.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 
 /** The api-version of Microsoft.Authorization kvmi sends. */
 export const AUTHORIZATION_API_VERSION = "2022-04-01";
@@ -80,7 +80,7 @@ export class RoleAssignments {
     if (!found) {
       throw new KvmiError(`No role named '${role}'.`, {
         code: "RoleNotFound",
-        exitCode: ExitCode.NotFound,
+        kind: "notFound",
         hint: 'Check the spelling, e.g. "Key Vault Secrets User", or pass the role\'s GUID.',
       });
     }

@@ -1,12 +1,20 @@
 /**
  * Attesting this (simulated) confidential VM: a fresh transfer key, its runtime data bound into
  * the SNP report's REPORT_DATA (SHA-256, zero-padded to 64 bytes), then MAA.
+ *
+ * @example
+ * ```ts
+ * import { attestWithFreshKey, maaEndpoint } from "./attest_flow.ts";
+ * import { createAzureContext } from "../commands/context.ts";
+ * const { http, cloud } = createAzureContext({});
+ * const { token, transferKey } = await attestWithFreshKey(http, cloud, maaEndpoint("https://sharedeus.eus.attest.azure.net", cloud));
+ * ```
  * @module
  */
 import { attestSevSnpVm, checkMaaUrl } from "./maa_client.ts";
 import { snpEvidence } from "./snp_evidence.ts";
 import { generateTransferKey, runtimeData, type TransferKey } from "./transfer_key.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import type { HttpClient } from "../http/http_client.ts";
 

@@ -5,8 +5,8 @@
  */
 import { base64url } from "jose";
 import type { SnpEvidence } from "./snp_evidence.ts";
-import { parseJsonObject, stringField } from "../auth/json_body.ts";
-import { ExitCode, exitCodeForStatus, KvmiError, usageError } from "../cli/errors.ts";
+import { parseJsonObject, stringField } from "../core/json_body.ts";
+import { kindForStatus, KvmiError, usageError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
@@ -41,10 +41,10 @@ export async function attestSevSnpVm(http: HttpClient, maa: URL, evidence: SnpEv
     throw new KvmiError(`Attestation failed: ${String(error?.code ?? `HTTP ${response.status}`)}: ${String(error?.message ?? response.body.slice(0, 200))}`, {
       code: "AttestationFailed",
       status: response.status,
-      exitCode: response.status === 400 ? ExitCode.Error : exitCodeForStatus(response.status),
+      kind: response.status === 400 ? "other" : kindForStatus(response.status),
     });
   }
   const token = stringField(json, "token");
-  if (!token) throw new KvmiError("The attestation service answered 200 without a token.", { code: "InvalidResponse", exitCode: ExitCode.Error });
+  if (!token) throw new KvmiError("The attestation service answered 200 without a token.", { code: "InvalidResponse", kind: "other" });
   return token;
 }

@@ -7,10 +7,9 @@
  * @module
  */
 import { base64url } from "jose";
-import { isLoopbackUrl } from "../auth/identity_endpoint.ts";
-import { parseJsonObject, stringField } from "../auth/json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-import type { HttpClient } from "../http/http_client.ts";
+import { parseJsonObject, stringField } from "../core/json_body.ts";
+import { KvmiError } from "../core/errors.ts";
+import { type HttpClient, isLoopbackUrl } from "../http/http_client.ts";
 
 /** The evidence MAA's SevSnpVm endpoint takes (both base64url). */
 export interface SnpEvidence {
@@ -58,7 +57,7 @@ function notConfidential(): KvmiError {
       : "This machine is not a confidential VM that kvmi can attest: no SEV-SNP report source was found.",
     {
       code: "NotConfidentialVm",
-      exitCode: ExitCode.Error,
+      kind: "other",
       hint: "On an Azure confidential VM, get an attestation token with Microsoft's guest-attestation tooling (AzureAttestSKR or cvm-attestation-tools) " +
         "and pass it with --attestation-token FILE and the matching --transfer-key FILE; offline, point kvmi at the emulator (KVMI_CLOUD_PROFILE).",
     },

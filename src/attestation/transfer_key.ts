@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, exportPKCS8 } from "jose";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 
 /** A transfer key pair and the public JWK put in the runtime data. */
 export interface TransferKey {
@@ -52,7 +52,7 @@ export async function loadTransferKey(path: string): Promise<TransferKey> {
   } catch (error) {
     throw new KvmiError(`--transfer-key '${path}' is not an RSA private key (PKCS#8 PEM or JWK): ${(error as Error).message}.`, {
       code: "InvalidTransferKey",
-      exitCode: ExitCode.Usage,
+      kind: "usage",
     });
   }
 }

@@ -3,7 +3,7 @@
  * five minutes before it expires, with concurrent callers sharing one request.
  * @module
  */
-import type { AccessToken, TokenCredential } from "./access_token.ts";
+import type { AccessToken, TokenCredential } from "../core/credential.ts";
 
 const REFRESH_MARGIN_SECONDS = 300;
 

@@ -3,11 +3,8 @@
  * for servers outside Azure. The secret comes from the environment, never from argv.
  * @module
  */
-import type { AccessToken, TokenCredential } from "./access_token.ts";
-import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import type { AccessToken, TokenCredential } from "../core/credential.ts";
 import type { HttpClient } from "../http/http_client.ts";
-import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
 /** The three values the Azure SDK's EnvironmentCredential reads. */
 export interface ClientSecretSettings {
@@ -16,69 +13,31 @@ export interface ClientSecretSettings {
   clientSecret: string;
 }
 
-/** Gets tokens from `{authorityHost}/{tenant}/oauth2/v2.0/token`. */
+/** Gets tokens from `{authorityHost}/{tenant}/oauth2/v2.0/token` with the client secret. */
 export class ClientSecretCredential implements TokenCredential {
+  /** The source name `kvmi token` and `kvmi whoami` show. */
   readonly source = "ServicePrincipal (client secret)";
   #http: HttpClient;
   #authorityHost: string;
   #settings: ClientSecretSettings;
 
+  /** `authorityHost` is the cloud's (or `AZURE_AUTHORITY_HOST`'s) Entra host without trailing slash. */
   constructor(http: HttpClient, authorityHost: string, settings: ClientSecretSettings) {
     this.#http = http;
     this.#authorityHost = authorityHost;
     this.#settings = settings;
   }
 
+  /** Gets a token for `resource` with the client credentials grant. */
   async getToken(resource: string): Promise<AccessToken> {
-    const url = new URL(`${this.#authorityHost}/${encodeURIComponent(this.#settings.tenantId)}/oauth2/v2.0/token`);
-    if (url.protocol !== "https:") {
-      throw new KvmiError(`Refusing to send a client secret to the non-https authority ${url.origin}.`, {
-        code: "InsecureAuthority",
-        exitCode: ExitCode.Usage,
-        hint: "Set AZURE_AUTHORITY_HOST to an https URL.",
-      });
-    }
-    const body = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: this.#settings.clientId,
-      client_secret: this.#settings.clientSecret,
-      scope: scopeForResource(resource),
-    }).toString();
-    const response = await sendWithRetry(
-      () => this.#http.send({ method: "POST", url, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body }),
-      serviceRetryPolicy,
-    );
-    const json = parseJsonObject(response.body);
-    if (response.status !== 200) {
-      const description = firstLine(stringField(json, "error_description") ?? `HTTP ${response.status}`);
-      throw new KvmiError(`Entra ID refused the client credentials: ${stringField(json, "error") ?? "error"}: ${description}`, {
-        code: "ClientAuthenticationFailed",
-        exitCode: response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Authentication,
-        status: response.status,
-        hint: entraHint(description),
-      });
-    }
-    const token = stringField(json, "access_token");
-    const expiresIn = Number(json?.expires_in);
-    if (!token || !Number.isFinite(expiresIn)) {
-      throw new KvmiError("Entra ID answered 200 without a usable access_token/expires_in.", {
-        code: "InvalidTokenResponse",
-        exitCode: ExitCode.Authentication,
-      });
-    }
-    return { token, expiresOn: Math.floor(Date.now() / 1000) + expiresIn, resource, source: this.source };
+    // Loaded on first use, so a managed-identity `kvmi secret get` does not load the Entra request.
+    const { requestEntraToken } = await import("./entra_token_request.ts");
+    return await requestEntraToken(this.#http, {
+      authorityHost: this.#authorityHost,
+      tenantId: this.#settings.tenantId,
+      resource,
+      form: { grant_type: "client_credentials", client_id: this.#settings.clientId, client_secret: this.#settings.clientSecret },
+      source: this.source,
+    });
   }
-}
-
-/** Turns a v1 resource (`https://vault.azure.net`) into a v2 scope (`https://vault.azure.net/.default`). */
-export function scopeForResource(resource: string): string {
-  return resource.endsWith("/.default") ? resource : `${resource.replace(/\/+$/, "")}/.default`;
-}
-
-function entraHint(description: string): string | undefined {
-  if (/AADSTS7000215|AADSTS70002/.test(description)) return "Check AZURE_CLIENT_SECRET: it is wrong or has expired.";
-  if (/AADSTS700016|AADSTS700011/.test(description)) return "Check AZURE_CLIENT_ID: no such application in the tenant.";
-  if (/AADSTS90002/.test(description)) return "Check AZURE_TENANT_ID: no such tenant.";
-  if (/AADSTS500011|AADSTS70011/.test(description)) return "Check the resource (audience) requested.";
-  return undefined;
 }

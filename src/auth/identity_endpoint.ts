@@ -1,20 +1,63 @@
 /**
- * Reading `IDENTITY_ENDPOINT`, which the App Service and Azure Arc identity sources share, and
- * telling whether a URL points at this machine.
+ * What the managed-identity sources (IMDS, App Service, Azure Arc) share: reading
+ * `IDENTITY_ENDPOINT`, the token URL with the user-assigned selector, and the token response (`access_token` and `expires_on`); the Entra
+ * request reads its `access_token` with the same {@link accessTokenFrom}.
  * @module
  */
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-
-/** Whether the URL's host is this machine (localhost, 127.0.0.1 or [::1]). */
-export function isLoopbackUrl(url: URL): boolean {
-  return ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-}
+import type { AccessToken, IdentitySelector } from "../core/credential.ts";
+import { KvmiError } from "../core/errors.ts";
+import { parseJsonObject, stringField } from "../core/json_body.ts";
 
 /** Parses `IDENTITY_ENDPOINT`; a value that is not a URL is an identity failure (exit 3). */
 export function parseIdentityEndpoint(endpoint: string): URL {
   try {
     return new URL(endpoint);
   } catch {
-    throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", exitCode: ExitCode.Authentication });
+    throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", kind: "authentication" });
   }
+}
+
+/** The query parameter names an endpoint uses for the user-assigned selectors. */
+export interface SelectorParameterNames {
+  clientId: string;
+  objectId: string;
+  resourceId: string;
+}
+
+/** The IMDS names (also Azure Arc's): `client_id`, `object_id`, `msi_res_id`. */
+export const IMDS_SELECTOR_NAMES: SelectorParameterNames = { clientId: "client_id", objectId: "object_id", resourceId: "msi_res_id" };
+
+/** The token URL: `endpoint` with `api-version`, `resource` and at most one selector parameter. */
+export function managedIdentityTokenUrl(
+  endpoint: string | URL,
+  apiVersion: string,
+  resource: string,
+  selector: IdentitySelector,
+  names: SelectorParameterNames = IMDS_SELECTOR_NAMES,
+): URL {
+  const url = new URL(endpoint);
+  url.searchParams.set("api-version", apiVersion);
+  url.searchParams.set("resource", resource);
+  if (selector.clientId) url.searchParams.set(names.clientId, selector.clientId);
+  if (selector.objectId) url.searchParams.set(names.objectId, selector.objectId);
+  if (selector.resourceId) url.searchParams.set(names.resourceId, selector.resourceId);
+  return url;
+}
+
+/** The token of a token response whose expiry (Unix seconds) is `expiresOn`; undefined when either is unusable. */
+export function accessTokenFrom(json: Record<string, unknown> | undefined, expiresOn: number, resource: string, source: string): AccessToken | undefined {
+  const token = stringField(json, "access_token");
+  return token && Number.isFinite(expiresOn) ? { token, expiresOn, resource, source } : undefined;
+}
+
+/** Parses a managed-identity token response (`expires_on` as string or number). */
+export function parseManagedIdentityToken(body: string, resource: string, source: string): AccessToken {
+  const json = parseJsonObject(body);
+  const token = accessTokenFrom(json, Number(json?.expires_on), resource, source);
+  if (token) return token;
+  throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
+    code: "InvalidTokenResponse",
+    kind: "authentication",
+    hint: "A proxy may be answering instead of the identity endpoint; make sure it is reached directly.",
+  });
 }

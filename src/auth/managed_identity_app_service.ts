@@ -5,13 +5,14 @@
  * `principal_id` or `mi_res_id`.
  * @module
  */
-import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
-import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
-import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
-import { parseImdsToken } from "./managed_identity_imds.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-import type { HttpClient } from "../http/http_client.ts";
+import { managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken, type SelectorParameterNames } from "./identity_endpoint.ts";
+import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
+import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
+import { isTransientStatus, KvmiError } from "../core/errors.ts";
+import { type HttpClient, isLoopbackUrl } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
+
+const APP_SERVICE_SELECTOR_NAMES: SelectorParameterNames = { clientId: "client_id", objectId: "principal_id", resourceId: "mi_res_id" };
 
 /** Gets tokens from the App Service identity endpoint. */
 export class AppServiceCredential implements TokenCredential {
@@ -27,7 +28,7 @@ export class AppServiceCredential implements TokenCredential {
     if (!isLoopbackUrl(this.#endpoint) && this.#endpoint.protocol !== "https:") {
       throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${this.#endpoint.host}.`, {
         code: "InsecureIdentityEndpoint",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "App Service's identity endpoint is local; check IDENTITY_ENDPOINT.",
       });
     }
@@ -36,12 +37,7 @@ export class AppServiceCredential implements TokenCredential {
   }
 
   async getToken(resource: string): Promise<AccessToken> {
-    const url = new URL(this.#endpoint);
-    url.searchParams.set("api-version", "2019-08-01");
-    url.searchParams.set("resource", resource);
-    if (this.#selector.clientId) url.searchParams.set("client_id", this.#selector.clientId);
-    if (this.#selector.objectId) url.searchParams.set("principal_id", this.#selector.objectId);
-    if (this.#selector.resourceId) url.searchParams.set("mi_res_id", this.#selector.resourceId);
+    const url = managedIdentityTokenUrl(this.#endpoint, "2019-08-01", resource, this.#selector, APP_SERVICE_SELECTOR_NAMES);
     let response;
     try {
       response = await sendWithRetry(
@@ -51,7 +47,7 @@ export class AppServiceCredential implements TokenCredential {
     } catch (error) {
       throw new KvmiError(`The App Service identity endpoint could not be reached: ${(error as Error).message}`, {
         code: "IdentityEndpointUnreachable",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
       });
     }
     if (response.status !== 200) {
@@ -60,10 +56,10 @@ export class AppServiceCredential implements TokenCredential {
       throw new KvmiError(`The App Service identity endpoint refused the token request (HTTP ${response.status}): ${message}`, {
         code: "ManagedIdentityError",
         status: response.status,
-        exitCode: response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Authentication,
+        kind: isTransientStatus(response.status) ? "unavailable" : "authentication",
         hint: "Check that the app has a managed identity (and the user-assigned id, if you passed one).",
       });
     }
-    return parseImdsToken(response.body, resource, this.source);
+    return parseManagedIdentityToken(response.body, resource, this.source);
   }
 }

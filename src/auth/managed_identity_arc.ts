@@ -8,12 +8,11 @@
  * send an arbitrary file. A user-assigned identity is accepted only if the agent echoes it.
  * @module
  */
-import { isLoopbackUrl, parseIdentityEndpoint } from "./identity_endpoint.ts";
-import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
-import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
-import { parseImdsToken } from "./managed_identity_imds.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-import type { HttpClient, HttpResponse } from "../http/http_client.ts";
+import { managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken } from "./identity_endpoint.ts";
+import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
+import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
+import { isTransientStatus, KvmiError } from "../core/errors.ts";
+import { type HttpClient, type HttpResponse, isLoopbackUrl } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
 
 /** The folder the Arc agent writes its challenge files to on this OS. */
@@ -34,7 +33,7 @@ export function checkArcRealm(realm: string, directory: string): string {
   if (!same || !name.endsWith(".key") || name.includes("..")) {
     throw new KvmiError(`The Arc agent asked kvmi to read '${realm}', which is not a .key file in ${directory}; refusing.`, {
       code: "ArcChallengeRejected",
-      exitCode: ExitCode.Authentication,
+      kind: "authentication",
       hint: "Something other than the Azure Connected Machine agent may be listening on the identity endpoint.",
     });
   }
@@ -55,7 +54,7 @@ export class ArcCredential implements TokenCredential {
     if (!isLoopbackUrl(this.#endpoint)) {
       throw new KvmiError(`The Azure Arc identity endpoint must be on this machine, not ${this.#endpoint.host}.`, {
         code: "InvalidIdentityEndpoint",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "The agent listens on http://localhost:40342; check IDENTITY_ENDPOINT.",
       });
     }
@@ -64,12 +63,7 @@ export class ArcCredential implements TokenCredential {
   }
 
   async getToken(resource: string): Promise<AccessToken> {
-    const url = new URL(this.#endpoint);
-    url.searchParams.set("api-version", "2020-06-01");
-    url.searchParams.set("resource", resource);
-    if (this.#selector.clientId) url.searchParams.set("client_id", this.#selector.clientId);
-    if (this.#selector.objectId) url.searchParams.set("object_id", this.#selector.objectId);
-    if (this.#selector.resourceId) url.searchParams.set("msi_res_id", this.#selector.resourceId);
+    const url = managedIdentityTokenUrl(this.#endpoint, "2020-06-01", resource, this.#selector);
     const challenge = await this.#send(url, {});
     if (challenge.status !== 401) throw this.#error(challenge, "did not answer with the expected 401 challenge");
     const realm = challenge.headers.get("www-authenticate")?.match(/^Basic realm=(.+)$/i)?.[1]?.trim();
@@ -83,14 +77,14 @@ export class ArcCredential implements TokenCredential {
     } catch (error) {
       throw new KvmiError(`Cannot read the Arc agent's challenge file: ${(error as Error).message}.`, {
         code: "ArcChallengeUnreadable",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "Run as a member of the local Administrators group (Windows) or the himds group (Linux).",
       });
     }
     const response = await this.#send(url, { Authorization: `Basic ${secret}` });
     if (response.status !== 200) throw this.#error(response, "refused the token request");
     this.#checkEcho(response);
-    return parseImdsToken(response.body, resource, this.source);
+    return parseManagedIdentityToken(response.body, resource, this.source);
   }
 
   async #send(url: URL, headers: Record<string, string>): Promise<HttpResponse> {
@@ -102,7 +96,7 @@ export class ArcCredential implements TokenCredential {
     } catch (error) {
       throw new KvmiError(`The Azure Arc identity endpoint ${this.#endpoint.origin} could not be reached: ${(error as Error).message}`, {
         code: "IdentityEndpointUnreachable",
-        exitCode: ExitCode.Authentication,
+        kind: "authentication",
         hint: "Check that the Azure Connected Machine agent (himds) is running: azcmagent show.",
       });
     }
@@ -123,7 +117,7 @@ export class ArcCredential implements TokenCredential {
           `The Arc agent did not confirm the user-assigned identity '${value}'; refusing its token (older agents silently return the system identity).`,
           {
             code: "UserAssignedIdentityNotHonored",
-            exitCode: ExitCode.Authentication,
+            kind: "authentication",
             hint: "Update the Azure Connected Machine agent, or use the system-assigned identity.",
           },
         );
@@ -137,7 +131,7 @@ export class ArcCredential implements TokenCredential {
     return new KvmiError(`The Azure Arc identity endpoint ${what} (HTTP ${response.status})${detail ? `: ${detail}` : "."}`, {
       code: "ManagedIdentityError",
       status: response.status,
-      exitCode: response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Authentication,
+      kind: isTransientStatus(response.status) ? "unavailable" : "authentication",
     });
   }
 }

@@ -4,11 +4,12 @@
  * `Metadata: true`, never through a proxy, with Microsoft's documented retry policy.
  * @module
  */
-import type { AccessToken, IdentitySelector, TokenCredential } from "./access_token.ts";
-import { firstLine, parseJsonObject, stringField } from "./json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
+import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
+import { KvmiError } from "../core/errors.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
+import { managedIdentityTokenUrl, parseManagedIdentityToken } from "./identity_endpoint.ts";
 
 /** The api-version every Azure SDK sends to the IMDS identity endpoint. */
 export const IMDS_IDENTITY_API_VERSION = "2018-02-01";
@@ -39,41 +40,20 @@ export class ImdsCredential implements TokenCredential {
       throw imdsUnreachable(this.#endpoint, error);
     }
     if (response.status !== 200) throw imdsError(response, this.#selector);
-    return parseImdsToken(response.body, resource, this.source);
+    return parseManagedIdentityToken(response.body, resource, this.source);
   }
 }
 
 /** Builds the IMDS token URL with exactly one of the selector parameters. */
 export function imdsTokenUrl(endpoint: string, resource: string, selector: IdentitySelector): URL {
-  const url = new URL(`${endpoint}/metadata/identity/oauth2/token`);
-  url.searchParams.set("api-version", IMDS_IDENTITY_API_VERSION);
-  url.searchParams.set("resource", resource);
-  if (selector.clientId) url.searchParams.set("client_id", selector.clientId);
-  if (selector.objectId) url.searchParams.set("object_id", selector.objectId);
-  if (selector.resourceId) url.searchParams.set("msi_res_id", selector.resourceId);
-  return url;
-}
-
-/** Parses the IMDS/App Service token response (`expires_on` as string or number). */
-export function parseImdsToken(body: string, resource: string, source: string): AccessToken {
-  const json = parseJsonObject(body);
-  const token = stringField(json, "access_token");
-  const expiresOn = Number(json?.expires_on);
-  if (!token || !Number.isFinite(expiresOn)) {
-    throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
-      code: "InvalidTokenResponse",
-      exitCode: ExitCode.Authentication,
-      hint: "A proxy may be answering instead of the identity endpoint; make sure it is reached directly.",
-    });
-  }
-  return { token, expiresOn, resource, source };
+  return managedIdentityTokenUrl(`${endpoint}/metadata/identity/oauth2/token`, IMDS_IDENTITY_API_VERSION, resource, selector);
 }
 
 function imdsUnreachable(endpoint: string, error: unknown): KvmiError {
   const reason = error instanceof Error ? error.message : String(error);
   return new KvmiError(`The managed identity endpoint (IMDS) at ${endpoint} could not be reached: ${reason}`, {
     code: "ImdsUnreachable",
-    exitCode: ExitCode.Authentication,
+    kind: "authentication",
     hint: "Run kvmi on an Azure VM with a managed identity, or off Azure set AZURE_CLIENT_ID, AZURE_TENANT_ID and " +
       "AZURE_CLIENT_SECRET (service principal), or point AZURE_POD_IDENTITY_AUTHORITY_HOST at the kvmi emulator.",
   });
@@ -87,7 +67,7 @@ function imdsError(response: HttpResponse, selector: IdentitySelector): KvmiErro
   if (status === 429 || status >= 500 || status === 404 || status === 410) {
     return new KvmiError(`IMDS kept failing with HTTP ${status} (${code}) after retries: ${description}`, {
       code: "ImdsUnavailable",
-      exitCode: ExitCode.Unavailable,
+      kind: "unavailable",
       status,
       hint: "IMDS may be updating or throttling this VM (20 token requests/s); try again in a minute.",
     });
@@ -102,7 +82,7 @@ function imdsError(response: HttpResponse, selector: IdentitySelector): KvmiErro
     : undefined;
   return new KvmiError(`IMDS refused the token request: ${code}: ${description}`, {
     code: /identity not found/i.test(description) ? "IdentityNotFound" : "ManagedIdentityError",
-    exitCode: ExitCode.Authentication,
+    kind: "authentication",
     status,
     hint,
   });

@@ -1,10 +1,18 @@
 /**
  * Command-line parsing on top of `node:util` `parseArgs` (JSR's `@std/cli` is unreachable here).
  * Adds the options every command shares and turns parse failures into usage errors (exit 2).
+ *
+ * @example
+ * ```ts
+ * import { parseOptions, COMMON_OPTIONS, stringOption } from "./args.ts";
+ * const values = parseOptions(["--resource", "https://vault.azure.net"], { ...COMMON_OPTIONS, resource: { type: "string" } }, "Usage: …");
+ * if (values) console.log(stringOption(values, "resource"));
+ * ```
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { usageError } from "./errors.ts";
+import { usageError } from "../core/errors.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
 
 /** Option specs in the shape `parseArgs` takes. */
@@ -105,6 +113,20 @@ export function peekOutputFormat(args: string[]): OutputFormat {
   return "table";
 }
 
+/**
+ * Parses a command's options, which take no positionals; with `--help` it prints `help` and
+ * returns undefined, so the command returns exit code 0.
+ */
+export function parseOptions(args: string[], options: OptionSpecs, help: string): ParsedValues | undefined {
+  const { values, positionals } = parseCommand(args, options);
+  if (values.help) {
+    writeStdout(help);
+    return undefined;
+  }
+  noPositionals(positionals);
+  return values;
+}
+
 /** Rejects positionals a command does not take. */
 export function noPositionals(positionals: string[]): void {
   if (positionals.length > 0) throw usageError(`Unexpected argument '${positionals[0]}'.`, "Run the command with --help to see its usage.");
@@ -116,6 +138,6 @@ export function noPositionals(positionals: string[]): void {
  */
 export function subcommandHelp(sub: string | undefined, help: string): number | undefined {
   if (sub !== undefined && sub !== "--help" && sub !== "-h" && sub !== "help") return undefined;
-  Deno.stdout.writeSync(new TextEncoder().encode(help));
+  writeStdout(help);
   return sub === undefined ? 2 : 0;
 }

@@ -2,30 +2,14 @@
  * Writing results and errors: JSON (default), raw, or a table; errors always on stderr.
  * @module
  */
-import { KvmiError } from "./errors.ts";
+import type { KvmiError } from "../core/errors.ts";
+import { writeStderr, writeStdout } from "../core/stdio.ts";
 
 /** The output formats every command accepts with `--output`. */
 export type OutputFormat = "json" | "raw" | "table";
 
 /** All values of {@link OutputFormat}, for validation and help text. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["json", "raw", "table"];
-
-const encoder = new TextEncoder();
-
-/** Writes text to stdout exactly as given. */
-export function writeStdout(text: string): void {
-  writeAll(Deno.stdout, encoder.encode(text));
-}
-
-/** Writes text to stderr exactly as given. */
-export function writeStderr(text: string): void {
-  writeAll(Deno.stderr, encoder.encode(text));
-}
-
-function writeAll(stream: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {
-  let offset = 0;
-  while (offset < data.length) offset += stream.writeSync(data.subarray(offset));
-}
 
 /**
  * Serialises JSON with every non-ASCII character escaped as `\uXXXX`, so that Windows

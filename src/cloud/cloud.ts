@@ -1,6 +1,14 @@
 /**
- * Azure clouds: the endpoints and token audiences of the public, US Government and China clouds,
- * and custom cloud profiles (a JSON file), which is how kvmi is pointed at the local emulator.
+ * Azure clouds: the endpoints and token audiences of the public, US Government and China clouds
+ * (custom cloud profiles, which is how kvmi is pointed at the local emulator, are loaded by
+ * `cloud_profile.ts`), and the one table that says which Azure service a URL belongs to.
+ *
+ * @example
+ * ```ts
+ * import { BUILTIN_CLOUDS, serviceForUrl } from "./cloud.ts";
+ * const service = serviceForUrl(new URL("https://myvault.vault.azure.net/secrets/db"), BUILTIN_CLOUDS.AzureCloud);
+ * // service?.name === "keyVault", service?.audience === "https://vault.azure.net"
+ * ```
  * @module
  */
 
@@ -24,6 +32,8 @@ export interface Cloud {
   graphResource: string;
   /** Microsoft Azure Attestation DNS suffix, when the cloud has one. */
   attestationSuffix?: string;
+  /** The audience of Microsoft Azure Attestation tokens. */
+  attestationResource: string;
   /** IMDS base URL (plain http, link-local on Azure). */
   imdsEndpoint: string;
   /** Vault name → vault URL, for custom clouds whose vaults do not follow the DNS suffix. */
@@ -37,6 +47,7 @@ export interface Cloud {
 }
 
 const IMDS = "http://169.254.169.254";
+const ATTESTATION_RESOURCE = "https://attest.azure.net";
 
 /** The built-in clouds, by the names `az cloud list` uses. */
 export const BUILTIN_CLOUDS: Record<string, Cloud> = {
@@ -50,6 +61,7 @@ export const BUILTIN_CLOUDS: Record<string, Cloud> = {
     graphEndpoint: "https://graph.microsoft.com",
     graphResource: "https://graph.microsoft.com/",
     attestationSuffix: "attest.azure.net",
+    attestationResource: ATTESTATION_RESOURCE,
     imdsEndpoint: IMDS,
     vaults: {},
     trustedOrigins: [],
@@ -63,6 +75,7 @@ export const BUILTIN_CLOUDS: Record<string, Cloud> = {
     keyVaultResource: "https://vault.usgovcloudapi.net",
     graphEndpoint: "https://graph.microsoft.us",
     graphResource: "https://graph.microsoft.us/",
+    attestationResource: ATTESTATION_RESOURCE,
     imdsEndpoint: IMDS,
     vaults: {},
     trustedOrigins: [],
@@ -76,6 +89,7 @@ export const BUILTIN_CLOUDS: Record<string, Cloud> = {
     keyVaultResource: "https://vault.azure.cn",
     graphEndpoint: "https://microsoftgraph.chinacloudapi.cn",
     graphResource: "https://microsoftgraph.chinacloudapi.cn",
+    attestationResource: ATTESTATION_RESOURCE,
     imdsEndpoint: IMDS,
     vaults: {},
     trustedOrigins: [],
@@ -101,4 +115,66 @@ export function trimSlash(url: string): string {
 export function originOf(url: URL): string {
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
   return `${url.hostname.toLowerCase()}:${port}`;
+}
+
+/** The Azure services kvmi knows the URLs and token audiences of. */
+export type CloudServiceName = "arm" | "graph" | "keyVault" | "attestation";
+
+/** A known service a URL belongs to, and the audience of the tokens it accepts. */
+export interface CloudService {
+  /** Which service. */
+  name: CloudServiceName;
+  /** The token audience (the managed-identity `resource`) of the service in this cloud. */
+  audience: string;
+}
+
+interface ServiceRow {
+  name: CloudServiceName;
+  audience: (cloud: Cloud) => string;
+  matches: (url: URL, cloud: Cloud) => boolean;
+}
+
+/** The one table of which URL is which service, in the order they are tried. */
+const SERVICES: readonly ServiceRow[] = [
+  { name: "arm", audience: (c) => c.armResource, matches: (url, c) => originOf(url) === originOf(new URL(c.armEndpoint)) },
+  { name: "graph", audience: (c) => c.graphResource, matches: (url, c) => hostOf(url) === new URL(c.graphEndpoint).hostname },
+  {
+    name: "keyVault",
+    audience: (c) => c.keyVaultResource,
+    matches: (url, c) => hasSuffix(url, c.keyVaultSuffix) || Object.values(c.vaults).some((v) => originOf(new URL(v)) === originOf(url)),
+  },
+  {
+    name: "attestation",
+    audience: (c) => c.attestationResource,
+    matches: (url, c) =>
+      hasSuffix(url, c.attestationSuffix) || (c.attestationEndpoint !== undefined && originOf(new URL(c.attestationEndpoint)) === originOf(url)),
+  },
+];
+
+/** The known Azure service `url` belongs to in `cloud`, with its token audience; undefined for any other host. */
+export function serviceForUrl(url: URL, cloud: Cloud): CloudService | undefined {
+  const row = SERVICES.find((r) => r.matches(url, cloud));
+  return row ? { name: row.name, audience: row.audience(cloud) } : undefined;
+}
+
+/**
+ * Whether a bearer token may go to `url` without the user naming it: https, and either one of
+ * the cloud's services or an origin a custom cloud profile names.
+ */
+export function acceptsTokens(url: URL, cloud: Cloud): boolean {
+  return url.protocol === "https:" && (serviceForUrl(url, cloud) !== undefined || cloud.trustedOrigins.includes(originOf(url)));
+}
+
+function hostOf(url: URL): string {
+  return url.hostname.toLowerCase();
+}
+
+function hasSuffix(url: URL, suffix: string | undefined): boolean {
+  return suffix !== undefined && suffix !== "" && hostOf(url).endsWith(`.${suffix}`);
+}
+
+/** A built-in Azure role: its display name and its GUID (identical in every cloud). */
+export interface BuiltInRole {
+  name: string;
+  id: string;
 }

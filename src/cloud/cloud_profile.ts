@@ -4,8 +4,8 @@
  * `AZURE_POD_IDENTITY_AUTHORITY_HOST` (IMDS) and `AZURE_AUTHORITY_HOST` (Entra).
  * @module
  */
-import { BUILTIN_CLOUDS, type Cloud, originOf, trimSlash } from "./cloud.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
+import { BUILTIN_CLOUDS, type Cloud, cloudNameForAzEnvironment, originOf, trimSlash } from "./cloud.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 
 /** The fields a custom cloud profile file may set; the emulator manifest is a superset. */
 export interface CloudProfileFile {
@@ -28,13 +28,24 @@ export type EnvReader = (name: string) => string | undefined;
 export const processEnv: EnvReader = (name) => Deno.env.get(name);
 
 /**
- * Resolves the cloud from `--cloud` (a built-in name or a profile file path), else
- * `KVMI_CLOUD_PROFILE`, else `AZURE_CLOUD`/AzureCloud, then applies the SDK env overrides.
+ * Resolves the cloud once: `--cloud` (a built-in name or a profile file path), else
+ * `KVMI_CLOUD_PROFILE`, else `AZURE_CLOUD`, else the VM's own cloud when its IMDS
+ * `azEnvironment` is known, else AzureCloud; then applies the SDK env overrides.
  */
-export function resolveCloud(cloudOption: string | undefined, env: EnvReader = processEnv): Cloud {
-  const choice = cloudOption ?? env("KVMI_CLOUD_PROFILE") ?? env("AZURE_CLOUD") ?? "AzureCloud";
+export function resolveCloud(cloudOption: string | undefined, env: EnvReader = processEnv, azEnvironment?: string): Cloud {
+  const fromVm = azEnvironment === undefined ? undefined : cloudNameForAzEnvironment(azEnvironment);
+  const choice = chosenCloud(cloudOption, env) ?? fromVm ?? "AzureCloud";
   const base = builtinCloud(choice) ?? loadProfileFile(choice);
   return applyEnvOverrides(base, env);
+}
+
+/** Whether the user chose the cloud (`--cloud`, `KVMI_CLOUD_PROFILE` or `AZURE_CLOUD`), so the VM's own cloud does not apply. */
+export function cloudIsChosen(cloudOption: string | undefined, env: EnvReader = processEnv): boolean {
+  return Boolean(chosenCloud(cloudOption, env));
+}
+
+function chosenCloud(cloudOption: string | undefined, env: EnvReader): string | undefined {
+  return cloudOption ?? env("KVMI_CLOUD_PROFILE") ?? env("AZURE_CLOUD");
 }
 
 function builtinCloud(name: string): Cloud | undefined {
@@ -69,7 +80,7 @@ export function loadProfileFile(path: string): Cloud {
   } catch (error) {
     throw new KvmiError(`Cloud profile '${path}' is not valid JSON: ${(error as Error).message}.`, {
       code: "InvalidCloudProfile",
-      exitCode: ExitCode.Usage,
+      kind: "usage",
       hint: "Fix the file or point KVMI_CLOUD_PROFILE at the emulator's manifest.",
     });
   }

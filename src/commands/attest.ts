@@ -6,9 +6,10 @@
 import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
 import { saveTransferKey } from "../attestation/transfer_key.ts";
 import { decodeJwtPayload } from "../auth/token_claims.ts";
-import { COMMON_HELP, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, parseCommand, stringOption } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
-import { printJson, writeStdout } from "../cli/output.ts";
+import { COMMON_HELP, IDENTITY_HELP, IDENTITY_OPTIONS, parseOptions, stringOption } from "../cli/args.ts";
+import { usageError } from "../core/errors.ts";
+import { printJson } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { createAzureContext } from "./context.ts";
 
 /** Help text. */
@@ -35,7 +36,7 @@ Example:
 
 /** Runs `kvmi attest`. */
 export async function runAttest(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
+  const values = parseOptions(args, {
     help: { type: "boolean", short: "h" },
     verbose: { type: "boolean" },
     output: { type: "string", short: "o" },
@@ -43,12 +44,8 @@ export async function runAttest(args: string[]): Promise<number> {
     maa: { type: "string" },
     "save-transfer-key": { type: "string" },
     nonce: { type: "string" },
-  });
-  if (values.help) {
-    writeStdout(ATTEST_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, ATTEST_HELP);
+  if (!values) return 0;
   const output = stringOption(values, "output") ?? "token";
   if (output !== "token" && output !== "json") throw usageError(`Unknown output '${output}'.`, "Use token or json.");
   const context = createAzureContext(values);

@@ -1,28 +1,53 @@
 /**
  * Wiring shared by the commands that call Azure: the cloud, one HTTP client trusting the
  * cloud's CA, and the credential chosen by the identity options.
+ *
+ * @example
+ * ```ts
+ * import { createAzureContext, keyVaultAuthorization } from "./context.ts";
+ * import { SecretClient } from "../keyvault/secret_client.ts";
+ * const context = createAzureContext({ cloud: "AzureUSGovernment" });
+ * const secrets = new SecretClient(new URL("https://kv1.vault.usgovcloudapi.net"), keyVaultAuthorization(context));
+ * ```
  * @module
  */
-import type { TokenCredential } from "../auth/access_token.ts";
+import type { TokenCredential } from "../core/credential.ts";
 import { CachedCredential } from "../auth/cached_credential.ts";
-import { parseCredentialKind, selectCredential } from "../auth/select_credential.ts";
+import { parseCredentialKind, selectCredential } from "../auth/identity_sources.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import { processEnv, resolveCloud } from "../cloud/cloud_profile.ts";
+import type { Authorization } from "../http/authorized_request.ts";
 import { HttpClient } from "../http/http_client.ts";
 
-/** What a command needs to call Azure. */
-export interface AzureContext {
+/** The cloud and one HTTP client for it: what a command needs to reach IMDS (no credential). */
+export interface CloudContext {
   cloud: Cloud;
   http: HttpClient;
+}
+
+/** What a command needs to call Azure. */
+export interface AzureContext extends CloudContext {
   credential: TokenCredential;
 }
 
-/** Builds the context from parsed `--cloud`, `--credential` and identity selector options. */
-export function createAzureContext(values: ParsedValues): AzureContext {
+/** Resolves `--cloud` (or the environment's choice) and builds one HTTP client for that cloud. */
+export function createCloudContext(values: ParsedValues): CloudContext {
   const cloud = resolveCloud(stringOption(values, "cloud"));
-  const http = new HttpClient({ caCerts: cloud.caCertFile ? [readCaFile(cloud.caCertFile)] : [] });
+  return { cloud, http: createHttpClient(cloud) };
+}
+
+/**
+ * Builds the context from parsed `--cloud`, `--credential` and identity selector options. The
+ * cloud is resolved here, once, before the credential is built (the credential copies its
+ * authority host); a caller that read the VM's own cloud passes it, with the client it used.
+ */
+export function createAzureContext(
+  values: ParsedValues,
+  cloud: Cloud = resolveCloud(stringOption(values, "cloud")),
+  http: HttpClient = createHttpClient(cloud),
+): AzureContext {
   const credential = new CachedCredential(selectCredential({
     kind: parseCredentialKind(stringOption(values, "credential")),
     selector: {
@@ -37,6 +62,11 @@ export function createAzureContext(values: ParsedValues): AzureContext {
   return { cloud, http, credential };
 }
 
+/** One HTTP client for `cloud`, trusting its profile's CA when it names one. */
+export function createHttpClient(cloud: Cloud): HttpClient {
+  return new HttpClient({ caCerts: cloud.caCertFile ? [readCaFile(cloud.caCertFile)] : [] });
+}
+
 function readCaFile(path: string): string {
   try {
     return Deno.readTextFileSync(path);
@@ -45,12 +75,17 @@ function readCaFile(path: string): string {
   }
 }
 
-/** Whether the user chose the cloud (`--cloud`, `KVMI_CLOUD_PROFILE` or `AZURE_CLOUD`). */
-export function cloudIsExplicit(values: ParsedValues): boolean {
-  return Boolean(stringOption(values, "cloud") ?? Deno.env.get("KVMI_CLOUD_PROFILE") ?? Deno.env.get("AZURE_CLOUD"));
+/** The Authorization a client needs to call a service whose audience is `resource` in this context. */
+export function authorizationFor(context: AzureContext, resource: string, allowedOrigins?: string[]): Authorization {
+  return { http: context.http, credential: context.credential, cloud: context.cloud, resource, ...(allowedOrigins ? { allowedOrigins } : {}) };
 }
 
 /** The Authorization for ARM calls in this context. */
-export function armAuthorization(context: AzureContext) {
-  return { http: context.http, credential: context.credential, cloud: context.cloud, resource: context.cloud.armResource };
+export function armAuthorization(context: AzureContext): Authorization {
+  return authorizationFor(context, context.cloud.armResource);
+}
+
+/** The Authorization for Key Vault calls in this context. */
+export function keyVaultAuthorization(context: AzureContext): Authorization {
+  return authorizationFor(context, context.cloud.keyVaultResource);
 }

@@ -4,8 +4,8 @@
  * refused with ForbiddenByRbac; the role is assigned again and the read works.
  * @module
  */
-import { ExitCode } from "../cli/errors.ts";
-import { writeStdout } from "../cli/output.ts";
+import { ExitCode } from "../cli/exit_codes.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { selfCommand } from "../cli/self_command.ts";
 
 /** Help text. */

@@ -4,11 +4,13 @@
  * metadata, clock skew, a token per audience, and DNS/TLS to ARM and the vault.
  * @module
  */
-import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
-import { KvmiError } from "../cli/errors.ts";
-import { printJson, writeStdout } from "../cli/output.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption } from "../cli/args.ts";
+import { KvmiError } from "../core/errors.ts";
+import { printJson } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { originOf } from "../cloud/cloud.ts";
-import type { HttpClient } from "../http/http_client.ts";
+import { type HttpClient, probeOrigin } from "../http/http_client.ts";
+import { ImdsClient } from "../imds/imds_client.ts";
 import { resolveVaultUrl } from "../keyvault/vault_address.ts";
 import { createAzureContext } from "./context.ts";
 
@@ -37,12 +39,8 @@ export interface CheckResult {
 
 /** Runs `kvmi doctor`. */
 export async function runDoctor(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, vault: { type: "string" } });
-  if (values.help) {
-    writeStdout(DOCTOR_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, vault: { type: "string" } }, DOCTOR_HELP);
+  if (!values) return 0;
   const json = stringOption(values, "output") !== undefined && outputFormat(values) === "json";
   const context = createAzureContext(values);
   const vaultOption = stringOption(values, "vault");
@@ -51,7 +49,7 @@ export async function runDoctor(args: string[]): Promise<number> {
   const imdsUrl = new URL(context.cloud.imdsEndpoint);
   try {
     results.push(proxyCheck(imdsUrl));
-    const imds = await imdsCheck(context.http, context.cloud.imdsEndpoint);
+    const imds = await imdsCheck(new ImdsClient(context.http, context.cloud.imdsEndpoint), context.cloud.imdsEndpoint);
     results.push(imds.result);
     if (imds.serverDate) results.push(clockCheck(imds.serverDate));
     for (const [label, resource] of [["ARM", context.cloud.armResource], ["Key Vault", context.cloud.keyVaultResource]]) {
@@ -90,26 +88,22 @@ function proxyCheck(imds: URL): CheckResult {
   };
 }
 
-async function imdsCheck(http: HttpClient, endpoint: string): Promise<{ result: CheckResult; serverDate?: Date }> {
-  const url = new URL(`${endpoint}/metadata/instance/compute?api-version=2021-02-01`);
-  const started = performance.now();
+async function imdsCheck(imds: ImdsClient, endpoint: string): Promise<{ result: CheckResult; serverDate?: Date }> {
   try {
-    const response = await http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs: 3000 });
-    const ms = Math.round(performance.now() - started);
-    const date = response.headers.get("date");
-    if (response.status !== 200) {
+    const probe = await imds.probe();
+    if (probe.status !== 200 || !probe.compute) {
       return {
-        result: { check: "imds", status: "fail", detail: `IMDS at ${endpoint} answered ${response.status}`, next: "IMDS may be updating; retry in a minute" },
+        result: { check: "imds", status: "fail", detail: `IMDS at ${endpoint} answered ${probe.status}`, next: "IMDS may be updating; retry in a minute" },
       };
     }
-    const compute = JSON.parse(response.body) as Record<string, string>;
+    const compute = probe.compute;
     return {
       result: {
         check: "imds",
         status: "pass",
-        detail: `reachable at ${endpoint} in ${ms} ms; VM ${compute.name} in ${compute.resourceGroupName} (${compute.azEnvironment})`,
+        detail: `reachable at ${endpoint} in ${probe.ms} ms; VM ${compute.name} in ${compute.resourceGroupName} (${compute.azEnvironment})`,
       },
-      serverDate: date ? new Date(date) : undefined,
+      serverDate: probe.serverDate,
     };
   } catch (error) {
     return {
@@ -151,8 +145,8 @@ async function tokenCheck(context: ReturnType<typeof createAzureContext>, label:
 
 async function tlsCheck(http: HttpClient, label: string, url: URL): Promise<CheckResult> {
   try {
-    const response = await http.send({ method: "GET", url: new URL("/", url), timeoutMs: 5000 });
-    return { check: `tls ${label}`, status: "pass", detail: `DNS and TLS to ${originOf(url)} work (HTTP ${response.status} without a token)` };
+    const status = await probeOrigin(http, url);
+    return { check: `tls ${label}`, status: "pass", detail: `DNS and TLS to ${originOf(url)} work (HTTP ${status} without a token)` };
   } catch (error) {
     return {
       check: `tls ${label}`,

@@ -3,9 +3,10 @@
  * environment that points kvmi and the Azure SDK at it.
  * @module
  */
-import { COMMON_OPTIONS, noPositionals, parseCommand, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
-import { writeStderr, writeStdout } from "../cli/output.ts";
+import { COMMON_OPTIONS, parseOptions, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
+import { ExitCode } from "../cli/exit_codes.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
+import { writeStderr, writeStdout } from "../core/stdio.ts";
 
 /** Help text. */
 export const EMULATOR_HELP = `Usage: kvmi emulator <start|env> [options]
@@ -54,7 +55,7 @@ export async function runEmulator(args: string[]): Promise<number> {
 }
 
 async function start(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
+  const values = parseOptions(args, {
     ...COMMON_OPTIONS,
     manifest: { type: "string" },
     seed: { type: "string" },
@@ -62,12 +63,8 @@ async function start(args: string[]): Promise<number> {
     "delete-delay-ms": { type: "string" },
     "arm-page-size": { type: "string" },
     hostname: { type: "string" },
-  });
-  if (values.help) {
-    writeStdout(EMULATOR_HELP);
-    return ExitCode.Ok;
-  }
-  noPositionals(positionals);
+  }, EMULATOR_HELP);
+  if (!values) return ExitCode.Ok;
   const { SEEDS } = await import("../emulator/seed.ts");
   const seed = stringOption(values, "seed") ?? "demo";
   if (!(SEEDS as readonly string[]).includes(seed)) throw usageError(`Unknown seed '${seed}'.`, `Use one of: ${SEEDS.join(", ")}.`);
@@ -107,12 +104,8 @@ function waitForStopSignal(): Promise<void> {
 }
 
 async function env(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...COMMON_OPTIONS, manifest: { type: "string" }, shell: { type: "string" } });
-  if (values.help) {
-    writeStdout(EMULATOR_HELP);
-    return ExitCode.Ok;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(args, { ...COMMON_OPTIONS, manifest: { type: "string" }, shell: { type: "string" } }, EMULATOR_HELP);
+  if (!values) return ExitCode.Ok;
   const path = requiredOption(values, "manifest");
   const shell = stringOption(values, "shell");
   if (shell !== undefined && shell !== "powershell" && shell !== "posix") throw usageError("--shell takes powershell or posix.");
@@ -122,7 +115,7 @@ async function env(args: string[]): Promise<number> {
   } catch (error) {
     throw new KvmiError(`Cannot read the manifest '${path}': ${(error as Error).message}`, {
       code: "InvalidManifest",
-      exitCode: ExitCode.Usage,
+      kind: "usage",
       hint: "Start the emulator with --manifest FILE first.",
     });
   }

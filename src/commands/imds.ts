@@ -3,12 +3,12 @@
  * straight from IMDS (no token, never through a proxy).
  * @module
  */
-import { IMDS_API_VERSIONS, ImdsClient } from "../imds/imds_client.ts";
-import { COMMON_HELP, COMMON_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption, subcommandHelp } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
-import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
-import { HttpClient } from "../http/http_client.ts";
-import { resolveCloud } from "../cloud/cloud_profile.ts";
+import { ImdsClient } from "../imds/imds_client.ts";
+import { COMMON_HELP, COMMON_OPTIONS, outputFormat, parseOptions, stringOption, subcommandHelp } from "../cli/args.ts";
+import { usageError } from "../core/errors.ts";
+import { printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
+import { createCloudContext } from "./context.ts";
 
 /** Help text. */
 export const IMDS_HELP = `Usage: kvmi imds <instance|scheduled-events|attested> [options]
@@ -33,25 +33,21 @@ export async function runImds(args: string[]): Promise<number> {
   if (!["instance", "scheduled-events", "attested"].includes(sub)) {
     throw usageError(`Unknown imds subcommand '${sub}'.`, "Use instance, scheduled-events or attested.");
   }
-  const { values, positionals } = parseCommand(rest, {
+  const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     path: { type: "string" },
     approve: { type: "string" },
     nonce: { type: "string" },
     cloud: { type: "string" },
-  });
-  if (values.help) {
-    writeStdout(IMDS_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, IMDS_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const nonce = stringOption(values, "nonce");
   if (nonce !== undefined && !/^[0-9]{1,32}$/.test(nonce)) throw usageError("--nonce must be up to 32 digits.");
   const path = stringOption(values, "path");
   if (path !== undefined && !/^[A-Za-z0-9/]+$/.test(path)) throw usageError(`'${path}' is not a metadata path such as compute/vmId.`);
-  const http = new HttpClient();
-  const imds = new ImdsClient(http, resolveCloud(stringOption(values, "cloud")).imdsEndpoint);
+  const { cloud, http } = createCloudContext(values);
+  const imds = new ImdsClient(http, cloud.imdsEndpoint);
   try {
     if (sub === "instance") {
       let node: unknown = await imds.instance();
@@ -65,17 +61,15 @@ export async function runImds(args: string[]): Promise<number> {
       } else printJson(node);
     } else if (sub === "scheduled-events") {
       const approve = stringOption(values, "approve");
-      if (approve) {
-        await imds.post("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents }, { StartRequests: [{ EventId: approve }] });
-      }
-      const events = await imds.get("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents });
+      if (approve) await imds.approveScheduledEvent(approve);
+      const events = await imds.scheduledEvents();
       if (format === "table") {
         writeStdout(
           renderTable((events.Events ?? []) as Record<string, unknown>[], ["EventId", "EventType", "EventStatus", "NotBefore", "Resources", "Description"]),
         );
       } else printJson(events);
     } else {
-      printJson(await imds.get("/metadata/attested/document", { "api-version": IMDS_API_VERSIONS.attested, ...(nonce ? { nonce } : {}) }));
+      printJson(await imds.attestedDocument(nonce));
     }
   } finally {
     http.close();

@@ -4,7 +4,7 @@
  * dry run of a release policy against an attestation token (`policy check`).
  * @module
  */
-import { createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { base64url } from "jose";
 import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
 import { loadTransferKey, type TransferKey } from "../attestation/transfer_key.ts";
@@ -15,23 +15,24 @@ import {
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
   listOption,
-  noPositionals,
   type OptionSpecs,
   outputFormat,
-  parseCommand,
   type ParsedValues,
+  parseOptions,
   requiredOption,
   stringOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
-import { printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
+import { ExitCode } from "../cli/exit_codes.ts";
+import { usageError } from "../core/errors.ts";
+import { printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { type KeyBundle, KeyClient, type KeyOperation } from "../keyvault/key_client.ts";
-import { ENC_HASH, unwrapKeyHsm } from "../keyvault/key_unwrap.ts";
-import { verifyReleaseJws } from "../keyvault/release_verify.ts";
+import { releaseKey } from "../keyvault/key_release.ts";
 import { resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { isReleaseEnc, RELEASE_ENC } from "../skr/key_wrap.ts";
 import { defaultCvmPolicy, evaluatePolicy, parsePolicy, PolicyError } from "../skr/release_policy.ts";
-import { type AzureContext, createAzureContext } from "./context.ts";
+import { type AzureContext, createAzureContext, keyVaultAuthorization } from "./context.ts";
 
 /** Help text. */
 export const KEY_HELP = `Usage: kvmi key <subcommand> --vault NAME|URL --name KEY [options]
@@ -108,23 +109,14 @@ export async function runKey(args: string[]): Promise<number> {
     if (rest[0] !== "check" && !rest.includes("--help")) throw usageError("Use 'kvmi key policy check --policy FILE --token FILE'.");
     restArgs = rest[0] === "check" ? rest.slice(1) : rest;
   }
-  const { values, positionals } = parseCommand(restArgs, KEY_OPTIONS);
-  if (values.help) {
-    writeStdout(KEY_HELP);
-    return ExitCode.Ok;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(restArgs, KEY_OPTIONS, KEY_HELP);
+  if (!values) return ExitCode.Ok;
   if (sub === "policy") return await policyCheck(values);
   const vault = requiredOption(values, "vault");
   const name = sub === "list" ? "" : requiredOption(values, "name");
   const format = outputFormat(values);
   const context = createAzureContext(values);
-  const client = new KeyClient(resolveVaultUrl(vault, context.cloud), {
-    http: context.http,
-    credential: context.credential,
-    cloud: context.cloud,
-    resource: context.cloud.keyVaultResource,
-  });
+  const client = new KeyClient(resolveVaultUrl(vault, context.cloud), keyVaultAuthorization(context));
   try {
     switch (sub) {
       case "get":
@@ -279,7 +271,7 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
   if (!["pem", "jwk", "der"].includes(format)) throw usageError(`Unknown --format '${format}'.`, "Use pem, jwk or der.");
   if (out === "-" && format === "der") throw usageError("DER is binary: write it to a file, not stdout.");
   const enc = stringOption(values, "enc") ?? "RSA_AES_KEY_WRAP_256";
-  if (!ENC_HASH[enc]) throw usageError(`Unknown --enc '${enc}'.`, `Use one of: ${Object.keys(ENC_HASH).join(", ")}.`);
+  if (!isReleaseEnc(enc)) throw usageError(`Unknown --enc '${enc}'.`, `Use one of: ${Object.keys(RELEASE_ENC).join(", ")}.`);
   const tokenFile = stringOption(values, "attestation-token");
   const keyFile = stringOption(values, "transfer-key");
   if (Boolean(tokenFile) !== Boolean(keyFile)) throw usageError("--attestation-token and --transfer-key go together: the token must carry that transfer key.");
@@ -314,18 +306,17 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
     token = attestation.token;
     transfer = attestation.transferKey;
   }
-  const jws = await client.release(name, stringOption(values, "version"), token, enc, stringOption(values, "nonce"));
-  const payload = await verifyReleaseJws(jws, client.vault.hostname, trustRoots);
-  const released = payload.response?.key?.key;
-  if (!released?.key_hsm) throw new KvmiError("The release response carries no key_hsm.", { code: "InvalidResponse", exitCode: ExitCode.Error });
-  if (payload.request?.enc && payload.request.enc !== enc) {
-    throw new KvmiError(`The vault wrapped with '${payload.request.enc}', not the requested '${enc}'.`, { code: "UnexpectedEnc", exitCode: ExitCode.Error });
-  }
-  const { privateKey } = unwrapKeyHsm(released.key_hsm, transfer);
-  checkMatchesPublic(privateKey, released);
+  const { privateKey, kid, kty } = await releaseKey(client, name, {
+    version: stringOption(values, "version"),
+    token,
+    transfer,
+    enc,
+    nonce: stringOption(values, "nonce"),
+    trustRoots,
+  });
   await writeKey(privateKey, out, format, Boolean(values.force));
   if (out !== "-") {
-    printJson({ kid: released.kid, kty: released.kty, enc, out, format, transferKeyId: transfer.publicJwk.kid });
+    printJson({ kid, kty, enc, out, format, transferKeyId: transfer.publicJwk.kid });
   }
   return 0;
 }
@@ -341,15 +332,6 @@ async function readTrustRoots(files: string[], context: AzureContext): Promise<s
     }
   }
   return roots;
-}
-
-function checkMatchesPublic(privateKey: KeyObject, released: Record<string, unknown>): void {
-  const pub = createPublicKey(privateKey).export({ format: "jwk" }) as Record<string, string>;
-  const sameRsa = released.n !== undefined && pub.n === released.n && pub.e === String(released.e).replace(/^AAEAAQ$/, "AQAB");
-  const sameEc = released.x !== undefined && pub.x === released.x && pub.y === released.y;
-  if (!sameRsa && !sameEc) {
-    throw new KvmiError("The unwrapped private key does not match the released public key.", { code: "KeyMismatch", exitCode: ExitCode.Error });
-  }
 }
 
 async function writeKey(privateKey: KeyObject, out: string, format: string, force: boolean): Promise<void> {

@@ -12,16 +12,16 @@ import {
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
   listOption,
-  noPositionals,
   outputFormat,
-  parseCommand,
+  parseOptions,
   requiredOption,
   stringOption,
 } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
-import { printJson, renderProperties, renderTable, writeStderr, writeStdout } from "../cli/output.ts";
+import { usageError } from "../core/errors.ts";
+import { printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStderr, writeStdout } from "../core/stdio.ts";
 import type { HttpResponse } from "../http/http_client.ts";
-import { createAzureContext } from "./context.ts";
+import { authorizationFor, createAzureContext } from "./context.ts";
 
 /** Help text. */
 export const REST_HELP = `Usage: kvmi rest --url URL [--method GET|PUT|PATCH|POST|DELETE] [--body JSON|@FILE|@-]
@@ -54,7 +54,7 @@ const METHODS = ["GET", "PUT", "PATCH", "POST", "DELETE", "HEAD"];
 
 /** Runs `kvmi rest`. */
 export async function runRest(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
+  const values = parseOptions(args, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
     method: { type: "string", short: "m" },
@@ -65,12 +65,8 @@ export async function runRest(args: string[]): Promise<number> {
     paginate: { type: "boolean" },
     wait: { type: "boolean" },
     include: { type: "boolean" },
-  });
-  if (values.help) {
-    writeStdout(REST_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, REST_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const method = (stringOption(values, "method") ?? "GET").toUpperCase();
   if (!METHODS.includes(method)) throw usageError(`Unknown method '${method}'.`, `Use one of: ${METHODS.join(", ")}.`);
@@ -81,9 +77,7 @@ export async function runRest(args: string[]): Promise<number> {
   const target = resolveRestTarget(requiredOption(values, "url"), context.cloud, stringOption(values, "resource"));
   const client = new RestClient(
     context.http,
-    target.resource
-      ? { http: context.http, credential: context.credential, cloud: context.cloud, resource: target.resource, allowedOrigins: target.allowedOrigins }
-      : undefined,
+    target.resource ? authorizationFor(context, target.resource, target.allowedOrigins) : undefined,
   );
   try {
     const request = { method, url: target.url, body, headers };

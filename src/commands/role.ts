@@ -10,17 +10,17 @@ import {
   COMMON_OPTIONS,
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
-  noPositionals,
   outputFormat,
-  parseCommand,
+  parseOptions,
   requiredOption,
   stringOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { ExitCode, KvmiError, usageError } from "../cli/errors.ts";
-import { printJson, renderTable, writeStdout } from "../cli/output.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
+import { printJson, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { armAuthorization, createAzureContext } from "./context.ts";
-import { placement } from "./vm_defaults.ts";
+import { createPlacedContext } from "./vm_defaults.ts";
 
 /** Help text. */
 export const ROLE_HELP = `Usage: kvmi role <list|assign|unassign> [options]
@@ -54,7 +54,7 @@ export async function runRole(args: string[]): Promise<number> {
   const helped = subcommandHelp(sub, ROLE_HELP);
   if (helped !== undefined) return helped;
   if (!["list", "assign", "unassign"].includes(sub)) throw usageError(`Unknown role subcommand '${sub}'.`, "Use list, assign or unassign.");
-  const { values, positionals } = parseCommand(rest, {
+  const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
     assignee: { type: "string" },
@@ -62,12 +62,8 @@ export async function runRole(args: string[]): Promise<number> {
     scope: { type: "string" },
     subscription: { type: "string" },
     "assignee-principal-type": { type: "string" },
-  });
-  if (values.help) {
-    writeStdout(ROLE_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, ROLE_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const assignee = sub === "list" ? stringOption(values, "assignee") : requiredOption(values, "assignee");
   const principalId = assignee === undefined ? undefined : checkPrincipal(assignee);
@@ -76,9 +72,10 @@ export async function runRole(args: string[]): Promise<number> {
   const scopeGiven = scopeOption === undefined ? undefined : checkScope(scopeOption);
   const principalType = stringOption(values, "assignee-principal-type") ?? "ServicePrincipal";
   if (!["ServicePrincipal", "User", "Group", "ForeignGroup"].includes(principalType)) throw usageError(`Unknown principal type '${principalType}'.`);
-  const context = createAzureContext(values);
+  const placed = scopeGiven === undefined ? await createPlacedContext(values, false) : undefined;
+  const context = placed?.context ?? createAzureContext(values);
   try {
-    const scope = scopeGiven ?? `/subscriptions/${(await placement(values, context, false)).subscriptionId}`;
+    const scope = scopeGiven ?? `/subscriptions/${placed!.placement.subscriptionId}`;
     const assignments = new RoleAssignments(new RestClient(context.http, armAuthorization(context)), context.cloud.armEndpoint);
     if (sub === "list") {
       const list = await assignments.list(scope, principalId);
@@ -98,7 +95,7 @@ export async function runRole(args: string[]): Promise<number> {
     if (matching.length === 0) {
       throw new KvmiError(`No assignment of '${resolved.name}' to ${principalId} at ${scope}.`, {
         code: "RoleAssignmentNotFound",
-        exitCode: ExitCode.NotFound,
+        kind: "notFound",
         hint: "List them with 'kvmi role list --assignee …'.",
       });
     }

@@ -11,18 +11,18 @@ import {
   IDENTITY_HELP,
   IDENTITY_OPTIONS,
   listOption,
-  noPositionals,
   type OptionSpecs,
   outputFormat,
-  parseCommand,
   type ParsedValues,
+  parseOptions,
   requiredOption,
   stringOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
-import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
-import { createAzureContext } from "./context.ts";
+import { usageError } from "../core/errors.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
+import { createAzureContext, keyVaultAuthorization } from "./context.ts";
 
 /** Help text. */
 export const SECRET_HELP = `Usage: kvmi secret <subcommand> --vault NAME|URL [options]
@@ -82,12 +82,8 @@ export async function runSecret(args: string[]): Promise<number> {
   const helped = subcommandHelp(sub, SECRET_HELP);
   if (helped !== undefined) return helped;
   if (!SUBCOMMANDS.includes(sub)) throw usageError(`Unknown secret subcommand '${sub}'.`, `Use one of: ${SUBCOMMANDS.join(", ")}.`);
-  const { values, positionals } = parseCommand(rest, SECRET_OPTIONS);
-  if (values.help) {
-    writeStdout(SECRET_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(rest, SECRET_OPTIONS, SECRET_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const vault = requiredOption(values, "vault");
   const name = () => requiredOption(values, "name");
@@ -95,12 +91,7 @@ export async function runSecret(args: string[]): Promise<number> {
   const properties = sub === "set" || sub === "update" ? readProperties(values, sub) : {};
   const value = sub === "set" ? await readSecretValue(stringOption(values, "file"), Boolean(values["allow-empty"])) : "";
   const context = createAzureContext(values);
-  const client = new SecretClient(resolveVaultUrl(vault, context.cloud), {
-    http: context.http,
-    credential: context.credential,
-    cloud: context.cloud,
-    resource: context.cloud.keyVaultResource,
-  });
+  const client = new SecretClient(resolveVaultUrl(vault, context.cloud), keyVaultAuthorization(context));
   try {
     switch (sub) {
       case "get":

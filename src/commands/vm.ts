@@ -4,21 +4,12 @@
  * @module
  */
 import { jsonBody, RestClient } from "../arm/arm_client.ts";
-import {
-  COMMON_HELP,
-  COMMON_OPTIONS,
-  IDENTITY_HELP,
-  IDENTITY_OPTIONS,
-  noPositionals,
-  outputFormat,
-  parseCommand,
-  requiredOption,
-  subcommandHelp,
-} from "../cli/args.ts";
-import { usageError } from "../cli/errors.ts";
-import { type OutputFormat, printJson, renderProperties, renderTable, writeStdout } from "../cli/output.ts";
-import { armAuthorization, createAzureContext } from "./context.ts";
-import { placement } from "./vm_defaults.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, requiredOption, subcommandHelp } from "../cli/args.ts";
+import { usageError } from "../core/errors.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
+import { armAuthorization } from "./context.ts";
+import { createPlacedContext } from "./vm_defaults.ts";
 
 /** The compute api-version kvmi sends. */
 export const COMPUTE_API_VERSION = "2024-07-01";
@@ -49,25 +40,20 @@ export async function runVm(args: string[]): Promise<number> {
   const helped = subcommandHelp(sub, VM_HELP);
   if (helped !== undefined) return helped;
   if (sub !== "list" && sub !== "show") throw usageError(`Unknown vm subcommand '${sub}'.`, "Use list or show.");
-  const { values, positionals } = parseCommand(rest, {
+  const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
     "resource-group": { type: "string", short: "g" },
     subscription: { type: "string" },
     name: { type: "string", short: "n" },
     all: { type: "boolean" },
-  });
-  if (values.help) {
-    writeStdout(VM_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  }, VM_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   if (values.all && values["resource-group"]) throw usageError("--all and --resource-group cannot be used together.");
   const name = sub === "show" ? requiredOption(values, "name") : undefined;
-  const context = createAzureContext(values);
+  const { context, placement: where } = await createPlacedContext(values, !values.all);
   try {
-    const where = await placement(values, context, !values.all);
     const client = new RestClient(context.http, armAuthorization(context));
     const base = `${context.cloud.armEndpoint}/subscriptions/${encodeURIComponent(where.subscriptionId)}`;
     const scope = values.all ? base : `${base}/resourceGroups/${encodeURIComponent(where.resourceGroup!)}`;

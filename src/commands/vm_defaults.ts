@@ -1,13 +1,14 @@
 /**
  * Defaults a command takes from the VM it runs on: subscription, resource group and cloud, read
- * from IMDS instance metadata, so admins never type a subscription id on the VM itself.
+ * from IMDS instance metadata, so admins never type a subscription id on the VM itself. The
+ * VM's cloud (`azEnvironment`) is read before the context, and so before any credential, is built.
  * @module
  */
-import { cloudIsExplicit } from "./context.ts";
-import type { AzureContext } from "./context.ts";
+import { type AzureContext, createAzureContext, createCloudContext } from "./context.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
-import { BUILTIN_CLOUDS, cloudNameForAzEnvironment } from "../cloud/cloud.ts";
-import { type ComputeMetadata, ImdsClient } from "../imds/imds_client.ts";
+import { cloudIsChosen, resolveCloud } from "../cloud/cloud_profile.ts";
+import type { ComputeMetadata } from "../imds/imds_client.ts";
+import { ImdsClient } from "../imds/imds_client.ts";
 
 /** Subscription and resource group to use. */
 export interface Placement {
@@ -15,30 +16,40 @@ export interface Placement {
   resourceGroup?: string;
 }
 
-/**
- * Returns `--subscription`/`--resource-group`, filling what is missing from IMDS; switches the
- * context to the VM's cloud (`azEnvironment`) when the user did not choose one.
- */
-export async function placement(values: ParsedValues, context: AzureContext, needGroup: boolean): Promise<Placement> {
-  let subscriptionId = stringOption(values, "subscription");
-  let resourceGroup = stringOption(values, "resource-group");
-  if (subscriptionId && (resourceGroup || !needGroup) && cloudIsExplicit(values)) return { subscriptionId, resourceGroup };
-  const compute = await new ImdsClient(context.http, context.cloud.imdsEndpoint).compute();
-  switchCloud(values, context, compute);
-  subscriptionId ??= compute.subscriptionId;
-  if (needGroup) resourceGroup ??= compute.resourceGroupName;
-  return { subscriptionId, resourceGroup };
+/** A context in the VM's cloud and where the command works. */
+export interface PlacedContext {
+  context: AzureContext;
+  placement: Placement;
 }
 
-function switchCloud(values: ParsedValues, context: AzureContext, compute: ComputeMetadata): void {
-  if (cloudIsExplicit(values)) return;
-  const name = cloudNameForAzEnvironment(compute.azEnvironment);
-  if (!name || name === context.cloud.name) return;
-  const { imdsEndpoint, authorityHost } = context.cloud;
-  const builtin = BUILTIN_CLOUDS[name];
-  Object.assign(context.cloud, {
-    ...structuredClone(builtin),
-    imdsEndpoint,
-    authorityHost: Deno.env.get("AZURE_AUTHORITY_HOST") ? authorityHost : builtin.authorityHost,
-  });
+/**
+ * Builds the context and returns `--subscription`/`--resource-group`, filling what is missing
+ * from IMDS; when the user did not choose a cloud, the context is in the VM's own cloud.
+ */
+export async function createPlacedContext(values: ParsedValues, needGroup: boolean): Promise<PlacedContext> {
+  const subscriptionId = stringOption(values, "subscription");
+  const resourceGroup = stringOption(values, "resource-group");
+  const cloudOption = stringOption(values, "cloud");
+  const chosen = cloudIsChosen(cloudOption);
+  const { cloud, http } = createCloudContext(values);
+  if (subscriptionId && (resourceGroup || !needGroup) && chosen) {
+    return { context: createAzureContext(values, cloud, http), placement: { subscriptionId, resourceGroup } };
+  }
+  let compute: ComputeMetadata;
+  try {
+    compute = await new ImdsClient(http, cloud.imdsEndpoint).compute();
+  } catch (error) {
+    http.close();
+    throw error;
+  }
+  const context = createAzureContext(values, chosen ? cloud : resolveCloud(cloudOption, undefined, compute.azEnvironment), http);
+  return { context, placement: fillPlacement({ subscriptionId, resourceGroup }, compute, needGroup) };
+}
+
+/** The placement the user gave, with what is missing taken from the VM's metadata. */
+export function fillPlacement(given: Partial<Placement>, compute: ComputeMetadata, needGroup: boolean): Placement {
+  return {
+    subscriptionId: given.subscriptionId ?? compute.subscriptionId,
+    resourceGroup: needGroup ? given.resourceGroup ?? compute.resourceGroupName : given.resourceGroup,
+  };
 }

@@ -4,8 +4,9 @@
  * @module
  */
 import { identityClaims } from "../auth/token_claims.ts";
-import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, noPositionals, outputFormat, parseCommand, stringOption } from "../cli/args.ts";
-import { printJson, renderProperties, writeStdout } from "../cli/output.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption } from "../cli/args.ts";
+import { printJson, renderProperties } from "../cli/output.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { createAzureContext } from "./context.ts";
 
 /** Help text. */
@@ -23,12 +24,8 @@ Example:
 
 /** Runs `kvmi whoami`. */
 export async function runWhoami(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, resource: { type: "string" } });
-  if (values.help) {
-    writeStdout(WHOAMI_HELP);
-    return 0;
-  }
-  noPositionals(positionals);
+  const values = parseOptions(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, resource: { type: "string" } }, WHOAMI_HELP);
+  if (!values) return 0;
   const format = outputFormat(values);
   const context = createAzureContext(values);
   try {

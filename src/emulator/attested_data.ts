@@ -24,6 +24,9 @@ import {
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
 import { type CertificateAuthority, issueCertificate } from "./tls.ts";
+import { jsonResponse } from "./http_util.ts";
+import type { ImdsRoute } from "./imds_server.ts";
+import type { VirtualMachine, World } from "./world.ts";
 
 const RSA = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) } as const;
 
@@ -76,4 +79,36 @@ export class AttestedDataSigner {
     const info = new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) });
     return btoa(String.fromCharCode(...new Uint8Array(AsnConvert.serialize(info))));
   }
+}
+
+/** `GET /metadata/attested/document?nonce=…`: the VM's signed identity document. */
+export function attestedRoute(world: World, vm: VirtualMachine, signer: AttestedDataSigner): ImdsRoute {
+  return async (_request, url, path) => {
+    if (path !== "/metadata/attested/document") return undefined;
+    if (!url.searchParams.get("api-version")) {
+      return jsonResponse(400, {
+        error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds",
+      });
+    }
+    const nonce = url.searchParams.get("nonce") ?? String(Date.now()).padEnd(10, "0").slice(0, 10);
+    if (!/^[0-9]{1,32}$/.test(nonce)) return jsonResponse(400, { error: "Bad request. The nonce must be up to 32 digits." });
+    const now = new Date();
+    const document = {
+      licenseType: "Windows_Server",
+      nonce,
+      plan: { name: "", product: "", publisher: "" },
+      sku: "2022-datacenter-azure-edition",
+      subscriptionId: world.subscriptionId,
+      timeStamp: { createdOn: stamp(now), expiresOn: stamp(new Date(now.getTime() + 6 * 3600_000)) },
+      vmId: vm.vmId,
+    };
+    return jsonResponse(200, { encoding: "pkcs7", signature: await signer.sign(document) });
+  };
+}
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${
+    p(d.getUTCSeconds())
+  } -0000`;
 }

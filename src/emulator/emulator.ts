@@ -1,31 +1,44 @@
 /**
  * Starting the whole emulator: IMDS (http), Entra ID, ARM and one https listener per vault, all
  * on loopback with ephemeral ports, then the manifest once everything listens.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "./emulator.ts";
+ * const emulator = await startEmulator({
+ *   hostname: "127.0.0.1",
+ *   seed: "demo",
+ *   caDir: "./ca",
+ *   manifestPath: "./kvmi-emulator.json",
+ *   deleteDelayMs: 0,
+ *   armPageSize: 50,
+ * });
+ * console.log(emulator.manifest.imdsEndpoint);
+ * await emulator.close();
+ * ```
  * @module
  */
-import { base64url } from "jose";
 import { authorizationRoute } from "./arm/authorization_api.ts";
 import { createComputeRoute } from "./arm/compute_api.ts";
 import { resourcesRoute } from "./arm/resources_api.ts";
 import { type ArmRoute, createArmHandler } from "./arm/arm_server.ts";
-import { AttestedDataSigner } from "./attested_data.ts";
+import { AttestedDataSigner, attestedRoute } from "./attested_data.ts";
 import { createEntraHandler } from "./entra_server.ts";
 import { Faults } from "./faults.ts";
 import { hostingRoutes } from "./hosting_endpoints.ts";
 import { createImdsHandler, type ImdsRoute } from "./imds_server.ts";
-import { createReleaseHandler, type ReleaseSigner } from "./keyvault/key_release.ts";
+import { createReleaseHandler, createReleaseSigner } from "./keyvault/key_release.ts";
 import { createKeysRoute } from "./keyvault/keys_api.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
 import { createMaaHandler, createMaaSigner } from "./attestation/maa_server.ts";
-import { SimulatedCvm } from "./attestation/snp_report.ts";
+import { cvmControlRoute, SimulatedCvm } from "./attestation/snp_report.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
 import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
 import { scheduledEventRoutes } from "./scheduled_events.ts";
 import { DEMO, seedCvmKey, type SeedName, seedWorld } from "./seed.ts";
-import { type CertificateAuthority, issueRsaSigningIdentity, issueServerCertificate, loadOrCreateCa } from "./tls.ts";
+import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
-import type { VirtualMachine, World } from "./world.ts";
-import { isObject, jsonResponse, readJson } from "./http_util.ts";
+import type { World } from "./world.ts";
 
 /** How to start the emulator. */
 export interface EmulatorOptions {
@@ -75,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
     return await res.json();
   };
-  const keysRoute = createKeysRoute(createReleaseHandler(await releaseSigner(ca), fetchIssuer));
+  const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca), fetchIssuer));
   const routes: EmulatorRoutes = { arm: [authorizationRoute, compute, resourcesRoute], vault: [secretsRoute, keysRoute], imds: [], control: [] };
   const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>) => {
     const server = Deno.serve({ hostname: options.hostname, port: 0, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
@@ -136,80 +149,5 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       await Promise.all(servers.map((s) => s.shutdown()));
       issuerClient.close();
     },
-  };
-}
-
-/** `GET /metadata/attested/document?nonce=…`: the VM's signed identity document. */
-function attestedRoute(world: World, vm: VirtualMachine, signer: AttestedDataSigner): ImdsRoute {
-  return async (_request, url, path) => {
-    if (path !== "/metadata/attested/document") return undefined;
-    if (!url.searchParams.get("api-version")) {
-      return jsonResponse(400, {
-        error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds",
-      });
-    }
-    const nonce = url.searchParams.get("nonce") ?? String(Date.now()).padEnd(10, "0").slice(0, 10);
-    if (!/^[0-9]{1,32}$/.test(nonce)) return jsonResponse(400, { error: "Bad request. The nonce must be up to 32 digits." });
-    const now = new Date();
-    const document = {
-      licenseType: "Windows_Server",
-      nonce,
-      plan: { name: "", product: "", publisher: "" },
-      sku: "2022-datacenter-azure-edition",
-      subscriptionId: world.subscriptionId,
-      timeStamp: { createdOn: stamp(now), expiresOn: stamp(new Date(now.getTime() + 6 * 3600_000)) },
-      vmId: vm.vmId,
-    };
-    return jsonResponse(200, { encoding: "pkcs7", signature: await signer.sign(document) });
-  };
-}
-
-function stamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${
-    p(d.getUTCSeconds())
-  } -0000`;
-}
-
-async function releaseSigner(ca: CertificateAuthority): Promise<ReleaseSigner> {
-  const { privateKey, chainDer } = await issueRsaSigningIdentity(ca);
-  const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-  const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", new Uint8Array(chainDer[0])));
-  const sha256 = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(chainDer[0])));
-  return {
-    privateKey,
-    x5c: chainDer.map(b64),
-    kid: Array.from(sha1, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase(),
-    x5t: base64url.encode(sha1),
-    x5tS256: base64url.encode(sha256),
-  };
-}
-
-/**
- * The simulated confidential VM's controls: `POST /emulator/cvm` sets its state
- * (`{"compliant":bool,"debuggable":bool}`); `POST /emulator/cvm/report` with
- * `{"reportData":"<base64url, up to 64 bytes>"}` returns a signed SEV-SNP report and the VCEK
- * chain, as a CVM's guest would read them.
- */
-function cvmControlRoute(cvm: SimulatedCvm): ImdsRoute {
-  return async (request, _url, path) => {
-    if (request.method !== "POST" || (path !== "/emulator/cvm" && path !== "/emulator/cvm/report")) return undefined;
-    const parsed = await readJson(request);
-    const body = "value" in parsed && isObject(parsed.value) ? parsed.value : {};
-    if (path === "/emulator/cvm") {
-      if (typeof body.compliant === "boolean") cvm.state.compliant = body.compliant;
-      if (typeof body.debuggable === "boolean") cvm.state.debuggable = body.debuggable;
-      return jsonResponse(200, cvm.state);
-    }
-    if (typeof body.reportData !== "string") return jsonResponse(400, { error: "reportData (base64url) is required" });
-    let data: Uint8Array;
-    try {
-      data = base64url.decode(body.reportData);
-    } catch {
-      return jsonResponse(400, { error: "reportData must be base64url" });
-    }
-    if (data.length > 64) return jsonResponse(400, { error: "reportData is at most 64 bytes" });
-    const report = await cvm.report(data);
-    return jsonResponse(200, { SnpReport: base64url.encode(report), VcekCertChain: base64url.encode(cvm.vcekCertChainPem) });
   };
 }

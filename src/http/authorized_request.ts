@@ -3,7 +3,7 @@
  * service retry policy. Shared by the Key Vault and ARM clients.
  * @module
  */
-import type { TokenCredential } from "../auth/access_token.ts";
+import type { TokenCredential } from "../core/credential.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import type { HttpClient, HttpRequest, HttpResponse } from "./http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "./retry.ts";

@@ -1,10 +1,19 @@
 /**
  * The one place kvmi touches the network: `fetch` with a per-attempt timeout, the cloud's extra
  * CA, a direct (proxy-free) connection for IMDS and loopback, and safe error messages.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "./http_client.ts";
+ * const http = new HttpClient();
+ * const response = await http.send({ method: "GET", url: new URL("http://169.254.169.254/metadata/instance?api-version=2021-02-01"), headers: { Metadata: "true" }, direct: true });
+ * console.log(response.status);
+ * http.close();
+ * ```
  * @module
  */
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-import { verbose } from "../cli/verbose.ts";
+import { KvmiError } from "../core/errors.ts";
+import { verbose } from "../core/verbose.ts";
 
 /** A request as the clients describe it. */
 export interface HttpRequest {
@@ -91,6 +100,16 @@ export class HttpClient {
   }
 }
 
+/** Sends one unauthenticated GET to the root of `url`'s origin, to check DNS and TLS; returns the HTTP status. */
+export async function probeOrigin(http: HttpClient, url: URL, timeoutMs = 5000): Promise<number> {
+  return (await http.send({ method: "GET", url: new URL("/", url), timeoutMs })).status;
+}
+
+/** Whether the URL's host is this machine (localhost, 127.0.0.1 or [::1]). */
+export function isLoopbackUrl(url: URL): boolean {
+  return ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
 /** A URL as it may appear in logs and errors: origin and path, no query values. */
 export function describeUrl(url: URL): string {
   const params = [...url.searchParams.keys()];
@@ -107,7 +126,7 @@ function networkError(url: URL, error: unknown, timeoutMs: number): KvmiError {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return new KvmiError(`No response from ${where} within ${timeoutMs} ms.`, {
       code: "Timeout",
-      exitCode: ExitCode.Unavailable,
+      kind: "unavailable",
       hint: "Check that the endpoint is reachable from this machine (firewall, proxy, DNS).",
     });
   }
@@ -115,7 +134,7 @@ function networkError(url: URL, error: unknown, timeoutMs: number): KvmiError {
   const reason = cause.replace(/https?:\/\/\S+/g, "").replace(/^.*?: /, "").trim();
   return new KvmiError(`Cannot connect to ${where}: ${reason}.`, {
     code: "NetworkError",
-    exitCode: ExitCode.Unavailable,
+    kind: "unavailable",
     hint: "Check that the endpoint is reachable from this machine (firewall, proxy, DNS).",
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { HttpResponse } from "./http_client.ts";
 import { isNetworkError } from "./http_client.ts";
-import { verbose } from "../cli/verbose.ts";
+import { verbose } from "../core/verbose.ts";
 
 /** What one attempt produced. */
 export type Attempt = { response: HttpResponse } | { error: unknown };

@@ -1,34 +1,26 @@
 /**
  * Where a bearer token may go: only over https to the cloud's own service hosts (ARM, Key Vault,
- * Graph, Attestation) or to the origins a custom cloud profile names, or to a host the user
- * explicitly allowed. Anything else is refused before a byte is sent.
+ * Graph, Attestation, from the service table in `cloud/cloud.ts`) or to the origins a custom
+ * cloud profile names, or to a host the user explicitly allowed. Anything else is refused before
+ * a byte is sent.
  * @module
  */
-import { type Cloud, originOf } from "../cloud/cloud.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
-
-/** Whether `url` belongs to one of the cloud's token-accepting services. */
-export function isCloudServiceUrl(url: URL, cloud: Cloud): boolean {
-  const host = url.hostname.toLowerCase();
-  const exact = [new URL(cloud.armEndpoint).hostname, new URL(cloud.graphEndpoint).hostname];
-  const suffixes = [cloud.keyVaultSuffix, cloud.attestationSuffix].filter((s): s is string => Boolean(s));
-  if (url.protocol === "https:" && (exact.includes(host) || suffixes.some((s) => host.endsWith(`.${s}`)))) return true;
-  return url.protocol === "https:" && cloud.trustedOrigins.includes(originOf(url));
-}
+import { acceptsTokens, type Cloud, originOf } from "../cloud/cloud.ts";
+import { KvmiError } from "../core/errors.ts";
 
 /** Throws unless a token may be sent to `url`. `allowedOrigins` are `host:port` the user allowed. */
 export function assertTokenDestination(url: URL, cloud: Cloud, allowedOrigins: string[] = []): void {
   if (url.protocol !== "https:") {
     throw new KvmiError(`Refusing to send a token over plain http to ${url.origin}.`, {
       code: "InsecureDestination",
-      exitCode: ExitCode.Usage,
+      kind: "usage",
       hint: "Use an https URL. Tokens only ever travel over TLS.",
     });
   }
-  if (isCloudServiceUrl(url, cloud) || allowedOrigins.includes(originOf(url))) return;
+  if (acceptsTokens(url, cloud) || allowedOrigins.includes(originOf(url))) return;
   throw new KvmiError(`Refusing to send a token to ${url.host}: it is not a known endpoint of cloud ${cloud.name}.`, {
     code: "UntrustedHost",
-    exitCode: ExitCode.Usage,
+    kind: "usage",
     hint: "Check the URL; for another cloud pass --cloud, for your own API pass --resource to say which audience it accepts.",
   });
 }

@@ -2,10 +2,18 @@
  * The non-token IMDS endpoints: instance metadata (subscription, resource group, cloud),
  * scheduled events and attested data. Always direct, always `Metadata: true`, with the IMDS
  * retry policy.
+ *
+ * @example
+ * ```ts
+ * import { ImdsClient } from "./imds_client.ts";
+ * import { HttpClient } from "../http/http_client.ts";
+ * const imds = new ImdsClient(new HttpClient(), "http://169.254.169.254");
+ * const { subscriptionId, resourceGroupName, azEnvironment } = await imds.compute();
+ * ```
  * @module
  */
-import { parseJsonObject } from "../auth/json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { parseJsonObject } from "../core/json_body.ts";
+import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
 
@@ -21,6 +29,17 @@ export interface ComputeMetadata {
   resourceId: string;
   azEnvironment: string;
   vmId: string;
+}
+
+/** What {@link ImdsClient.probe} saw. */
+export interface ImdsProbe {
+  status: number;
+  /** Round trip in milliseconds. */
+  ms: number;
+  /** IMDS's clock, from its `Date` header. */
+  serverDate?: Date;
+  /** The compute fields, on a 200. */
+  compute?: Record<string, string>;
 }
 
 /** Talks to IMDS at `endpoint` (e.g. `http://169.254.169.254`). */
@@ -63,6 +82,40 @@ export class ImdsClient {
     };
   }
 
+  /** The scheduled events document (`/metadata/scheduledevents`). */
+  async scheduledEvents(): Promise<Record<string, unknown>> {
+    return await this.get("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents });
+  }
+
+  /** Approves (starts) scheduled event `eventId` now. */
+  async approveScheduledEvent(eventId: string): Promise<void> {
+    await this.post("/metadata/scheduledevents", { "api-version": IMDS_API_VERSIONS.scheduledEvents }, { StartRequests: [{ EventId: eventId }] });
+  }
+
+  /** The signed attested data document, with an optional nonce (up to 32 digits). */
+  async attestedDocument(nonce?: string): Promise<Record<string, unknown>> {
+    return await this.get("/metadata/attested/document", { "api-version": IMDS_API_VERSIONS.attested, ...(nonce ? { nonce } : {}) });
+  }
+
+  /**
+   * One quick look at `/metadata/instance/compute`, without retries, for `kvmi doctor`: how IMDS
+   * answered, how fast, its clock (`Date`), and the compute fields on a 200. Network failures throw.
+   */
+  async probe(timeoutMs = 3000): Promise<ImdsProbe> {
+    const url = new URL(`${this.#endpoint}/metadata/instance/compute`);
+    url.searchParams.set("api-version", IMDS_API_VERSIONS.instance);
+    const started = performance.now();
+    const response = await this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs });
+    const ms = Math.round(performance.now() - started);
+    const date = response.headers.get("date");
+    return {
+      status: response.status,
+      ms,
+      serverDate: date ? new Date(date) : undefined,
+      compute: response.status === 200 ? JSON.parse(response.body) as Record<string, string> : undefined,
+    };
+  }
+
   async #send(method: string, path: string, query: Record<string, string>, body?: string): Promise<Record<string, unknown>> {
     const url = new URL(`${this.#endpoint}${path}`);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
@@ -83,7 +136,7 @@ export class ImdsClient {
     } catch (error) {
       throw new KvmiError(`IMDS at ${this.#endpoint} could not be reached: ${(error as Error).message}`, {
         code: "ImdsUnreachable",
-        exitCode: ExitCode.Unavailable,
+        kind: "unavailable",
         hint:
           "Instance metadata exists only on Azure VMs (or the kvmi emulator via AZURE_POD_IDENTITY_AUTHORITY_HOST); pass --subscription and --resource-group explicitly elsewhere.",
       });
@@ -95,7 +148,7 @@ export class ImdsClient {
       throw new KvmiError(`IMDS ${path} answered ${response.status}: ${message}`, {
         code: "ImdsError",
         status: response.status,
-        exitCode: response.status === 404 ? ExitCode.NotFound : response.status === 429 || response.status >= 500 ? ExitCode.Unavailable : ExitCode.Error,
+        kind: response.status === 404 ? "notFound" : isTransientStatus(response.status) ? "unavailable" : "other",
       });
     }
     return json;

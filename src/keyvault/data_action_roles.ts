@@ -3,12 +3,7 @@
  * the admin exactly which role assignment is missing.
  * @module
  */
-
-/** A built-in role: its display name and its GUID (identical in every cloud). */
-export interface BuiltInRole {
-  name: string;
-  id: string;
-}
+import type { BuiltInRole } from "../cloud/cloud.ts";
 
 const SECRETS_USER = { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6" };
 const SECRETS_OFFICER = { name: "Key Vault Secrets Officer", id: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7" };

@@ -4,8 +4,8 @@
  * @module
  */
 import { roleForDataAction } from "./data_action_roles.ts";
-import { parseJsonObject } from "../auth/json_body.ts";
-import { ExitCode, exitCodeForStatus, KvmiError } from "../cli/errors.ts";
+import { parseJsonObject } from "../core/json_body.ts";
+import { isTransientStatus, kindForStatus, KvmiError } from "../core/errors.ts";
 import type { HttpResponse } from "../http/http_client.ts";
 
 /** The parts of a Key Vault error body kvmi uses. */
@@ -53,10 +53,10 @@ export function keyVaultError(response: HttpResponse): KvmiError {
   const hint = hints[code] ??
     (status === 401
       ? "The token was refused: check the identity, the tenant and the machine clock."
-      : status === 429 || status >= 500
+      : isTransientStatus(status)
       ? "Key Vault kept failing after retries; try again later."
       : undefined);
-  return new KvmiError(`Key Vault: ${code}: ${message}`, { code, status, exitCode: exitCodeForStatus(status), hint });
+  return new KvmiError(`Key Vault: ${code}: ${message}`, { code, status, kind: kindForStatus(status), hint });
 }
 
 function forbiddenByRbac(body: KeyVaultErrorBody): KvmiError {
@@ -70,7 +70,7 @@ function forbiddenByRbac(body: KeyVaultErrorBody): KvmiError {
     {
       code: "ForbiddenByRbac",
       status: 403,
-      exitCode: ExitCode.Forbidden,
+      kind: "forbidden",
       hint: role
         ? `Assign the built-in role '${role.name}' (${role.id}) to this identity at the vault or object scope` +
           `${

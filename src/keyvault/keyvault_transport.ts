@@ -5,8 +5,8 @@
  * @module
  */
 import { keyVaultError } from "./keyvault_error.ts";
-import { parseJsonObject } from "../auth/json_body.ts";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
+import { parseJsonObject } from "../core/json_body.ts";
+import { KvmiError } from "../core/errors.ts";
 import { type Authorization, sendAuthorized } from "../http/authorized_request.ts";
 import type { HttpResponse } from "../http/http_client.ts";
 
@@ -52,7 +52,7 @@ export class KeyVaultTransport {
     const items: T[] = [];
     let next: URL | undefined = this.url(path);
     for (let page = 0; next; page++) {
-      if (page > 10_000) throw new KvmiError("Key Vault returned more than 10,000 pages; stopping.", { code: "PagingLoop", exitCode: ExitCode.Error });
+      if (page > 10_000) throw new KvmiError("Key Vault returned more than 10,000 pages; stopping.", { code: "PagingLoop", kind: "other" });
       const json = parseBody(await this.send("GET", next));
       items.push(...(Array.isArray(json.value) ? json.value as T[] : []));
       next = typeof json.nextLink === "string" && json.nextLink ? this.#nextLink(json.nextLink) : undefined;
@@ -65,7 +65,7 @@ export class KeyVaultTransport {
     if (url.origin !== this.vault.origin) {
       throw new KvmiError(`Key Vault returned a nextLink to another host (${url.host}); refusing to follow it.`, {
         code: "UnexpectedNextLink",
-        exitCode: ExitCode.Error,
+        kind: "other",
       });
     }
     return url;
@@ -77,7 +77,7 @@ function parseBody(response: HttpResponse): Record<string, unknown> {
   if (!json) {
     throw new KvmiError(`Key Vault answered ${response.status} with a body that is not JSON.`, {
       code: "InvalidResponse",
-      exitCode: ExitCode.Error,
+      kind: "other",
       hint: "A proxy or firewall may be answering instead of Key Vault.",
     });
   }

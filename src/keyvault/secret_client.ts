@@ -1,6 +1,15 @@
 /**
  * The Key Vault secrets data plane over REST: get, list with paging, versions, set, update, soft
  * delete, deleted list, recover and purge.
+ *
+ * @example
+ * ```ts
+ * import { SecretClient } from "./secret_client.ts";
+ * import { keyVaultAuthorization, createAzureContext } from "../commands/context.ts";
+ * const context = createAzureContext({});
+ * const client = new SecretClient(new URL("https://kv-demo.vault.azure.net"), keyVaultAuthorization(context));
+ * const secret = await client.get("secret-for-vm");
+ * ```
  * @module
  */
 import { KeyVaultTransport } from "./keyvault_transport.ts";

@@ -3,9 +3,8 @@
  * never sends a token to the wrong place.
  * @module
  */
-import type { Cloud } from "../cloud/cloud.ts";
-import { usageError } from "../cli/errors.ts";
-import { isCloudServiceUrl } from "../http/token_destination.ts";
+import { acceptsTokens, type Cloud } from "../cloud/cloud.ts";
+import { usageError } from "../core/errors.ts";
 
 const VAULT_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 const OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
@@ -35,7 +34,7 @@ function checkVaultUrl(text: string, cloud: Cloud): URL {
   if (url.pathname !== "/" || url.search || url.hash) {
     throw usageError(`Vault URL '${text}' must not have a path or query.`, `Use the vault's base URL, e.g. https://myvault.${cloud.keyVaultSuffix}.`);
   }
-  if (!isCloudServiceUrl(url, cloud)) {
+  if (!acceptsTokens(url, cloud)) {
     throw usageError(
       `'${url.host}' is not a Key Vault host of cloud ${cloud.name} (expected *.${cloud.keyVaultSuffix}).`,
       "Pass --cloud for another cloud, or use a cloud profile (KVMI_CLOUD_PROFILE) that lists this vault.",

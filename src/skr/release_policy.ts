@@ -7,6 +7,14 @@
  * Rules (Key Vault's policy grammar): the authority whose URL equals the token's `iss` (trailing
  * slash ignored) is evaluated; claims use dot paths; a missing claim makes its condition false;
  * values compare by their canonical string form (`true`, `0`, …); `anyOf`/`allOf` nest.
+ *
+ * @example
+ * ```ts
+ * import { defaultCvmPolicy, evaluatePolicy, parsePolicy } from "./release_policy.ts";
+ * const policy = parsePolicy(defaultCvmPolicy("https://sharedeus.eus.attest.azure.net"));
+ * const result = evaluatePolicy(policy, { iss: "https://sharedeus.eus.attest.azure.net", "x-ms-attestation-type": "sevsnpvm" });
+ * console.log(result.allowed, result.reason);
+ * ```
  * @module
  */
 

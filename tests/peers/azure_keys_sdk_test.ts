@@ -10,8 +10,8 @@ import { ClientSecretCredential } from "@azure/identity";
 import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
 import { startEmulator } from "../fixtures/emulator.ts";
 import { loadTransferKey } from "../../src/attestation/transfer_key.ts";
-import { unwrapKeyHsm } from "../../src/keyvault/key_unwrap.ts";
-import { verifyReleaseJws } from "../../src/keyvault/release_verify.ts";
+import { unwrapKeyHsm } from "../../src/skr/key_wrap.ts";
+import { verifyReleaseJws } from "../../src/skr/release_verify.ts";
 import { createPublicKey } from "node:crypto";
 
 Deno.test("official KeyClient and CryptographyClient against the emulator", async (t) => {
@@ -46,7 +46,7 @@ Deno.test("official KeyClient and CryptographyClient against the emulator", asyn
       ]);
       assert.equal(payload.request.nonce, "sdk-nonce");
       assert.equal(payload.request.enc, "RSA_AES_KEY_WRAP_256");
-      const { privateKey } = unwrapKeyHsm(payload.response.key.key.key_hsm!, await loadTransferKey(`${dir}/tk.pem`));
+      const { privateKey } = unwrapKeyHsm(payload.response.key.key.key_hsm!, await loadTransferKey(`${dir}/tk.pem`), "RSA_AES_KEY_WRAP_256");
       assert.equal((createPublicKey(privateKey).export({ format: "jwk" }) as { n: string }).n, Buffer.from(key.key!.n!).toString("base64url"));
     });
     await t.step("releaseKey refuses a non-exportable key", async () => {

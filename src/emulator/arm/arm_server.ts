@@ -2,6 +2,17 @@
  * The emulated Azure Resource Manager: bearer-token checks with ARM's own 401 errors, the
  * `api-version` rule, RBAC on every call with the real `AuthorizationFailed` message, the
  * throttling and correlation headers, and dispatch to resource-provider routes.
+ *
+ * @example
+ * ```ts
+ * import { createArmHandler } from "./arm_server.ts";
+ * import { resourcesRoute } from "./resources_api.ts";
+ * import { Faults } from "../faults.ts";
+ * import { seedWorld } from "../seed.ts";
+ * import { TokenIssuer } from "../token_issuer.ts";
+ * let base = "";
+ * const handler = createArmHandler({ world: seedWorld("demo"), issuer: await TokenIssuer.create(), faults: new Faults(), routes: [resourcesRoute], baseUrl: () => base });
+ * ```
  * @module
  */
 import { authorize } from "../rbac/authorize.ts";

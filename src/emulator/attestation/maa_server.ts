@@ -4,6 +4,15 @@
  * signed it, then issues an RS256 token with MAA's claim set (top-level `x-ms-attestation-type`,
  * `x-ms-compliance-status`, `x-ms-runtime`, `x-ms-sevsnpvm-*`); plus `/certs` and the OpenID
  * configuration Key Vault uses to verify the token.
+ *
+ * @example
+ * ```ts
+ * import { createMaaHandler, createMaaSigner } from "./maa_server.ts";
+ * import { Faults } from "../faults.ts";
+ * import { loadOrCreateCa } from "../tls.ts";
+ * let base = "";
+ * const handler = createMaaHandler({ signer: await createMaaSigner(), ca: await loadOrCreateCa("./ca"), faults: new Faults(), baseUrl: () => base });
+ * ```
  * @module
  */
 import "reflect-metadata";

@@ -6,7 +6,10 @@
  */
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
+import { base64url } from "jose";
 import { type CertificateAuthority, issueCertificate } from "../tls.ts";
+import { isObject, jsonResponse, readJson } from "../http_util.ts";
+import type { ImdsRoute } from "../imds_server.ts";
 
 /** Size of an SNP report. */
 export const SNP_REPORT_SIZE = 0x4a0;
@@ -129,4 +132,33 @@ export async function verifySnpReport(r: Uint8Array, vcek: CryptoKey): Promise<b
   sig.set(r.slice(SNP_SIGNATURE_OFFSET, SNP_SIGNATURE_OFFSET + 48).reverse(), 0);
   sig.set(r.slice(SNP_SIGNATURE_OFFSET + 72, SNP_SIGNATURE_OFFSET + 120).reverse(), 48);
   return await crypto.subtle.verify(P384, vcek, sig, r.slice(0, SNP_SIGNATURE_OFFSET));
+}
+
+/**
+ * The simulated confidential VM's controls: `POST /emulator/cvm` sets its state
+ * (`{"compliant":bool,"debuggable":bool}`); `POST /emulator/cvm/report` with
+ * `{"reportData":"<base64url, up to 64 bytes>"}` returns a signed SEV-SNP report and the VCEK
+ * chain, as a CVM's guest would read them.
+ */
+export function cvmControlRoute(cvm: SimulatedCvm): ImdsRoute {
+  return async (request, _url, path) => {
+    if (request.method !== "POST" || (path !== "/emulator/cvm" && path !== "/emulator/cvm/report")) return undefined;
+    const parsed = await readJson(request);
+    const body = "value" in parsed && isObject(parsed.value) ? parsed.value : {};
+    if (path === "/emulator/cvm") {
+      if (typeof body.compliant === "boolean") cvm.state.compliant = body.compliant;
+      if (typeof body.debuggable === "boolean") cvm.state.debuggable = body.debuggable;
+      return jsonResponse(200, cvm.state);
+    }
+    if (typeof body.reportData !== "string") return jsonResponse(400, { error: "reportData (base64url) is required" });
+    let data: Uint8Array;
+    try {
+      data = base64url.decode(body.reportData);
+    } catch {
+      return jsonResponse(400, { error: "reportData must be base64url" });
+    }
+    if (data.length > 64) return jsonResponse(400, { error: "reportData is at most 64 bytes" });
+    const report = await cvm.report(data);
+    return jsonResponse(200, { SnpReport: base64url.encode(report), VcekCertChain: base64url.encode(cvm.vcekCertChainPem) });
+  };
 }

@@ -2,24 +2,18 @@
  * `POST /keys/{name}/{version}/release`, as Key Vault does it: verify the attestation token
  * against its issuer's OpenID configuration and JWKS, match `iss` to a policy authority and
  * evaluate its conditions, take the first RSA encryption key in the token's top-level
- * `x-ms-runtime.keys`, wrap the private key as `key_hsm` (RSA-OAEP with the `enc` hash, then AES
- * key wrap with padding), and answer a JWS signed by the vault with an `x5c` chain.
+ * `x-ms-runtime.keys`, wrap the private key as `key_hsm` (`skr/key_wrap.ts`), and answer a JWS
+ * signed by the vault with an `x5c` chain. The client's side is `keyvault/key_release.ts`.
  * @module
  */
-import { constants, createCipheriv, createPublicKey, publicEncrypt } from "node:crypto";
 import { base64url, CompactSign, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWK } from "jose";
 import type { KeyEntry, KeyVersion } from "./key_store.ts";
 import { keyBundle, publicKeyJwk } from "./keys_api.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 import { isObject, readJson } from "../http_util.ts";
+import { type CertificateAuthority, issueRsaSigningIdentity } from "../tls.ts";
 import { evaluatePolicy, parsePolicy } from "../../skr/release_policy.ts";
-
-/** The `enc` values and the OAEP hash each implies. */
-export const RELEASE_ENC: Record<string, string> = {
-  CKM_RSA_AES_KEY_WRAP: "sha1",
-  RSA_AES_KEY_WRAP_256: "sha256",
-  RSA_AES_KEY_WRAP_384: "sha384",
-};
+import { isReleaseEnc, wrapKeyHsm } from "../../skr/key_wrap.ts";
 
 /** The vault's release-signing identity: an RSA key and its certificate chain (leaf first). */
 export interface ReleaseSigner {
@@ -46,7 +40,7 @@ export function createReleaseHandler(signer: ReleaseSigner, fetchIssuer: IssuerF
       return req.respond(400, akvError("BadParameter", "Property 'target' (the attestation token) is required."));
     }
     const enc = typeof body.enc === "string" ? body.enc : "CKM_RSA_AES_KEY_WRAP";
-    if (!RELEASE_ENC[enc]) {
+    if (!isReleaseEnc(enc)) {
       return req.respond(400, akvError("BadParameter", `Invalid enc '${enc}': use CKM_RSA_AES_KEY_WRAP, RSA_AES_KEY_WRAP_256 or RSA_AES_KEY_WRAP_384.`));
     }
     if (!v.attributes.exportable || !v.releasePolicy) {
@@ -71,7 +65,11 @@ export function createReleaseHandler(signer: ReleaseSigner, fetchIssuer: IssuerF
     }
     const kek = transferKey(verified);
     if (typeof kek === "string") return req.respond(400, akvError("BadParameter", kek));
-    const keyHsm = wrap(v, kek, enc);
+    const keyHsm = wrapKeyHsm(new Uint8Array(v.privateKey.export({ type: "pkcs8", format: "der" })), {
+      kid: String(kek.kid),
+      n: String(kek.n),
+      e: String(kek.e),
+    }, enc);
     const base = `${req.vault.url}/keys/${entry.name}`;
     const payload = {
       request: {
@@ -131,15 +129,17 @@ function transferKey(claims: Record<string, unknown>): JWK | string {
   return kek;
 }
 
-/** Builds `key_hsm`: RSA-OAEP(KEK, AES-256 key) || AES-KWP(AES key, PKCS#8 private key). */
-function wrap(v: KeyVersion, kek: JWK, enc: string): string {
-  const aes = crypto.getRandomValues(new Uint8Array(32));
-  const publicKek = createPublicKey({ key: { kty: "RSA", n: String(kek.n), e: String(kek.e) }, format: "jwk" });
-  const wrappedAes = publicEncrypt({ key: publicKek, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: RELEASE_ENC[enc] }, aes);
-  const pkcs8 = v.privateKey.export({ type: "pkcs8", format: "der" });
-  const cipher = createCipheriv("id-aes256-wrap-pad", aes, Uint8Array.from([0xa6, 0x59, 0x59, 0xa6]));
-  const wrappedKey = new Uint8Array([...cipher.update(pkcs8), ...cipher.final()]);
-  const ciphertext = new Uint8Array([...new Uint8Array(wrappedAes), ...wrappedKey]);
-  const container = { schema_version: "1.0", header: { kid: kek.kid, alg: "dir", enc }, ciphertext: base64url.encode(ciphertext) };
-  return base64url.encode(new TextEncoder().encode(JSON.stringify(container)));
+/** Issues the vault's release-signing identity: an RSA key and a certificate chain from the emulator CA. */
+export async function createReleaseSigner(ca: CertificateAuthority): Promise<ReleaseSigner> {
+  const { privateKey, chainDer } = await issueRsaSigningIdentity(ca);
+  const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+  const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", new Uint8Array(chainDer[0])));
+  const sha256 = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(chainDer[0])));
+  return {
+    privateKey,
+    x5c: chainDer.map(b64),
+    kid: Array.from(sha1, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase(),
+    x5t: base64url.encode(sha1),
+    x5tS256: base64url.encode(sha256),
+  };
 }

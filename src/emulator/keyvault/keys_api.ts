@@ -1,27 +1,18 @@
 /**
  * The Key Vault keys REST API: create and import (RSA, RSA-HSM, EC, EC-HSM; `exportable` with a
  * release policy and the AKV.SKR rules), get, list, versions, update (immutable policies
- * refused), soft delete, recover, purge, and the cryptographic operations (encrypt, decrypt,
- * wrapkey, unwrapkey, sign, verify) with the real algorithm names. Release is in key_release.ts.
+ * refused), soft delete, recover, purge; routing of the cryptographic operations (in
+ * key_operations.ts) and of release (in key_release.ts).
  * @module
  */
-import {
-  constants,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  privateDecrypt,
-  privateEncrypt,
-  publicDecrypt,
-  publicEncrypt,
-} from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { base64url } from "jose";
 import { type KeyEntry, type KeyVersion, keyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
 import { attributesJson } from "./object_store.ts";
-import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
-import { isObject, nowSeconds, readJson } from "../http_util.ts";
+import { akvError, deletedButRecoverable, requestObject, type VaultRequest } from "./vault_server.ts";
+import { cryptoOperation } from "./key_operations.ts";
+import { isObject, nowSeconds } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
 
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
@@ -29,16 +20,6 @@ const ACTION = "Microsoft.KeyVault/vaults/keys";
 const RSA_OPS = ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
 const EC_OPS = ["sign", "verify"];
 const CURVES: Record<string, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
-const DIGEST_INFO: Record<string, [string, number]> = {
-  RS256: ["3031300d060960864801650304020105000420", 32],
-  RS384: ["3041300d060960864801650304020205000430", 48],
-  RS512: ["3051300d060960864801650304020305000440", 64],
-};
-const ENCRYPTION: Record<string, { padding: number; oaepHash?: string }> = {
-  "RSA-OAEP": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
-  "RSA-OAEP-256": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
-  RSA1_5: { padding: constants.RSA_PKCS1_PADDING },
-};
 
 /** The release handler, plugged in by the emulator (it needs the vault's signing certificate). */
 export type ReleaseHandler = (req: VaultRequest, entry: KeyEntry, version: KeyVersion, versionInUrl: string) => Promise<Response>;
@@ -74,7 +55,7 @@ export function createKeysRoute(release: ReleaseHandler) {
       if (!entry || !v) return keyNotFound(req, name, m[2] ?? "");
       if (!v.attributes.enabled) return req.respond(403, akvError("Forbidden", `Operation ${op} is not allowed on a disabled key.`, "KeyDisabled"));
       if (op === "release") return await release(req, entry, v, m[2] ?? "");
-      return await cryptoOperation(req, entry, v, op);
+      return await cryptoOperation(req, v, op, keyId(req, entry, v));
     }
     if ((m = path.match(/^\/keys\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
       const name = decodeURIComponent(m[1]);
@@ -232,12 +213,6 @@ function publicMembers(privateKey: KeyObject): Record<string, string> {
   return jwk.kty === "RSA" ? { n: jwk.n, e: jwk.e } : { crv: jwk.crv, x: jwk.x, y: jwk.y };
 }
 
-async function bodyObject(req: VaultRequest): Promise<Record<string, unknown> | Response> {
-  const parsed = await readJson(req.request);
-  if ("error" in parsed || !isObject(parsed.value)) return req.respond(400, akvError("BadParameter", "The request body is not a valid JSON object."));
-  return parsed.value;
-}
-
 function store(req: VaultRequest, name: string, kty: string, privateKey: KeyObject, props: KeyProperties): Response {
   const exportable = props.exportable ?? false;
   const problem = checkExportable(kty, exportable, props.releasePolicy);
@@ -262,7 +237,7 @@ async function createKey(req: VaultRequest, name: string): Promise<Response> {
   if (!NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
   const denied = req.authorize(`${ACTION}/create/action`, `/keys/${name}`);
   if (denied) return denied;
-  const body = await bodyObject(req);
+  const body = await requestObject(req);
   if (body instanceof Response) return body;
   const kty = typeof body.kty === "string" ? body.kty : "";
   if (!kty) return req.respond(400, akvError("BadParameter", "Property 'kty' is required."));
@@ -276,7 +251,7 @@ async function createKey(req: VaultRequest, name: string): Promise<Response> {
 async function importKey(req: VaultRequest, name: string): Promise<Response> {
   const denied = req.authorize(`${ACTION}/import/action`, `/keys/${name}`);
   if (denied) return denied;
-  const body = await bodyObject(req);
+  const body = await requestObject(req);
   if (body instanceof Response) return body;
   if (!isObject(body.key)) return req.respond(400, akvError("BadParameter", "Property 'key' (a JSON Web Key with its private members) is required."));
   const props = readKeyProperties(body);
@@ -297,7 +272,7 @@ async function importKey(req: VaultRequest, name: string): Promise<Response> {
 async function updateKey(req: VaultRequest, name: string, version: string): Promise<Response> {
   const denied = req.authorize(`${ACTION}/update/action`, `/keys/${name}`);
   if (denied) return denied;
-  const body = await bodyObject(req);
+  const body = await requestObject(req);
   if (body instanceof Response) return body;
   const entry = req.vault.keys.live(name);
   const v = entry && keyVersion(entry, version);
@@ -348,77 +323,4 @@ function deletedKey(req: VaultRequest, name: string, recover: boolean): Response
     return req.respond(204);
   }
   return req.respond(200, deletedBundle(req, entry));
-}
-
-async function cryptoOperation(req: VaultRequest, entry: KeyEntry, v: KeyVersion, op: string): Promise<Response> {
-  const body = await bodyObject(req);
-  if (body instanceof Response) return body;
-  const alg = typeof body.alg === "string" ? body.alg : "";
-  const opName = op === "wrapkey" ? "wrapKey" : op === "unwrapkey" ? "unwrapKey" : op;
-  if (!v.keyOps.includes(opName)) {
-    return req.respond(400, akvError("BadParameter", `Operation ${opName} is not allowed by the key's key_ops (${v.keyOps.join(", ")}).`));
-  }
-  if (typeof body.value !== "string") return req.respond(400, akvError("BadParameter", "Property 'value' (base64url) is required."));
-  const value = base64url.decode(body.value);
-  const kid = keyId(req, entry, v);
-  const rsa = v.kty.startsWith("RSA");
-  try {
-    if (op === "encrypt" || op === "wrapkey" || op === "decrypt" || op === "unwrapkey") {
-      const scheme = ENCRYPTION[alg];
-      if (!rsa || !scheme) {
-        return req.respond(
-          400,
-          akvError("BadParameter", `The algorithm '${alg}' is not valid for this key: use RSA-OAEP, RSA-OAEP-256 or RSA1_5 with RSA keys.`),
-        );
-      }
-      const options = {
-        key: op === "encrypt" || op === "wrapkey" ? createPublicKey(v.privateKey) : v.privateKey,
-        padding: scheme.padding,
-        oaepHash: scheme.oaepHash,
-      };
-      const out = op === "encrypt" || op === "wrapkey" ? publicEncrypt(options, value) : privateDecrypt(options, value);
-      return req.respond(200, { kid, value: base64url.encode(new Uint8Array(out)) });
-    }
-    const info = DIGEST_INFO[alg];
-    if (!rsa || !info) {
-      return req.respond(
-        400,
-        akvError(
-          "BadParameter",
-          `The algorithm '${alg}' is not supported by the kvmi emulator for sign/verify on ${v.kty} keys (RS256, RS384 and RS512 on RSA keys are).`,
-        ),
-      );
-    }
-    const [prefix, length] = info;
-    if (op === "sign") {
-      if (value.length !== length) {
-        return req.respond(400, akvError("BadParameter", `Invalid digest length ${value.length} for ${alg}: expected ${length} bytes.`));
-      }
-      const signature = privateEncrypt({ key: v.privateKey, padding: constants.RSA_PKCS1_PADDING }, concat(hexBytes(prefix), value));
-      return req.respond(200, { kid, value: base64url.encode(new Uint8Array(signature)) });
-    }
-    if (typeof body.digest !== "string") return req.respond(400, akvError("BadParameter", "Property 'digest' (base64url) is required."));
-    const digest = base64url.decode(body.digest);
-    let ok = false;
-    try {
-      const recovered = new Uint8Array(publicDecrypt({ key: createPublicKey(v.privateKey), padding: constants.RSA_PKCS1_PADDING }, value));
-      ok = base64url.encode(recovered) === base64url.encode(concat(hexBytes(prefix), digest));
-    } catch {
-      ok = false;
-    }
-    return req.respond(200, { value: ok });
-  } catch (error) {
-    return req.respond(400, akvError("BadParameter", `The ${op} operation failed: ${(error as Error).message}.`));
-  }
-}
-
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

@@ -3,11 +3,23 @@
  * looked at), token validation with the real AKV error codes, api-version checks, Azure RBAC on
  * every data action with the real `ForbiddenByRbac` message, the real response headers, and
  * dispatch to the secrets (and keys) handlers.
+ *
+ * @example
+ * ```ts
+ * import { createVaultHandler } from "./vault_server.ts";
+ * import { secretsRoute } from "./secrets_api.ts";
+ * import { Faults } from "../faults.ts";
+ * import { seedWorld } from "../seed.ts";
+ * import { TokenIssuer } from "../token_issuer.ts";
+ * const world = seedWorld("demo");
+ * const vault = [...world.vaults.values()][0];
+ * const handler = createVaultHandler({ world, vault, issuer: await TokenIssuer.create(), faults: new Faults(), options: { deleteDelayMs: 0 }, routes: [secretsRoute] });
+ * ```
  * @module
  */
 import { authorize } from "../rbac/authorize.ts";
 import type { Faults } from "../faults.ts";
-import { bearerToken, guid, jsonResponse } from "../http_util.ts";
+import { bearerToken, guid, isObject, jsonResponse, readJson } from "../http_util.ts";
 import { issuerFor, type TokenIssuer } from "../token_issuer.ts";
 import { type Vault, vaultResourceId, type World } from "../world.ts";
 
@@ -217,4 +229,11 @@ export function forbiddenByRbac(caller: Caller, action: string, scope: string, v
 function faultBody(status: number): Record<string, unknown> {
   if (status === 429) return akvError("Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached");
   return akvError("InternalServerError", "The server encountered an internal error. Please retry the request.");
+}
+
+/** Reads the request body as a JSON object, or answers 400 BadParameter as Key Vault does. */
+export async function requestObject(req: VaultRequest): Promise<Record<string, unknown> | Response> {
+  const parsed = await readJson(req.request);
+  if ("error" in parsed || !isObject(parsed.value)) return req.respond(400, akvError("BadParameter", "The request body is not a valid JSON object."));
+  return parsed.value;
 }

@@ -2,6 +2,21 @@
  * Azure RBAC evaluation: the union of the caller's role assignments whose scope contains the
  * resource, each granting `actions − notActions` (control plane) or `dataActions − notDataActions`
  * (data plane), matched as case-insensitive globs. Control-plane roles never grant data actions.
+ *
+ * @example
+ * ```ts
+ * import { authorize } from "./authorize.ts";
+ * import { seedWorld } from "../seed.ts";
+ * import { vaultResourceId } from "../world.ts";
+ * const world = seedWorld("demo");
+ * const vm = [...world.virtualMachines.values()][0];
+ * const granted = authorize(world, {
+ *   principalId: world.principals.get(vm.systemIdentity!)!.objectId,
+ *   action: "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+ *   scope: `${vaultResourceId(world, [...world.vaults.values()][0])}/secrets/secret-for-vm`,
+ *   dataAction: true,
+ * });
+ * ```
  * @module
  */
 import { findRole, type Permissions } from "./role_definitions.ts";

@@ -2,9 +2,16 @@
  * `--verbose` logging on stderr. Callers pass only what is safe to show: never a token,
  * a secret value or a client secret. URLs are logged without their query string values
  * for parameters that could carry secrets.
+ *
+ * @example
+ * ```ts
+ * import { setVerbose, verbose } from "./verbose.ts";
+ * setVerbose(true);
+ * verbose("GET https://kv-demo.vault.azure.net/secrets/db?api-version=…");
+ * ```
  * @module
  */
-import { writeStderr } from "./output.ts";
+import { writeStderr } from "./stdio.ts";
 
 let enabled = false;
 

@@ -1,6 +1,13 @@
 /**
  * Parsing JSON response bodies defensively: a proxy's HTML page or a truncated body must end
  * in a clear error, not a stack trace.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonObject, stringField } from "./json_body.ts";
+ * const body = parseJsonObject('{"access_token":"eyJ…","expires_on":"1700000000"}');
+ * const token = stringField(body, "access_token");
+ * ```
  * @module
  */
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash, X509Certificate } from "node:crypto";
-import { PUBLIC_ROOT_FINGERPRINTS } from "../../src/keyvault/release_verify.ts";
+import { PUBLIC_ROOT_FINGERPRINTS } from "../../src/skr/release_verify.ts";
 
 Deno.test("the pinned public roots are the real certificates (Debian ca-certificates)", () => {
   const files: Record<string, string> = {

@@ -7,7 +7,6 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { compactVerify, decodeProtectedHeader, importX509 } from "jose";
-import { ExitCode, KvmiError } from "../cli/errors.ts";
 
 /**
  * SHA-256 fingerprints of the public roots Azure's TLS chains end in (DigiCert Global Root G2,
@@ -27,12 +26,17 @@ export interface ReleasePayload {
   response: { key: { key: Record<string, unknown> & { key_hsm?: string; kid?: string; kty?: string } } };
 }
 
+/** Why a release response cannot be trusted. */
+export class ReleaseVerificationError extends Error {
+  /** Creates the error; the message says what failed. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ReleaseVerificationError";
+  }
+}
+
 function fail(message: string): never {
-  throw new KvmiError(`The release response cannot be trusted: ${message}`, {
-    code: "ReleaseVerificationFailed",
-    exitCode: ExitCode.Error,
-    hint: "Do not use this key; check the vault URL and the network path (TLS inspection, proxies).",
-  });
+  throw new ReleaseVerificationError(`The release response cannot be trusted: ${message}`);
 }
 
 async function sha256Hex(der: ArrayBuffer): Promise<string> {

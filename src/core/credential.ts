@@ -1,6 +1,17 @@
 /**
  * The token and credential types every identity source implements, after the Azure SDK's
  * `TokenCredential`: one method, one resource (audience) per call.
+ *
+ * @example
+ * ```ts
+ * import type { AccessToken, TokenCredential } from "./credential.ts";
+ * class StaticCredential implements TokenCredential {
+ *   readonly source = "Static";
+ *   getToken(resource: string): Promise<AccessToken> {
+ *     return Promise.resolve({ token: "eyJ…", expiresOn: Math.floor(Date.now() / 1000) + 3600, resource, source: this.source });
+ *   }
+ * }
+ * ```
  * @module
  */
 

@@ -1,0 +1,164 @@
+/**
+ * Choosing the identity source from an ordered table, like the Azure SDK's list of
+ * managed-identity sources: the first source whose `detect(env)` is true builds the credential.
+ * A service principal from `AZURE_CLIENT_ID`/`AZURE_TENANT_ID`/`AZURE_CLIENT_SECRET` comes
+ * first (the SDK's EnvironmentCredential), then the host's managed identity: App Service
+ * (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`), Azure Arc (`IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`),
+ * else IMDS (Azure VMs and scale sets, or `AZURE_POD_IDENTITY_AUTHORITY_HOST`). Hosts kvmi does
+ * not support yet (Service Fabric, Cloud Shell, Azure ML) are detected too, and fail clearly
+ * instead of falling back to IMDS. To add a source, add a row.
+ *
+ * @example
+ * ```ts
+ * import { selectCredential } from "./identity_sources.ts";
+ * import { BUILTIN_CLOUDS } from "../cloud/cloud.ts";
+ * import { HttpClient } from "../http/http_client.ts";
+ * const credential = selectCredential({
+ *   kind: "auto",
+ *   selector: {},
+ *   cloud: BUILTIN_CLOUDS.AzureCloud,
+ *   http: new HttpClient(),
+ *   env: (name) => Deno.env.get(name),
+ * });
+ * const token = await credential.getToken("https://vault.azure.net");
+ * ```
+ * @module
+ */
+import type { IdentitySelector, TokenCredential } from "../core/credential.ts";
+import { ClientSecretCredential } from "./client_secret.ts";
+import { AppServiceCredential } from "./managed_identity_app_service.ts";
+import { ArcCredential, arcTokenDirectory } from "./managed_identity_arc.ts";
+import { ImdsCredential } from "./managed_identity_imds.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
+import type { Cloud } from "../cloud/cloud.ts";
+import type { EnvReader } from "../cloud/cloud_profile.ts";
+import type { HttpClient } from "../http/http_client.ts";
+
+/** `--credential` values. */
+export type CredentialKind = "auto" | "managed-identity" | "client-secret";
+
+const KINDS: readonly CredentialKind[] = ["auto", "managed-identity", "client-secret"];
+
+/** Validates a `--credential` value. */
+export function parseCredentialKind(value: string | undefined): CredentialKind {
+  const kind = value ?? "auto";
+  if (!(KINDS as readonly string[]).includes(kind)) {
+    throw usageError(`Unknown credential '${kind}'.`, `Use one of: ${KINDS.join(", ")}.`);
+  }
+  return kind as CredentialKind;
+}
+
+/** Everything {@link selectCredential} needs. */
+export interface CredentialContext {
+  kind: CredentialKind;
+  selector: IdentitySelector;
+  cloud: Cloud;
+  http: HttpClient;
+  env: EnvReader;
+}
+
+/** One way a host can provide an identity. */
+export interface IdentitySource {
+  /** The source's name, e.g. `App Service`. */
+  readonly name: string;
+  /** Which `--credential` kind it belongs to. */
+  readonly kind: Exclude<CredentialKind, "auto">;
+  /** Whether the environment says this host offers this source. */
+  detect(env: EnvReader): boolean;
+  /** Builds the credential; throws for a host kvmi recognises but does not support. */
+  create(context: CredentialContext): TokenCredential;
+}
+
+const SERVICE_PRINCIPAL_VARIABLES = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
+
+/** The identity sources, in the order they are tried. */
+export const IDENTITY_SOURCES: readonly IdentitySource[] = [
+  {
+    name: "Service principal (client secret)",
+    kind: "client-secret",
+    detect: (env) => SERVICE_PRINCIPAL_VARIABLES.every((n) => Boolean(env(n))),
+    create: ({ http, cloud, env }) =>
+      new ClientSecretCredential(http, cloud.authorityHost, {
+        tenantId: env("AZURE_TENANT_ID")!,
+        clientId: env("AZURE_CLIENT_ID")!,
+        clientSecret: env("AZURE_CLIENT_SECRET")!,
+      }),
+  },
+  {
+    name: "Service Fabric",
+    kind: "managed-identity",
+    detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IDENTITY_HEADER") && env("IDENTITY_SERVER_THUMBPRINT")),
+    create: () => unsupported("Service Fabric"),
+  },
+  {
+    name: "App Service",
+    kind: "managed-identity",
+    detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IDENTITY_HEADER")),
+    create: ({ http, env, selector }) => new AppServiceCredential(http, env("IDENTITY_ENDPOINT")!, env("IDENTITY_HEADER")!, selector),
+  },
+  {
+    name: "Azure Machine Learning",
+    kind: "managed-identity",
+    detect: (env) => Boolean(env("MSI_ENDPOINT") && env("MSI_SECRET")),
+    create: () => unsupported("Azure Machine Learning"),
+  },
+  {
+    name: "Azure Cloud Shell",
+    kind: "managed-identity",
+    detect: (env) => Boolean(env("MSI_ENDPOINT")),
+    create: () => unsupported("Azure Cloud Shell"),
+  },
+  {
+    name: "Azure Arc",
+    kind: "managed-identity",
+    detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IMDS_ENDPOINT")),
+    create: ({ http, env, selector }) => new ArcCredential(http, env("IDENTITY_ENDPOINT")!, selector, arcTokenDirectory(env)),
+  },
+  {
+    name: "IMDS",
+    kind: "managed-identity",
+    detect: () => true,
+    create: ({ http, cloud, selector }) => new ImdsCredential(http, cloud.imdsEndpoint, selector),
+  },
+];
+
+/** Validates that at most one user-assigned selector is given. */
+export function checkSelector(selector: IdentitySelector): void {
+  const given = [selector.clientId, selector.objectId, selector.resourceId].filter(Boolean);
+  if (given.length > 1) {
+    throw usageError("--client-id, --object-id and --msi-res-id are mutually exclusive.", "Pass only one of them.");
+  }
+}
+
+/**
+ * The sources `--credential` allows: one kind, or with `auto` every source, except that a
+ * user-assigned selector rules out the service principal (it names a managed identity).
+ */
+export function candidateSources(context: Pick<CredentialContext, "kind" | "selector">, sources = IDENTITY_SOURCES): IdentitySource[] {
+  const userAssigned = Boolean(context.selector.clientId || context.selector.objectId || context.selector.resourceId);
+  return sources.filter((s) => context.kind === "auto" ? !(userAssigned && s.kind === "client-secret") : s.kind === context.kind);
+}
+
+/** The first source, in table order, that `--credential` allows and the environment offers. */
+export function detectSource(context: Pick<CredentialContext, "kind" | "selector" | "env">, sources = IDENTITY_SOURCES): IdentitySource | undefined {
+  return candidateSources(context, sources).find((s) => s.detect(context.env));
+}
+
+/** Returns the credential for the context. */
+export function selectCredential(context: CredentialContext): TokenCredential {
+  checkSelector(context.selector);
+  const source = detectSource(context);
+  if (!source) {
+    const missing = SERVICE_PRINCIPAL_VARIABLES.filter((n) => !context.env(n));
+    throw usageError(`--credential client-secret needs ${missing.join(", ")} in the environment.`);
+  }
+  return source.create(context);
+}
+
+function unsupported(host: string): never {
+  throw new KvmiError(`This looks like ${host} (its managed identity variables are set), which kvmi does not support yet.`, {
+    code: "UnsupportedIdentityHost",
+    kind: "authentication",
+    hint: "Use a service principal (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET) there, or run kvmi on an Azure VM or App Service.",
+  });
+}
