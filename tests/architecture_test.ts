@@ -1,0 +1,70 @@
+/**
+ * The architecture, checked on the source: every relative import between `src/` folders follows
+ * the one-way arrows `main → commands → cli`, `commands → clients → auth → http → cloud → core`,
+ * `keyvault → skr`, and the emulator imports nothing outside itself but `skr/`. Imports inside
+ * comments (module `@example`s) do not count.
+ * @module
+ */
+import assert from "node:assert/strict";
+
+const SRC = new URL("../src/", import.meta.url).pathname;
+
+/** What each folder may import besides itself. */
+const ALLOWED: Record<string, string[]> = {
+  core: [],
+  skr: [],
+  cloud: ["core"],
+  http: ["cloud", "core"],
+  auth: ["http", "cloud", "core"],
+  imds: ["auth", "http", "cloud", "core"],
+  arm: ["auth", "http", "cloud", "core"],
+  attestation: ["auth", "http", "cloud", "core"],
+  keyvault: ["auth", "http", "cloud", "core", "skr"],
+  cli: ["core"],
+  commands: ["keyvault", "arm", "imds", "attestation", "auth", "http", "cloud", "cli", "core", "skr", "emulator"],
+  emulator: ["skr"],
+  "main.ts": ["commands", "cli", "core", "deno.json"],
+};
+
+function importsOf(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  return [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)"(\.[^"]+)"/gm)].map((m) => m[1]);
+}
+
+function* sourceFiles(dir: string): Generator<string> {
+  for (const entry of Deno.readDirSync(dir)) {
+    if (entry.isDirectory) yield* sourceFiles(`${dir}${entry.name}/`);
+    else if (entry.name.endsWith(".ts")) yield `${dir}${entry.name}`;
+  }
+}
+
+function folderOf(path: string): string {
+  return path.startsWith(SRC) ? path.slice(SRC.length).split("/")[0] : path.split("/").pop()!;
+}
+
+Deno.test("imports between src/ folders point one way, and the emulator and the client never import each other", () => {
+  const wrong: string[] = [];
+  let edges = 0;
+  for (const file of sourceFiles(SRC)) {
+    const from = folderOf(file);
+    for (const spec of importsOf(Deno.readTextFileSync(file))) {
+      const to = folderOf(new URL(spec, `file://${file}`).pathname);
+      if (to === from) continue;
+      edges++;
+      if (!(ALLOWED[from] ?? []).includes(to)) wrong.push(`${file.slice(SRC.length)} imports ${spec} (${from} → ${to})`);
+    }
+  }
+  assert.ok(edges > 50, `found ${edges} imports between folders`);
+  assert.deepEqual(wrong, []);
+});
+
+Deno.test("the architecture check sees static, dynamic and side-effect imports but not those in comments", () => {
+  const source = [
+    '/** @example\n * import { x } from "../commands/context.ts";\n */',
+    'import { a } from "../core/errors.ts";',
+    'import "../cloud/cloud.ts";',
+    'const m = await import("../http/retry.ts");',
+    '// import { y } from "../emulator/world.ts";',
+  ].join("\n");
+  assert.deepEqual(importsOf(source), ["../core/errors.ts", "../cloud/cloud.ts", "../http/retry.ts"]);
+});
