@@ -11,6 +11,17 @@
  * ```
  * @module
  */
+import { COMMAND_MODULES } from "../src/main.ts";
+
+/** Every file under `dir`, as paths relative to it with forward slashes. */
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
+    if (entry.isDirectory) names.push(...(await listFiles(dir, `${prefix}${entry.name}/`)));
+    else if (entry.isFile) names.push(`${prefix}${entry.name}`);
+  }
+  return names.sort();
+}
 
 /** The bundle: file name to JavaScript, plus the npm packages it contains (`name@version`). */
 export interface Bundle {
@@ -21,12 +32,26 @@ export interface Bundle {
 /** A path into Deno's npm cache, as the bundler writes it in comments and CommonJS wrapper keys. */
 const NPM_PATH = /[^\s"'`(]*\/npm\/registry\.npmjs\.org\/((?:@[^/\s"'`]+\/)?[^/\s"'`]+)\/([0-9][^/\s"'`]*)\//g;
 
-/** Bundles `src/main.ts`; throws with deno's output on failure. */
+/**
+ * Bundles `src/main.ts` and, as entry points of their own, the command modules it imports by name
+ * (`COMMAND_MODULES`), whose names in `main.js` are renamed `.js`; throws with deno's output on failure.
+ */
 export async function bundleKvmi(root: string): Promise<Bundle> {
   const outdir = await Deno.makeTempDir({ prefix: "kvmi-bundle-" });
+  const modules = Object.values(COMMAND_MODULES).map((c) => c.module);
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--code-splitting", "--platform", "deno", "--outdir", outdir, `${root}src/main.ts`],
+      args: [
+        "bundle",
+        "--quiet",
+        "--code-splitting",
+        "--platform",
+        "deno",
+        "--outdir",
+        outdir,
+        `${root}src/main.ts`,
+        ...modules.map((m) => `${root}src/${m.slice(2)}`),
+      ],
       cwd: root,
       stdout: "piped",
       stderr: "piped",
@@ -34,16 +59,22 @@ export async function bundleKvmi(root: string): Promise<Bundle> {
     if (!out.success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(out.stderr)}`);
     const files = new Map<string, Uint8Array>();
     const packages = new Set<string>();
-    for await (const entry of Deno.readDir(outdir)) {
-      if (!entry.isFile) continue;
-      const text = (await Deno.readTextFile(`${outdir}/${entry.name}`)).replace(NPM_PATH, (_all, name: string, version: string) => {
-        packages.add(`${name}@${version}`);
-        return `npm:${name}@${version}/`;
+    for (const name of await listFiles(outdir)) {
+      let text = (await Deno.readTextFile(`${outdir}/${name}`)).replace(NPM_PATH, (_all, pkg: string, version: string) => {
+        packages.add(`${pkg}@${version}`);
+        return `npm:${pkg}@${version}/`;
       });
-      if (/registry\.npmjs\.org|\/root\/|\/home\//.test(text)) throw new Error(`${entry.name} still names a path of the build machine`);
-      files.set(entry.name, new TextEncoder().encode(text));
+      if (name === "main.js") {
+        for (const m of modules) {
+          if (!text.includes(`"${m}"`)) throw new Error(`main.js does not name the command module ${m}`);
+          text = text.replaceAll(`"${m}"`, `"${m.replace(/\.ts$/, ".js")}"`);
+        }
+      }
+      if (/registry\.npmjs\.org|\/root\/|\/home\//.test(text)) throw new Error(`${name} still names a path of the build machine`);
+      files.set(name, new TextEncoder().encode(text));
     }
     if (!files.has("main.js")) throw new Error("deno bundle wrote no main.js");
+    for (const m of modules) if (!files.has(m.slice(2).replace(/\.ts$/, ".js"))) throw new Error(`deno bundle wrote no ${m}`);
     return { files, npmPackages: [...packages].sort() };
   } finally {
     await Deno.remove(outdir, { recursive: true });

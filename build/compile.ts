@@ -14,6 +14,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { COMMAND_MODULES } from "../src/main.ts";
 
 /** The targets kvmi is compiled for. */
 export const TARGETS = ["x86_64-pc-windows-msvc", "x86_64-unknown-linux-gnu"] as const;
@@ -73,7 +74,18 @@ export async function compileRelease(root: string, args: string[]): Promise<void
 /** Compiles kvmi for `target` into `output`; throws when deno compile fails. */
 export async function compileKvmi(root: string, target: Target, output: string): Promise<void> {
   const result = await new Deno.Command(Deno.execPath(), {
-    args: ["compile", "--allow-all", "--no-prompt", "--target", target, "--output", output, `${root}src/main.ts`],
+    args: [
+      "compile",
+      "--allow-all",
+      "--no-prompt",
+      // main.ts imports each command's module by name, so compile cannot see them: include them.
+      ...Object.values(COMMAND_MODULES).flatMap((c) => ["--include", `${root}src/${c.module.slice(2)}`]),
+      "--target",
+      target,
+      "--output",
+      output,
+      `${root}src/main.ts`,
+    ],
     stdout: "inherit",
     stderr: "inherit",
   }).output();

@@ -47,21 +47,29 @@ Exit codes:
 Errors go to stderr; with --output json (or KVMI_ERROR_FORMAT=json) as {"error":{"code","status","message","hint"}}.
 `;
 
-type CommandRunner = (args: string[]) => Promise<number>;
+/** A command's entry: `(args) => exit code`. */
+export type CommandRunner = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
-  token: async () => (await import("./commands/token.ts")).runToken,
-  secret: async () => (await import("./commands/secret.ts")).runSecret,
-  emulator: async () => (await import("./commands/emulator.ts")).runEmulator,
-  rest: async () => (await import("./commands/rest.ts")).runRest,
-  vm: async () => (await import("./commands/vm.ts")).runVm,
-  role: async () => (await import("./commands/role.ts")).runRole,
-  imds: async () => (await import("./commands/imds.ts")).runImds,
-  whoami: async () => (await import("./commands/whoami.ts")).runWhoami,
-  doctor: async () => (await import("./commands/doctor.ts")).runDoctor,
-  demo: async () => (await import("./commands/demo.ts")).runDemo,
-  key: async () => (await import("./commands/key.ts")).runKey,
-  attest: async () => (await import("./commands/attest.ts")).runAttest,
+/**
+ * Each command's module (relative to this file) and the function it exports. The module is
+ * imported through a variable, only when its command runs: with a literal \`import("./commands/…")\`
+ * Deno would read and parse every command's module graph (the emulator, @peculiar, jose) at
+ * start-up, whichever command runs. The release bundle makes each module an entry point of its own
+ * and renames it \`.js\` (build/bundle.ts); \`deno compile\` includes them (build/compile.ts).
+ */
+export const COMMAND_MODULES: Record<string, { module: string; run: string }> = {
+  token: { module: "./commands/token.ts", run: "runToken" },
+  secret: { module: "./commands/secret.ts", run: "runSecret" },
+  emulator: { module: "./commands/emulator.ts", run: "runEmulator" },
+  rest: { module: "./commands/rest.ts", run: "runRest" },
+  vm: { module: "./commands/vm.ts", run: "runVm" },
+  role: { module: "./commands/role.ts", run: "runRole" },
+  imds: { module: "./commands/imds.ts", run: "runImds" },
+  whoami: { module: "./commands/whoami.ts", run: "runWhoami" },
+  doctor: { module: "./commands/doctor.ts", run: "runDoctor" },
+  demo: { module: "./commands/demo.ts", run: "runDemo" },
+  key: { module: "./commands/key.ts", run: "runKey" },
+  attest: { module: "./commands/attest.ts", run: "runAttest" },
 };
 
 /** Runs kvmi with `args` and returns the exit code. */
@@ -79,11 +87,13 @@ export async function main(args: string[]): Promise<number> {
       writeStdout(`kvmi ${VERSION}\n`);
       return ExitCode.Ok;
     }
-    const load = COMMANDS[command];
-    if (!load) {
+    const entry = Object.hasOwn(COMMAND_MODULES, command) ? COMMAND_MODULES[command] : undefined;
+    if (!entry) {
       throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", kind: "usage", hint: "Run 'kvmi --help' to list the commands." });
     }
-    return await (await load())(rest);
+    const module = entry.module;
+    const loaded = (await import(module)) as Record<string, CommandRunner>;
+    return await loaded[entry.run](rest);
   } catch (error) {
     const kvmiError = error instanceof KvmiError ? error : unexpected(error);
     printError(kvmiError, format);

@@ -1,6 +1,6 @@
 /**
- * Command-line parsing on top of `node:util` `parseArgs` (JSR's `@std/cli` is unreachable here).
- * Adds the options every command shares and turns parse failures into usage errors (exit 2).
+ * Command-line parsing on top of {@link parseArgv} (`parse_argv.ts`, the option shape of
+ * `node:util` `parseArgs` without loading Node's compatibility layer). Adds the options every command shares and turns parse failures into usage errors (exit 2).
  *
  * @example
  * ```ts
@@ -10,13 +10,12 @@
  * ```
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ArgvError, type OptionSpecs, parseArgv, type ParsedValues } from "./parse_argv.ts";
 import { usageError } from "../core/errors.ts";
 import { writeStdout } from "../core/stdio.ts";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
 
-/** Option specs in the shape `parseArgs` takes. */
-export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
+export type { OptionSpecs, ParsedValues };
 
 /** Options every command accepts. */
 export const COMMON_OPTIONS: OptionSpecs = {
@@ -51,9 +50,6 @@ export const COMMON_HELP = `Common options:
   --verbose             Log requests and retries on stderr (never tokens or secret values)
   -h, --help            Show this help`;
 
-/** Parsed values: strings, booleans and repeatable strings. */
-export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
-
 /** The result of {@link parseCommand}. */
 export interface ParsedCommand {
   values: ParsedValues;
@@ -63,11 +59,10 @@ export interface ParsedCommand {
 /** Parses a command's arguments; unknown options and missing values become usage errors. */
 export function parseCommand(args: string[], options: OptionSpecs, allowPositionals = true): ParsedCommand {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals, strict: true });
-    return { values: values as ParsedValues, positionals };
+    return parseArgv(args, options, allowPositionals);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw usageError(message.replace(/\. To specify a positional argument.*$/s, ""), "Run the command with --help to see its options.");
+    if (error instanceof ArgvError) throw usageError(`${error.message}.`, "Run the command with --help to see its options.");
+    throw error;
   }
 }
 

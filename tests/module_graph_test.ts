@@ -1,0 +1,73 @@
+/**
+ * What each command loads, read from Deno's module graph (`deno info --json`), not timed: the
+ * entry point loads only the kernel and argument parsing; each command loads only its own path.
+ * No command but `emulator` loads the emulator; `node:crypto`, `@peculiar` and `jose` load only
+ * where the command uses them; `node:util` (Node's compatibility layer for parseArgs) never.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { COMMAND_MODULES } from "../src/main.ts";
+
+const SRC = new URL("../src/", import.meta.url).pathname;
+
+/** External modules (node: built-ins and npm packages by name) each command may load. */
+const ALLOWED_EXTERNAL: Record<string, string[]> = {
+  token: ["jose"],
+  whoami: ["jose"],
+  secret: [],
+  rest: [],
+  vm: [],
+  role: [],
+  imds: [],
+  doctor: [],
+  demo: [],
+  attest: ["node:crypto", "jose"],
+  key: ["node:crypto", "jose", "@peculiar/x509", "@peculiar/asn1-schema", "@peculiar/asn1-x509", "reflect-metadata"],
+};
+
+interface Graph {
+  local: string[];
+  external: string[];
+}
+
+async function graphOf(path: string): Promise<Graph> {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", path], stdout: "piped", stderr: "piped" }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { modules: { specifier: string }[] };
+  const local: string[] = [];
+  const external = new Set<string>();
+  for (const { specifier } of info.modules) {
+    if (specifier.startsWith("file://")) local.push(new URL(specifier).pathname);
+    else if (specifier.startsWith("npm:")) external.add(specifier.match(/^npm:\/?((?:@[^/]+\/)?[^@/]+)/)![1]);
+    else external.add(specifier);
+  }
+  return { local, external: [...external].sort() };
+}
+
+Deno.test("the entry point loads only the kernel and argument parsing, never a command", async () => {
+  const main = await graphOf(`${SRC}main.ts`);
+  assert.deepEqual(main.external, []);
+  const folders = new Set(main.local.filter((p) => p.startsWith(SRC)).map((p) => p.slice(SRC.length).split("/")[0]));
+  assert.deepEqual([...folders].sort(), ["cli", "core", "main.ts"]);
+});
+
+Deno.test("each command loads only its own path: no emulator, no Node compatibility layer, crypto and x509 only where used", async () => {
+  const graphs = await Promise.all(Object.entries(COMMAND_MODULES).map(async ([name, c]) => [name, await graphOf(`${SRC}${c.module.slice(2)}`)] as const));
+  for (const [name, graph] of graphs) {
+    assert.ok(!graph.external.includes("node:util"), `${name} loads node:util`);
+    if (name === "emulator") continue;
+    assert.deepEqual(graph.local.filter((p) => p.includes("/src/emulator/")), [], `${name} loads the emulator`);
+    const allowed = ALLOWED_EXTERNAL[name];
+    assert.ok(allowed, `ALLOWED_EXTERNAL has an entry for the command ${name}`);
+    assert.deepEqual(graph.external.filter((e) => !allowed.includes(e)), [], `${name} loads only what it needs`);
+  }
+  const secret = graphs.find(([name]) => name === "secret")![1];
+  assert.ok(secret.local.length < 40, `secret loads ${secret.local.length} modules`);
+});
+
+Deno.test("every command module exports the function main.ts calls", async () => {
+  for (const [name, c] of Object.entries(COMMAND_MODULES)) {
+    const loaded = await import(new URL(c.module, new URL("../src/main.ts", import.meta.url)).href);
+    assert.equal(typeof loaded[c.run], "function", `${name}: ${c.module} exports ${c.run}`);
+  }
+});
