@@ -4,7 +4,8 @@
  *
  * 1. the Deno floor — floor_secret_get.ts, just the two fetches;
  * 2. kvmi as `deno run src/main.ts secret get …` (the dev form);
- * 3. the packaged kvmi named by `KVMI_BENCH_PACKAGED` (skipped, with the reason, when unset);
+ * 3. the packaged kvmi: `KVMI_BENCH_PACKAGED`, else the Linux zip of `deno task package` (in `dist/` or
+ *    `tests/.out/package/`) unpacked into `tests/.out/bench-packaged/`; skipped, with the reason, when there is none;
  * 4. `@azure/identity` + `@azure/keyvault-secrets` on Node (installed by npm into tests/.out/bench-node/);
  * 5. two `curl -s` calls, for reference.
  *
@@ -58,10 +59,29 @@ const SECRET = "this-is-test-secret";
 const runs = Math.max(1, Number(Deno.args[0] ?? "10"));
 const DENO_RUN = ["run", "--allow-all", "--quiet"];
 
-/** The packaged launcher from KVMI_BENCH_PACKAGED, or why there is none. */
+/** Unpacks the newest Linux release zip found, and returns its kvmi, or undefined. */
+async function unpackedPackage(): Promise<string | undefined> {
+  const root = new URL("../../", import.meta.url).pathname;
+  const version = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)) as { version: string }).version;
+  for (const dir of [`${root}dist`, `${root}tests/.out/package`]) {
+    const zip = `${dir}/kvmi-${version}-linux-x64.zip`;
+    try {
+      await Deno.stat(zip);
+    } catch {
+      continue;
+    }
+    const target = `${root}tests/.out/bench-packaged`;
+    await Deno.remove(target, { recursive: true }).catch(() => {});
+    const out = await new Deno.Command("unzip", { args: ["-q", zip, "-d", target] }).output();
+    if (out.success) return `${target}/kvmi`;
+  }
+  return undefined;
+}
+
+/** The packaged launcher from KVMI_BENCH_PACKAGED or the release zip, or why there is none. */
 async function packagedKvmi(): Promise<{ path: string } | { skipped: string }> {
-  const path = Deno.env.get("KVMI_BENCH_PACKAGED");
-  if (!path) return { skipped: "KVMI_BENCH_PACKAGED is not set (set it to the offline package's kvmi launcher to measure it)" };
+  const path = Deno.env.get("KVMI_BENCH_PACKAGED") ?? (await unpackedPackage());
+  if (!path) return { skipped: "no package: run 'deno task package' first, or set KVMI_BENCH_PACKAGED to a kvmi launcher" };
   try {
     const info = await Deno.stat(path);
     if (!info.isFile || ((info.mode ?? 0o111) & 0o111) === 0) return { skipped: `KVMI_BENCH_PACKAGED=${path} is not an executable file` };
