@@ -27,7 +27,7 @@ import { loadTokenProtector, type TokenProtector } from "./token_protection.ts";
 /** A cached token is used only while it has at least this long left. */
 export const MIN_REMAINING_SECONDS = 300;
 /** How long a process waits for another's fetch of the same key before fetching on its own. */
-export const LOCK_WAIT_MS = 5_000;
+export const LOCK_WAIT_MS = 10_000;
 
 /** One entry as `kvmi token cache list` shows it: never the token. */
 export interface CacheListing {

@@ -45,6 +45,7 @@ Only access tokens are kept. --no-token-cache or KVMI_TOKEN_CACHE=off turn it of
 
   list    Each entry's resource, identity, identity source, authority and expiry (never a token)
   clear   Remove every entry (and any lock left behind)
+Identity options are accepted and ignored: the cache holds every identity's tokens of this user.
 ${COMMON_HELP}
 `;
 
@@ -87,7 +88,8 @@ async function runTokenCache(args: string[]): Promise<number> {
   if (sub !== "list" && sub !== "clear") {
     throw usageError(`Unknown subcommand 'token cache ${sub}'.`, "Use 'kvmi token cache list' or 'kvmi token cache clear'.");
   }
-  const values = parseOptions(rest, COMMON_OPTIONS, TOKEN_CACHE_HELP);
+  // Identity options are accepted (the KvMi module always passes its chosen identity) and ignored.
+  const values = parseOptions(rest, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS }, TOKEN_CACHE_HELP);
   if (!values) return 0;
   const format = outputFormat(values, ["json", "table"]);
   const dir = tokenCacheDir(processEnv);
