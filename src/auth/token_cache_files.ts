@@ -7,6 +7,8 @@
  * @module
  */
 
+import { verbose } from "../core/verbose.ts";
+
 /** Whether `info` belongs to this user and cannot be written by anyone else (POSIX; true on Windows). */
 export function ownedAndPrivate(info: Deno.FileInfo, uid: number | null = Deno.uid()): boolean {
   if (uid === null || info.uid === null || info.mode === null) return true;
@@ -49,7 +51,10 @@ export async function readPrivateFile(path: string): Promise<string | undefined>
   }
   try {
     const info = await file.stat();
-    if (!info.isFile || !ownedAndPrivate(info) || info.size > 64 * 1024) return undefined;
+    if (!info.isFile || !ownedAndPrivate(info) || info.size > 64 * 1024) {
+      verbose(`token cache: ignored ${path}: not a private file of this user`);
+      return undefined;
+    }
     return new TextDecoder().decode(await new Response(file.readable).arrayBuffer());
   } catch {
     return undefined;

@@ -175,7 +175,9 @@ Deno.test("token cache: a folder or entry another user owns, or others can write
     const [entry] = [...Deno.readDirSync(mine)].map((e) => e.name);
     await Deno.chown(`${mine}/${entry}`, 65534, 65534);
     await emu.resetFaults();
-    assert.equal((await emu.kvmi(GET, { env: tokenCacheOn(mine) })).code, 0);
+    const planted = await emu.kvmi([...GET, "--verbose"], { env: tokenCacheOn(mine) });
+    assert.equal(planted.code, 0);
+    assert.match(planted.stderr, /token cache: ignored .*not a private file of this user/);
     assert.equal((await emu.requests())["imds-token"], 1, "the foreign entry was refetched");
   } finally {
     await emu.stop();
