@@ -116,11 +116,10 @@ Deno.test("token cache: a stale lock left by a killed process is recovered at on
     await killed.status;
     await Deno.writeTextFile(`${dir}/${id}.lock`, JSON.stringify({ pid: killed.pid, host: Deno.hostname(), createdAt: Date.now(), nonce: "dead" }));
     await emu.resetFaults();
-    const started = performance.now();
     const r = await emu.kvmi([...GET, "--verbose"], { env: tokenCacheOn(dir) });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /removed a stale lock/);
-    assert.ok(performance.now() - started < 4_000, "no lock wait");
+    assert.doesNotMatch(r.stderr, /lock-timeout/, "recovered at once, not after the bounded wait");
     assert.deepEqual(await emu.requests(), { "imds-token": 1, keyvault: 1 });
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [`${id}.json`], "the stale lock is gone");
 
