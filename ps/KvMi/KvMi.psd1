@@ -11,6 +11,7 @@
     FormatsToProcess     = @('KvMi.Format.ps1xml')
     FunctionsToExport    = @(
         'Approve-KvScheduledEvent',
+        'Clear-KvTokenCache',
         'Connect-KvIdentity',
         'Disconnect-KvIdentity',
         'Get-KvAccessToken',

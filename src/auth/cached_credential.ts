@@ -28,4 +28,10 @@ export class CachedCredential implements TokenCredential {
     this.#cache.set(resource, pending);
     return await pending;
   }
+
+  async invalidate(token: AccessToken): Promise<void> {
+    const held = await this.#cache.get(token.resource)?.catch(() => undefined);
+    if (held?.token === token.token) this.#cache.delete(token.resource);
+    await this.#inner.invalidate?.(token);
+  }
 }

@@ -33,6 +33,7 @@ import { KvmiError, usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import type { EnvReader } from "../cloud/cloud_profile.ts";
 import type { HttpClient } from "../http/http_client.ts";
+import type { CacheScope } from "./token_cache_key.ts";
 
 /** `--credential` values. */
 export type CredentialKind = "auto" | "managed-identity" | "client-secret";
@@ -67,6 +68,8 @@ export interface IdentitySource {
   detect(env: EnvReader): boolean;
   /** Builds the credential; throws for a host kvmi recognises but does not support. */
   create(context: CredentialContext): TokenCredential;
+  /** Where its tokens come from and for whom, keying the shared token cache; none: never cached. */
+  cacheScope?(context: CredentialContext): Omit<CacheScope, "kind">;
 }
 
 const SERVICE_PRINCIPAL_VARIABLES = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
@@ -83,6 +86,7 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
         clientId: env("AZURE_CLIENT_ID")!,
         clientSecret: env("AZURE_CLIENT_SECRET")!,
       }),
+    cacheScope: ({ cloud, env }) => ({ authority: `${cloud.authorityHost}/${env("AZURE_TENANT_ID")}`, identity: `clientId:${env("AZURE_CLIENT_ID")}` }),
   },
   {
     name: "Service Fabric",
@@ -95,6 +99,7 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
     kind: "managed-identity",
     detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IDENTITY_HEADER")),
     create: ({ http, env, selector }) => new AppServiceCredential(http, env("IDENTITY_ENDPOINT")!, env("IDENTITY_HEADER")!, selector),
+    cacheScope: ({ env, selector }) => ({ authority: env("IDENTITY_ENDPOINT")!, identity: selectorIdentity(selector) }),
   },
   {
     name: "Azure Machine Learning",
@@ -113,12 +118,14 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
     kind: "managed-identity",
     detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IMDS_ENDPOINT")),
     create: ({ http, env, selector }) => new ArcCredential(http, env("IDENTITY_ENDPOINT")!, selector, arcTokenDirectory(env)),
+    cacheScope: ({ env, selector }) => ({ authority: env("IDENTITY_ENDPOINT")!, identity: selectorIdentity(selector) }),
   },
   {
     name: "IMDS",
     kind: "managed-identity",
     detect: () => true,
     create: ({ http, cloud, selector }) => new ImdsCredential(http, cloud.imdsEndpoint, selector),
+    cacheScope: ({ cloud, selector }) => ({ authority: cloud.imdsEndpoint, identity: selectorIdentity(selector) }),
   },
 ];
 
@@ -153,6 +160,21 @@ export function selectCredential(context: CredentialContext): TokenCredential {
     throw usageError(`--credential client-secret needs ${missing.join(", ")} in the environment.`);
   }
   return source.create(context);
+}
+
+/** The token cache scope of the source {@link selectCredential} picks for `context`, if it has one. */
+export function credentialCacheScope(context: CredentialContext): CacheScope | undefined {
+  const source = detectSource(context);
+  const scope = source?.cacheScope?.(context);
+  return source && scope ? { ...scope, kind: source.name } : undefined;
+}
+
+/** A managed identity's selector as a cache identity: `system` or the one id given. */
+function selectorIdentity(selector: IdentitySelector): string {
+  if (selector.clientId) return `clientId:${selector.clientId.toLowerCase()}`;
+  if (selector.objectId) return `objectId:${selector.objectId.toLowerCase()}`;
+  if (selector.resourceId) return `resourceId:${selector.resourceId.toLowerCase()}`;
+  return "system";
 }
 
 function unsupported(host: string): never {

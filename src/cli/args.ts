@@ -31,6 +31,7 @@ export const IDENTITY_OPTIONS: OptionSpecs = {
   "object-id": { type: "string" },
   "msi-res-id": { type: "string" },
   cloud: { type: "string" },
+  "no-token-cache": { type: "boolean" },
 };
 
 /** Help text for {@link IDENTITY_OPTIONS}, shared by every command that authenticates. */
@@ -42,7 +43,8 @@ export const IDENTITY_HELP = `Identity options:
   --object-id ID        User-assigned managed identity by object (principal) id
   --msi-res-id ID       User-assigned managed identity by ARM resource id
   --cloud NAME          AzureCloud, AzureUSGovernment, AzureChinaCloud, or a custom cloud profile
-                        file (default: KVMI_CLOUD_PROFILE, else IMDS azEnvironment, else AzureCloud)`;
+                        file (default: KVMI_CLOUD_PROFILE, else IMDS azEnvironment, else AzureCloud)
+  --no-token-cache      Neither read nor write the per-user token cache (also KVMI_TOKEN_CACHE=off)`;
 
 /** Help text for {@link COMMON_OPTIONS}. */
 export const COMMON_HELP = `Common options:

@@ -13,7 +13,9 @@
  */
 import type { TokenCredential } from "../core/credential.ts";
 import { CachedCredential } from "../auth/cached_credential.ts";
-import { parseCredentialKind, selectCredential } from "../auth/identity_sources.ts";
+import { credentialCacheScope, type CredentialContext, parseCredentialKind, selectCredential } from "../auth/identity_sources.ts";
+import { withTokenCache } from "../auth/shared_cache_credential.ts";
+import { tokenCacheSettings } from "../auth/token_cache_location.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
@@ -42,13 +44,14 @@ export function createCloudContext(values: ParsedValues): CloudContext {
  * Builds the context from parsed `--cloud`, `--credential` and identity selector options. The
  * cloud is resolved here, once, before the credential is built (the credential copies its
  * authority host); a caller that read the VM's own cloud passes it, with the client it used.
+ * Tokens go through the per-user token cache unless `--no-token-cache` or `KVMI_TOKEN_CACHE=off`.
  */
 export function createAzureContext(
   values: ParsedValues,
   cloud: Cloud = resolveCloud(stringOption(values, "cloud")),
   http: HttpClient = createHttpClient(cloud),
 ): AzureContext {
-  const credential = new CachedCredential(selectCredential({
+  const credentialContext: CredentialContext = {
     kind: parseCredentialKind(stringOption(values, "credential")),
     selector: {
       clientId: stringOption(values, "client-id"),
@@ -58,7 +61,10 @@ export function createAzureContext(
     cloud,
     http,
     env: processEnv,
-  }));
+  };
+  const source = selectCredential(credentialContext);
+  const settings = tokenCacheSettings(processEnv, values["no-token-cache"] === true);
+  const credential = new CachedCredential(withTokenCache(source, credentialCacheScope(credentialContext), settings));
   return { cloud, http, credential };
 }
 

@@ -42,7 +42,7 @@ export async function runDoctor(args: string[]): Promise<number> {
   const values = parseOptions(args, { ...COMMON_OPTIONS, ...IDENTITY_OPTIONS, vault: { type: "string" } }, DOCTOR_HELP);
   if (!values) return 0;
   const json = stringOption(values, "output") !== undefined && outputFormat(values) === "json";
-  const context = createAzureContext(values);
+  const context = createAzureContext({ ...values, "no-token-cache": true }); // the checks ask the identity source itself
   const vaultOption = stringOption(values, "vault");
   const vault = vaultOption ? resolveVaultUrl(vaultOption, context.cloud) : undefined;
   const results: CheckResult[] = [];

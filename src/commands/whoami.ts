@@ -1,6 +1,7 @@
 /**
  * `kvmi whoami`: which identity source answered and who it is (tenant, object id, client id,
- * resource id, expiry), decoded from a token that is never printed.
+ * resource id, expiry, whether the token came from the per-user token cache), decoded from a
+ * token that is never printed.
  * @module
  */
 import { identityClaims } from "../auth/token_claims.ts";
@@ -13,7 +14,8 @@ import { createAzureContext } from "./context.ts";
 export const WHOAMI_HELP = `Usage: kvmi whoami [--resource URL] [identity options]
 
 Shows which identity kvmi uses: the identity source, tenant, object id, client id, the ARM
-resource id of a managed identity, and when its token expires. The token is never printed.
+resource id of a managed identity, when its token expires and whether it came from the token
+cache (tokenFromCache). The token is never printed.
   --resource URL        Audience to request (default: the cloud's ARM resource)
 ${IDENTITY_HELP}
 ${COMMON_HELP}
@@ -40,6 +42,7 @@ export async function runWhoami(args: string[]): Promise<number> {
       resourceId: claims.resourceId ?? null,
       audience: claims.audience ?? token.resource,
       expiresOn: new Date(token.expiresOn * 1000).toISOString(),
+      tokenFromCache: token.fromCache === true,
     };
     if (format === "table") writeStdout(renderProperties(result));
     else printJson(result);

@@ -25,6 +25,8 @@ export interface AccessToken {
   resource: string;
   /** Which identity source issued it, e.g. `ManagedIdentity (IMDS)`. */
   source: string;
+  /** True when it was read from the per-user token cache on disk rather than fetched now. */
+  fromCache?: boolean;
 }
 
 /** Anything that can get a token for a resource. */
@@ -33,6 +35,11 @@ export interface TokenCredential {
   readonly source: string;
   /** Gets a token whose audience is `resource` (e.g. `https://vault.azure.net`). */
   getToken(resource: string): Promise<AccessToken>;
+  /**
+   * Forgets `token` wherever it is kept (memory, the token cache), after a service refused it
+   * with a 401; the next {@link getToken} fetches a fresh one. Optional: sources keep nothing.
+   */
+  invalidate?(token: AccessToken): Promise<void>;
 }
 
 /** Which user-assigned managed identity to use; all empty means the system-assigned one. */

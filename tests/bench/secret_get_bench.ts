@@ -1,9 +1,13 @@
 /**
- * Benchmark of a cold `kvmi secret get` on the local emulator, in one run with alternating
- * fresh processes (floor, kvmi dev, packaged, Node SDK, two curls, repeated N times):
+ * Benchmark of a cold and a warm `kvmi secret get` on the local emulator, in one run with
+ * alternating fresh processes (floor, kvmi dev cold and warm, packaged, Node SDK, two curls,
+ * repeated N times):
  *
  * 1. the Deno floor — floor_secret_get.ts, just the two fetches;
- * 2. kvmi as `deno run src/main.ts secret get …` (the dev form);
+ * 2. kvmi as `deno run src/main.ts secret get …` (the dev form), cold: token cache off, so an
+ *    IMDS token request and the Key Vault GET;
+ * 2b. the same, warm: the token from the per-user token cache (filled by the warm-up), so the
+ *    Key Vault GET only;
  * 3. the packaged kvmi: `KVMI_BENCH_PACKAGED`, else the Linux zip of `deno task package` (in `dist/` or
  *    `tests/.out/package/`) unpacked into `tests/.out/bench-packaged/`; skipped, with the reason, when there is none;
  * 4. `@azure/identity` + `@azure/keyvault-secrets` on Node (installed by npm into tests/.out/bench-node/);
@@ -174,8 +178,10 @@ const machine = await machineFacts();
 const nodePeer = await prepareNodePeer();
 const packaged = await packagedKvmi();
 const emu = await startEmulator();
+const cacheDir = await Deno.makeTempDir({ prefix: "kvmi-bench-cache-" });
 try {
   const env = emu.env;
+  const warmEnv = { ...env, KVMI_TOKEN_CACHE: "on", KVMI_TOKEN_CACHE_DIR: cacheDir };
   const vault = emu.manifest.vaults["kv-demo"];
   const kvmiArgs = ["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw"];
   const exact = (run: ProcessRun) => run.code === 0 && run.stdout.trim() === SECRET;
@@ -195,8 +201,14 @@ try {
     },
     {
       key: "kvmiDev",
-      label: "kvmi dev (deno run src/main.ts)",
+      label: "kvmi dev cold (no token cache)",
       spec: { name: "kvmiDev", cmd: Deno.execPath(), args: [...DENO_RUN, `${ROOT}src/main.ts`, ...kvmiArgs], env, cwd: ROOT },
+      ok: exact,
+    },
+    {
+      key: "kvmiDevWarm",
+      label: "kvmi dev warm (token cache)",
+      spec: { name: "kvmiDevWarm", cmd: Deno.execPath(), args: [...DENO_RUN, `${ROOT}src/main.ts`, ...kvmiArgs], env: warmEnv, cwd: ROOT },
       ok: exact,
     },
   ];
@@ -282,10 +294,11 @@ try {
 
   console.log(`${machine.nproc} cores, ${machine.cpuModel}, Deno ${machine.deno}, Node ${machine.node}; loadavg ${loadStart.join(" ")} → ${loadEnd.join(" ")}`);
   console.log(`${runs} alternating rounds per group, fresh process per run, medians (min–max); CPU and RSS: ${result.resources}`);
-  printGroup("cold secret get (kv-demo/secret-for-vm), same emulator:", secretGet);
+  printGroup("secret get (kv-demo/secret-for-vm), cold and warm token cache, same emulator:", secretGet);
   printGroup("kvmi --help against an empty Deno script:", help);
   console.log(`\nwritten to tests/.out/bench-secret-get.json`);
 } finally {
   await emu.stop();
   await cleanupMeasure();
+  await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
 }

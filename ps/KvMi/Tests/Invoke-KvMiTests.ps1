@@ -54,6 +54,10 @@ try {
     foreach ($p in $manifest.env.PSObject.Properties) { Set-Item -Path "env:$($p.Name)" -Value $p.Value }
     $env:KVMI_PATH = "`"$DenoPath`" run --allow-all --quiet `"$main`""
     $env:KVMI_RETRY_DELAY_SCALE = '0.01'
+    # The token cache is off for the suite (no test sees another's token, nothing under HOME);
+    # Clear-KvTokenCache.Tests.ps1 turns it on in this run's own folder.
+    $env:KVMI_TOKEN_CACHE = 'off'
+    $env:KVMI_TOKEN_CACHE_DIR = Join-Path $dir 'tokens'
     $env:KVMI_TEST_MANIFEST = $manifestPath
     $env:KVMI_TEST_DENO = $DenoPath
     $env:KVMI_TEST_MAIN = $main
