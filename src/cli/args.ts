@@ -23,6 +23,7 @@ export const COMMON_OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h" },
   output: { type: "string", short: "o" },
   verbose: { type: "boolean" },
+  timeout: { type: "string" },
 };
 
 /** Options that choose the identity a command authenticates as. */
@@ -49,6 +50,7 @@ export const IDENTITY_HELP = `Identity options:
 export const COMMON_HELP = `Common options:
   -o, --output FORMAT   json (default), raw or table
   --verbose             Log requests and retries on stderr (never tokens or secret values)
+  --timeout SECONDS     The command's total deadline (default 90; retries and waits stop there)
   -h, --help            Show this help`;
 
 /** Parsed values: strings, booleans and repeatable strings. */

@@ -16,6 +16,8 @@ import { CachedCredential } from "../auth/cached_credential.ts";
 import { parseCredentialKind, selectCredential } from "../auth/identity_sources.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
+import { setDeadline } from "../core/deadline.ts";
+import { COMMAND_DEADLINE_MS, COMMAND_TIMEOUT_MAX_SECONDS } from "../core/limits.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import { processEnv, resolveCloud } from "../cloud/cloud_profile.ts";
 import type { Authorization } from "../http/authorized_request.ts";
@@ -34,6 +36,7 @@ export interface AzureContext extends CloudContext {
 
 /** Resolves `--cloud` (or the environment's choice) and builds one HTTP client for that cloud. */
 export function createCloudContext(values: ParsedValues): CloudContext {
+  applyTimeout(values);
   const cloud = resolveCloud(stringOption(values, "cloud"));
   return { cloud, http: createHttpClient(cloud) };
 }
@@ -48,6 +51,7 @@ export function createAzureContext(
   cloud: Cloud = resolveCloud(stringOption(values, "cloud")),
   http: HttpClient = createHttpClient(cloud),
 ): AzureContext {
+  applyTimeout(values);
   const credential = new CachedCredential(selectCredential({
     kind: parseCredentialKind(stringOption(values, "credential")),
     selector: {
@@ -60,6 +64,21 @@ export function createAzureContext(
     env: processEnv,
   }));
   return { cloud, http, credential };
+}
+
+/** Sets the command's deadline from `--timeout SECONDS` (default `COMMAND_DEADLINE_MS`), at most `capMs` when given. */
+export function applyTimeout(values: ParsedValues, capMs = Infinity): void {
+  setDeadline(Math.min(timeoutMs(stringOption(values, "timeout")), capMs));
+}
+
+/** Parses `--timeout SECONDS`: a positive number up to `COMMAND_TIMEOUT_MAX_SECONDS`. */
+export function timeoutMs(text: string | undefined): number {
+  if (text === undefined) return COMMAND_DEADLINE_MS;
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0 && seconds <= COMMAND_TIMEOUT_MAX_SECONDS)) {
+    throw usageError(`--timeout must be a number of seconds between 0 and ${COMMAND_TIMEOUT_MAX_SECONDS}, got '${text}'.`);
+  }
+  return seconds * 1000;
 }
 
 /** One HTTP client for `cloud`, trusting its profile's CA when it names one. */
