@@ -131,7 +131,13 @@ export function parseOptions(args: string[], options: OptionSpecs, help: string)
 
 /** Rejects positionals a command does not take. */
 export function noPositionals(positionals: string[]): void {
-  if (positionals.length > 0) throw usageError(`Unexpected argument '${positionals[0]}'.`, "Run the command with --help to see its usage.");
+  // The argument itself is never echoed: it may be a secret value typed where it does not belong.
+  if (positionals.length > 0) {
+    throw usageError(
+      `Unexpected argument (${positionals.length} not taken by any option).`,
+      "Values go with their option (--name X); secret values on stdin or --file.",
+    );
+  }
 }
 
 /**

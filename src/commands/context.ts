@@ -17,7 +17,8 @@ import { parseCredentialKind, selectCredential } from "../auth/identity_sources.
 import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import { setDeadline } from "../core/deadline.ts";
-import { COMMAND_DEADLINE_MS, COMMAND_TIMEOUT_MAX_SECONDS } from "../core/limits.ts";
+import { COMMAND_DEADLINE_MS, COMMAND_TIMEOUT_MAX_SECONDS, PEM_MAX_BYTES } from "../core/limits.ts";
+import { readTextFileBoundedSync } from "../core/bounded_read.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import { processEnv, resolveCloud } from "../cloud/cloud_profile.ts";
 import type { Authorization } from "../http/authorized_request.ts";
@@ -81,6 +82,16 @@ export function timeoutMs(text: string | undefined): number {
   return seconds * 1000;
 }
 
+/** Reads `--resource AUDIENCE`: when given it must be a non-empty audience (a URI or an application id) without spaces. */
+export function resourceOption(values: ParsedValues): string | undefined {
+  const value = stringOption(values, "resource");
+  if (value === undefined) return undefined;
+  if (value === "" || /[\s\p{Cc}]/u.test(value) || value.length > 2048) {
+    throw usageError(`--resource must be a token audience such as https://vault.azure.net, got ${JSON.stringify(value.slice(0, 80))}.`);
+  }
+  return value;
+}
+
 /** One HTTP client for `cloud`, trusting its profile's CA when it names one. */
 export function createHttpClient(cloud: Cloud): HttpClient {
   return new HttpClient({ caCerts: cloud.caCertFile ? [readCaFile(cloud.caCertFile)] : [] });
@@ -88,7 +99,7 @@ export function createHttpClient(cloud: Cloud): HttpClient {
 
 function readCaFile(path: string): string {
   try {
-    return Deno.readTextFileSync(path);
+    return readTextFileBoundedSync(path, PEM_MAX_BYTES, "CA file");
   } catch {
     throw usageError(`The cloud profile's CA file '${path}' cannot be read.`, "Start the emulator again or fix caCertFile in the profile.");
   }

@@ -46,7 +46,7 @@ export async function runDoctor(args: string[]): Promise<number> {
   const context = createAzureContext(values);
   applyTimeout(values, DOCTOR_DEADLINE_MS);
   const vaultOption = stringOption(values, "vault");
-  const vault = vaultOption ? resolveVaultUrl(vaultOption, context.cloud) : undefined;
+  const vault = vaultOption !== undefined ? resolveVaultUrl(vaultOption, context.cloud) : undefined;
   const results: CheckResult[] = [];
   const imdsUrl = new URL(context.cloud.imdsEndpoint);
   try {

@@ -4,10 +4,10 @@
  * @module
  */
 import { identityClaims } from "../auth/token_claims.ts";
-import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption } from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions } from "../cli/args.ts";
 import { printJson, renderProperties } from "../cli/output.ts";
 import { writeStdout } from "../core/stdio.ts";
-import { createAzureContext } from "./context.ts";
+import { createAzureContext, resourceOption } from "./context.ts";
 
 /** Help text. */
 export const TOKEN_HELP = `Usage: kvmi token [--resource URL] [identity options] [-o json|raw|table]
@@ -33,7 +33,7 @@ export async function runToken(args: string[]): Promise<number> {
   if (!values) return 0;
   const format = outputFormat(values);
   const context = createAzureContext(values);
-  const resource = stringOption(values, "resource") ?? context.cloud.armResource;
+  const resource = resourceOption(values) ?? context.cloud.armResource;
   const token = await context.credential.getToken(resource);
   if (format === "raw") {
     writeStdout(token.token + "\n");

@@ -20,6 +20,9 @@ export const REQUEST_BODY_MAX_BYTES = 4 * MiB;
 /** A JSON document kvmi reads from a file: cloud profiles, manifests, release policies, key data files. */
 export const JSON_FILE_MAX_BYTES = 1 * MiB;
 
+/** A file hashed locally for `key sign`/`key verify --data-file` (Key Vault only ever sees the digest). */
+export const DATA_FILE_MAX_BYTES = 64 * MiB;
+
 /** A JWT read from a file or stdin (attestation tokens) and a JWT's size in a response. */
 export const JWT_MAX_BYTES = 256 * KiB;
 
