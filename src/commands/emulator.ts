@@ -6,7 +6,7 @@
 import { readTextFileBounded } from "../core/bounded_read.ts";
 import { parseJsonInput } from "../core/json_input.ts";
 import { JSON_FILE_MAX_BYTES } from "../core/limits.ts";
-import { COMMON_OPTIONS, parseOptions, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
+import { COMMON_OPTIONS, type ParsedValues, parseOptions, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
 import { ExitCode } from "../cli/exit_codes.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 import { writeStderr, writeStdout } from "../core/stdio.ts";
@@ -68,6 +68,7 @@ async function start(args: string[]): Promise<number> {
     hostname: { type: "string" },
   }, EMULATOR_HELP);
   if (!values) return ExitCode.Ok;
+  noOutputOption(values);
   const { SEEDS } = await import("../emulator/seed.ts");
   const seed = stringOption(values, "seed") ?? "demo";
   if (!(SEEDS as readonly string[]).includes(seed)) throw usageError(`Unknown seed '${seed}'.`, `Use one of: ${SEEDS.join(", ")}.`);
@@ -117,6 +118,7 @@ function waitForStopSignal(): Promise<void> {
 async function env(args: string[]): Promise<number> {
   const values = parseOptions(args, { ...COMMON_OPTIONS, manifest: { type: "string" }, shell: { type: "string" } }, EMULATOR_HELP);
   if (!values) return ExitCode.Ok;
+  noOutputOption(values);
   const path = requiredOption(values, "manifest");
   const shell = stringOption(values, "shell");
   if (shell !== undefined && shell !== "powershell" && shell !== "posix") throw usageError("--shell takes powershell or posix.");
@@ -154,4 +156,11 @@ function checkEnv(env: unknown, path: string): Record<string, string> {
     if (/[\p{Cc}]/u.test(value)) throw invalid(`the value of ${name} has control characters`);
   }
   return env as Record<string, string>;
+}
+
+/** The emulator prints shell lines and a banner, not a document: `--output` has no meaning here and is refused. */
+function noOutputOption(values: ParsedValues): void {
+  if (values.output !== undefined) {
+    throw usageError("kvmi emulator takes no --output.", "emulator env prints shell lines; pick them with --shell powershell|posix.");
+  }
 }

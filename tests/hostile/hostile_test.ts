@@ -128,7 +128,11 @@ function problems(c: HostileCase, o: Outcome, emu: EmulatorHandle): string[] {
   if (JWT_LIKE.test(all)) found.push("a token in the output");
   if (all.includes("this-is-test-secret") || all.includes(emu.manifest.admin.clientSecret)) found.push("a secret in the output");
   const lines = o.stderr.split("\n").filter((l) => l !== "");
-  if (o.code !== 0 && o.code !== 4) {
+  if (o.code !== 0 && o.code !== 4 && o.stderr.startsWith("{")) {
+    // With an explicit --output json, errors are kvmi's documented JSON shape.
+    const error = (JSON.parse(o.stderr) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (typeof error?.code !== "string" || typeof error.message !== "string" || error.message.includes("\n")) found.push("not kvmi's JSON error shape");
+  } else if (o.code !== 0 && o.code !== 4) {
     if (!/^kvmi: error: \S/.test(lines[0] ?? "")) found.push(`no 'kvmi: error:' line`);
     if (lines.length > 2 || (lines.length === 2 && !lines[1].startsWith("kvmi: hint: "))) found.push(`${lines.length} lines on stderr`);
   }

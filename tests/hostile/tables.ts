@@ -484,7 +484,14 @@ export const COMMANDS: CommandTable[] = [
         { label: "missing", value: "/nonexistent/m.json" },
       ],
       shell: [{ label: "cmd", value: "cmd" }],
+      output: [{ label: "xml", value: "xml" }, { label: "json", value: "json" }],
     },
+  },
+  {
+    command: ["demo"],
+    base: [],
+    authenticates: false,
+    options: { output: [{ label: "xml", value: "xml" }], positional: [{ label: "an argument", args: ["now"] }] },
   },
   {
     command: ["emulator", "start"],
@@ -497,6 +504,7 @@ export const COMMANDS: CommandTable[] = [
       "arm-page-size": [{ label: "zero", value: "0" }],
       hostname: [{ label: "space", value: "a b" }, { label: "empty", value: "" }],
       "ca-dir": [{ label: "with --seed unknown", args: ["--ca-dir", "/tmp", "--seed", "x"] }],
+      output: [{ label: "xml", value: "xml" }],
     },
   },
 ];
