@@ -65,9 +65,10 @@ export class RestClient {
       value.push(...body.value);
       if (typeof body.nextLink !== "string" || !body.nextLink) break;
       if (page > 10_000) throw new KvmiError("More than 10,000 pages; stopping.", { code: "PagingLoop", kind: "other" });
-      const next = new URL(body.nextLink);
-      if (next.origin !== url.origin) {
-        throw new KvmiError(`nextLink points at another host (${next.host}); refusing to follow it.`, { code: "UnexpectedNextLink", kind: "other" });
+      const next = URL.parse(body.nextLink);
+      if (next === null || next.origin !== url.origin) {
+        const where = next ? `at another host (${next.host})` : "nowhere (not an absolute URL)";
+        throw new KvmiError(`nextLink points ${where}; refusing to follow it.`, { code: "UnexpectedNextLink", kind: "other" });
       }
       verbose(`following nextLink (page ${page + 1})`);
       body = jsonBody(await this.sendOk({ method: "GET", url: next }));

@@ -42,3 +42,10 @@ export async function attestWithFreshKey(http: HttpClient, cloud: Cloud, maa: UR
   const token = await attestSevSnpVm(http, maa, evidence, runtime, nonce);
   return { token, transferKey, maa };
 }
+
+/** Validates an attestation `--nonce`: 1-64 characters of letters, digits, `-`, `_`, `.`, `+`, `/`, `=`. */
+export function checkNonce(nonce: string | undefined): void {
+  if (nonce !== undefined && !/^[A-Za-z0-9._+/=-]{1,64}$/.test(nonce)) {
+    throw usageError("--nonce must be 1-64 letters, digits or - _ . + / = characters.");
+  }
+}

@@ -4,6 +4,9 @@
  * private half stays in the process unless the user saves it.
  * @module
  */
+import { readTextFileBounded } from "../core/bounded_read.ts";
+import { writePrivateFile } from "../core/private_file.ts";
+import { PEM_MAX_BYTES } from "../core/limits.ts";
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, exportPKCS8 } from "jose";
 import { KvmiError, usageError } from "../core/errors.ts";
@@ -38,12 +41,7 @@ export function runtimeData(key: TransferKey): Uint8Array {
 
 /** Loads a transfer key saved with `--save-transfer-key` (PKCS#8 PEM or a private JWK). */
 export async function loadTransferKey(path: string): Promise<TransferKey> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw usageError(`Cannot read --transfer-key '${path}': ${(error as Error).message}.`);
-  }
+  const text = await readTextFileBounded(path, PEM_MAX_BYTES, "--transfer-key");
   try {
     const key = text.trimStart().startsWith("{") ? createPrivateKey({ key: JSON.parse(text), format: "jwk" }) : createPrivateKey(text);
     if (key.asymmetricKeyType !== "rsa") throw new Error("not an RSA key");
@@ -58,8 +56,7 @@ export async function loadTransferKey(path: string): Promise<TransferKey> {
 }
 
 /** Saves the private transfer key as PKCS#8 PEM, readable by its owner only. */
-export async function saveTransferKey(key: TransferKey, path: string): Promise<void> {
+export async function saveTransferKey(key: TransferKey, path: string, force = false): Promise<void> {
   const pem = key.privateKey.export({ type: "pkcs8", format: "pem" }) as string;
-  await Deno.writeTextFile(path, pem, { mode: 0o600 });
-  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
+  await writePrivateFile(path, new TextEncoder().encode(pem), force);
 }

@@ -44,16 +44,26 @@ export function managedIdentityTokenUrl(
   return url;
 }
 
+/** The latest expiry (Unix seconds) a token may claim: 9999-12-31, well inside what a Date can hold. */
+const MAX_EXPIRES_ON = 253_402_300_799;
+
 /** The token of a token response whose expiry (Unix seconds) is `expiresOn`; undefined when either is unusable. */
 export function accessTokenFrom(json: Record<string, unknown> | undefined, expiresOn: number, resource: string, source: string): AccessToken | undefined {
   const token = stringField(json, "access_token");
-  return token && Number.isFinite(expiresOn) ? { token, expiresOn, resource, source } : undefined;
+  return token && Number.isFinite(expiresOn) && expiresOn > 0 && expiresOn < MAX_EXPIRES_ON ? { token, expiresOn, resource, source } : undefined;
 }
 
 /** Parses a managed-identity token response (`expires_on` as string or number). */
 export function parseManagedIdentityToken(body: string, resource: string, source: string): AccessToken {
   const json = parseJsonObject(body);
   const token = accessTokenFrom(json, Number(json?.expires_on), resource, source);
+  if (token && token.expiresOn <= Date.now() / 1000) {
+    throw new KvmiError(`The managed identity endpoint issued a token that expired at ${new Date(token.expiresOn * 1000).toISOString()}.`, {
+      code: "ExpiredToken",
+      kind: "authentication",
+      hint: "Check this machine's clock (kvmi doctor); if it is right, the identity endpoint is misbehaving: try again in a minute.",
+    });
+  }
   if (token) return token;
   throw new KvmiError("The managed identity endpoint answered 200 without a usable access_token/expires_on.", {
     code: "InvalidTokenResponse",

@@ -131,6 +131,15 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
 
 /** Validates that at most one user-assigned selector is given. */
 export function checkSelector(selector: IdentitySelector): void {
+  const options: [string, string | undefined][] = [["--client-id", selector.clientId], ["--object-id", selector.objectId], [
+    "--msi-res-id",
+    selector.resourceId,
+  ]];
+  for (const [option, value] of options) {
+    if (value !== undefined && value.trim() === "") {
+      throw usageError(`${option} is empty.`, "Pass the user-assigned identity's id, or leave the option out to use the system-assigned identity.");
+    }
+  }
   const given = [selector.clientId, selector.objectId, selector.resourceId].filter(Boolean);
   if (given.length > 1) {
     throw usageError("--client-id, --object-id and --msi-res-id are mutually exclusive.", "Pass only one of them.");
@@ -154,6 +163,13 @@ export function detectSource(context: Pick<CredentialContext, "kind" | "selector
 /** Returns the credential for the context. */
 export function selectCredential(context: CredentialContext): TokenCredential {
   checkSelector(context.selector);
+  const { clientId, objectId, resourceId } = context.selector;
+  if (context.kind === "client-secret" && (clientId || objectId || resourceId)) {
+    throw usageError(
+      "--client-id, --object-id and --msi-res-id select a managed identity; they do not apply to --credential client-secret.",
+      "The service principal is the one AZURE_CLIENT_ID names; drop the option or use --credential managed-identity.",
+    );
+  }
   const source = detectSource(context);
   if (!source) {
     const missing = SERVICE_PRINCIPAL_VARIABLES.filter((n) => !context.env(n));

@@ -9,6 +9,7 @@ import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { KvmiError } from "../core/errors.ts";
 import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
+import { withShortFirstAnswer } from "../http/first_answer.ts";
 import { managedIdentityTokenUrl, parseManagedIdentityToken } from "./identity_endpoint.ts";
 
 /** The api-version every Azure SDK sends to the IMDS identity endpoint. */
@@ -33,10 +34,11 @@ export class ImdsCredential implements TokenCredential {
     let response: HttpResponse;
     try {
       response = await sendWithRetry(
-        () => this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs: 10_000 }),
+        withShortFirstAnswer((timeoutMs) => this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs })),
         imdsRetryPolicy,
       );
     } catch (error) {
+      if (error instanceof KvmiError && error.code === "DeadlineExceeded") throw error;
       throw imdsUnreachable(this.#endpoint, error);
     }
     if (response.status !== 200) throw imdsError(response, this.#selector);

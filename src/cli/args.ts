@@ -22,6 +22,7 @@ export const COMMON_OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h" },
   output: { type: "string", short: "o" },
   verbose: { type: "boolean" },
+  timeout: { type: "string" },
 };
 
 /** Options that choose the identity a command authenticates as. */
@@ -50,6 +51,7 @@ export const IDENTITY_HELP = `Identity options:
 export const COMMON_HELP = `Common options:
   -o, --output FORMAT   json (default), raw or table
   --verbose             Log requests and retries on stderr (never tokens or secret values)
+  --timeout SECONDS     The command's total deadline (default 90; retries and waits stop there)
   -h, --help            Show this help`;
 
 /** The result of {@link parseCommand}. */
@@ -126,7 +128,13 @@ export function parseOptions(args: string[], options: OptionSpecs, help: string)
 
 /** Rejects positionals a command does not take. */
 export function noPositionals(positionals: string[]): void {
-  if (positionals.length > 0) throw usageError(`Unexpected argument '${positionals[0]}'.`, "Run the command with --help to see its usage.");
+  // The argument itself is never echoed: it may be a secret value typed where it does not belong.
+  if (positionals.length > 0) {
+    throw usageError(
+      `Unexpected argument (${positionals.length} not taken by any option).`,
+      "Values go with their option (--name X); secret values on stdin or --file.",
+    );
+  }
 }
 
 /**

@@ -55,6 +55,11 @@ export function printError(error: KvmiError, format: OutputFormat): void {
     writeStderr(toAsciiJson(body) + "\n");
     return;
   }
-  writeStderr(`kvmi: error: ${error.message}\n`);
-  if (error.hint) writeStderr(`kvmi: hint: ${error.hint}\n`);
+  writeStderr(`kvmi: error: ${oneLine(error.message)}\n`);
+  if (error.hint) writeStderr(`kvmi: hint: ${oneLine(error.hint)}\n`);
+}
+
+/** A message on one line: control characters (line breaks, escapes from hostile input) shown as `\uXXXX`. */
+export function oneLine(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

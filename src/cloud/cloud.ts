@@ -136,18 +136,17 @@ interface ServiceRow {
 
 /** The one table of which URL is which service, in the order they are tried. */
 const SERVICES: readonly ServiceRow[] = [
-  { name: "arm", audience: (c) => c.armResource, matches: (url, c) => originOf(url) === originOf(new URL(c.armEndpoint)) },
-  { name: "graph", audience: (c) => c.graphResource, matches: (url, c) => hostOf(url) === new URL(c.graphEndpoint).hostname },
+  { name: "arm", audience: (c) => c.armResource, matches: (url, c) => sameOrigin(url, c.armEndpoint) },
+  { name: "graph", audience: (c) => c.graphResource, matches: (url, c) => sameOrigin(url, c.graphEndpoint) },
   {
     name: "keyVault",
     audience: (c) => c.keyVaultResource,
-    matches: (url, c) => hasSuffix(url, c.keyVaultSuffix) || Object.values(c.vaults).some((v) => originOf(new URL(v)) === originOf(url)),
+    matches: (url, c) => hasSuffix(url, c.keyVaultSuffix) || Object.values(c.vaults).some((v) => sameOrigin(url, v)),
   },
   {
     name: "attestation",
     audience: (c) => c.attestationResource,
-    matches: (url, c) =>
-      hasSuffix(url, c.attestationSuffix) || (c.attestationEndpoint !== undefined && originOf(new URL(c.attestationEndpoint)) === originOf(url)),
+    matches: (url, c) => hasSuffix(url, c.attestationSuffix) || (c.attestationEndpoint !== undefined && sameOrigin(url, c.attestationEndpoint)),
   },
 ];
 
@@ -165,12 +164,15 @@ export function acceptsTokens(url: URL, cloud: Cloud): boolean {
   return url.protocol === "https:" && (serviceForUrl(url, cloud) !== undefined || cloud.trustedOrigins.includes(originOf(url)));
 }
 
-function hostOf(url: URL): string {
-  return url.hostname.toLowerCase();
+/** Same origin: scheme, host and port (the scheme's default port made explicit). */
+function sameOrigin(url: URL, base: string): boolean {
+  const other = new URL(base);
+  return url.protocol === other.protocol && originOf(url) === originOf(other);
 }
 
+/** A host under a DNS suffix of the cloud's services: https on the default port 443 only. */
 function hasSuffix(url: URL, suffix: string | undefined): boolean {
-  return suffix !== undefined && suffix !== "" && hostOf(url).endsWith(`.${suffix}`);
+  return suffix !== undefined && suffix !== "" && url.protocol === "https:" && originOf(url).endsWith(`.${suffix}:443`);
 }
 
 /** A built-in Azure role: its display name and its GUID (identical in every cloud). */

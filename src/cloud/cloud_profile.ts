@@ -6,6 +6,9 @@
  */
 import { BUILTIN_CLOUDS, type Cloud, cloudNameForAzEnvironment, originOf, trimSlash } from "./cloud.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
+import { readTextFileBoundedSync } from "../core/bounded_read.ts";
+import { jsonDepth } from "../core/json_input.ts";
+import { JSON_FILE_MAX_BYTES, JSON_MAX_DEPTH } from "../core/limits.ts";
 
 /** The fields a custom cloud profile file may set; the emulator manifest is a superset. */
 export interface CloudProfileFile {
@@ -58,17 +61,27 @@ function applyEnvOverrides(cloud: Cloud, env: EnvReader): Cloud {
   const authority = env("AZURE_AUTHORITY_HOST");
   return {
     ...cloud,
-    imdsEndpoint: imds ? trimSlash(imds) : cloud.imdsEndpoint,
-    authorityHost: authority ? trimSlash(authority) : cloud.authorityHost,
+    imdsEndpoint: imds ? envUrl("AZURE_POD_IDENTITY_AUTHORITY_HOST", imds) : cloud.imdsEndpoint,
+    authorityHost: authority ? envUrl("AZURE_AUTHORITY_HOST", authority) : cloud.authorityHost,
   };
+}
+
+/** An endpoint from the environment: an http(s) URL with a host, without trailing slashes. */
+function envUrl(name: string, value: string): string {
+  const url = URL.parse(value);
+  if (url === null || !["http:", "https:"].includes(url.protocol) || url.hostname === "") {
+    throw usageError(`${name} is not an http(s) URL: ${JSON.stringify(value.slice(0, 100))}.`, `Fix or unset ${name}.`);
+  }
+  return trimSlash(value);
 }
 
 /** Reads and validates a custom cloud profile file. */
 export function loadProfileFile(path: string): Cloud {
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
-  } catch {
+    text = readTextFileBoundedSync(path, JSON_FILE_MAX_BYTES, "cloud profile");
+  } catch (error) {
+    if (error instanceof KvmiError) throw error;
     throw usageError(
       `'${path}' is neither a known cloud nor a readable cloud profile file.`,
       `Use AzureCloud, AzureUSGovernment, AzureChinaCloud, or the path of a profile such as the emulator's manifest.`,
@@ -76,9 +89,17 @@ export function loadProfileFile(path: string): Cloud {
   }
   let profile: CloudProfileFile;
   try {
+    if (jsonDepth(text) > JSON_MAX_DEPTH) throw new Error(`nested more than ${JSON_MAX_DEPTH} levels deep`);
     profile = JSON.parse(text);
   } catch (error) {
     throw new KvmiError(`Cloud profile '${path}' is not valid JSON: ${(error as Error).message}.`, {
+      code: "InvalidCloudProfile",
+      kind: "usage",
+      hint: "Fix the file or point KVMI_CLOUD_PROFILE at the emulator's manifest.",
+    });
+  }
+  if (profile === null || typeof profile !== "object" || Array.isArray(profile)) {
+    throw new KvmiError(`Cloud profile '${path}' is not a JSON object.`, {
       code: "InvalidCloudProfile",
       kind: "usage",
       hint: "Fix the file or point KVMI_CLOUD_PROFILE at the emulator's manifest.",

@@ -3,7 +3,8 @@
  * print the token, carrying a fresh ephemeral RSA transfer key in its runtime data.
  * @module
  */
-import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
+import { checkPrivateFileTarget } from "../core/private_file.ts";
+import { attestWithFreshKey, checkNonce, maaEndpoint } from "../attestation/attest_flow.ts";
 import { saveTransferKey } from "../attestation/transfer_key.ts";
 import { decodeJwtPayload } from "../auth/token_claims.ts";
 import { COMMON_HELP, IDENTITY_HELP, IDENTITY_OPTIONS, parseOptions, stringOption } from "../cli/args.ts";
@@ -13,7 +14,7 @@ import { writeStdout } from "../core/stdio.ts";
 import { createAzureContext } from "./context.ts";
 
 /** Help text. */
-export const ATTEST_HELP = `Usage: kvmi attest [--maa URL] [--output token|json] [--save-transfer-key FILE] [--nonce N]
+export const ATTEST_HELP = `Usage: kvmi attest [--maa URL] [--output token|json] [--save-transfer-key FILE [--force]] [--nonce N]
 
 Attests this confidential VM with Microsoft Azure Attestation (SEV-SNP) and prints the token.
 A fresh RSA transfer key is generated and bound into the attestation (x-ms-runtime.keys); its
@@ -22,7 +23,8 @@ with 'kvmi key release --attestation-token … --transfer-key …'.
 
   --maa URL                 Attestation provider (default: the custom cloud's attestationEndpoint)
   --output token|json       The token (default) or {"token","claims"}
-  --save-transfer-key FILE  Write the transfer key's private half (PKCS#8 PEM, mode 0600)
+  --save-transfer-key FILE  Write the transfer key's private half (PKCS#8 PEM, mode 0600; never through a link)
+  --force                   Overwrite an existing --save-transfer-key file
   --nonce N                 A nonce echoed in the token
 ${IDENTITY_HELP}
 ${COMMON_HELP.replace("json (default), raw or table", "token (default) or json")}
@@ -43,11 +45,16 @@ export async function runAttest(args: string[]): Promise<number> {
     ...IDENTITY_OPTIONS,
     maa: { type: "string" },
     "save-transfer-key": { type: "string" },
+    force: { type: "boolean" },
+    timeout: { type: "string" },
     nonce: { type: "string" },
   }, ATTEST_HELP);
   if (!values) return 0;
   const output = stringOption(values, "output") ?? "token";
   if (output !== "token" && output !== "json") throw usageError(`Unknown output '${output}'.`, "Use token or json.");
+  checkNonce(stringOption(values, "nonce"));
+  const save = stringOption(values, "save-transfer-key");
+  if (save !== undefined) await checkPrivateFileTarget(save, Boolean(values.force));
   const context = createAzureContext(values);
   try {
     const attestation = await attestWithFreshKey(
@@ -56,8 +63,7 @@ export async function runAttest(args: string[]): Promise<number> {
       maaEndpoint(stringOption(values, "maa"), context.cloud),
       stringOption(values, "nonce"),
     );
-    const save = stringOption(values, "save-transfer-key");
-    if (save) await saveTransferKey(attestation.transferKey, save);
+    if (save !== undefined) await saveTransferKey(attestation.transferKey, save, Boolean(values.force));
     if (output === "json") printJson({ token: attestation.token, claims: decodeJwtPayload(attestation.token) });
     else writeStdout(attestation.token + "\n");
   } finally {

@@ -18,6 +18,9 @@ import { withTokenCache } from "../auth/shared_cache_credential.ts";
 import { tokenCacheSettings } from "../auth/token_cache_location.ts";
 import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
+import { setDeadline } from "../core/deadline.ts";
+import { COMMAND_DEADLINE_MS, COMMAND_TIMEOUT_MAX_SECONDS, PEM_MAX_BYTES } from "../core/limits.ts";
+import { readTextFileBoundedSync } from "../core/bounded_read.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import { processEnv, resolveCloud } from "../cloud/cloud_profile.ts";
 import type { Authorization } from "../http/authorized_request.ts";
@@ -36,6 +39,7 @@ export interface AzureContext extends CloudContext {
 
 /** Resolves `--cloud` (or the environment's choice) and builds one HTTP client for that cloud. */
 export function createCloudContext(values: ParsedValues): CloudContext {
+  applyTimeout(values);
   const cloud = resolveCloud(stringOption(values, "cloud"));
   return { cloud, http: createHttpClient(cloud) };
 }
@@ -51,6 +55,7 @@ export function createAzureContext(
   cloud: Cloud = resolveCloud(stringOption(values, "cloud")),
   http: HttpClient = createHttpClient(cloud),
 ): AzureContext {
+  applyTimeout(values);
   const credentialContext: CredentialContext = {
     kind: parseCredentialKind(stringOption(values, "credential")),
     selector: {
@@ -68,6 +73,31 @@ export function createAzureContext(
   return { cloud, http, credential };
 }
 
+/** Sets the command's deadline from `--timeout SECONDS` (default `COMMAND_DEADLINE_MS`), at most `capMs` when given. */
+export function applyTimeout(values: ParsedValues, capMs = Infinity): void {
+  setDeadline(Math.min(timeoutMs(stringOption(values, "timeout")), capMs));
+}
+
+/** Parses `--timeout SECONDS`: a positive number up to `COMMAND_TIMEOUT_MAX_SECONDS`. */
+export function timeoutMs(text: string | undefined): number {
+  if (text === undefined) return COMMAND_DEADLINE_MS;
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0 && seconds <= COMMAND_TIMEOUT_MAX_SECONDS)) {
+    throw usageError(`--timeout must be a number of seconds between 0 and ${COMMAND_TIMEOUT_MAX_SECONDS}, got '${text}'.`);
+  }
+  return seconds * 1000;
+}
+
+/** Reads `--resource AUDIENCE`: when given it must be a non-empty audience (a URI or an application id) without spaces. */
+export function resourceOption(values: ParsedValues): string | undefined {
+  const value = stringOption(values, "resource");
+  if (value === undefined) return undefined;
+  if (value === "" || /[\s\p{Cc}]/u.test(value) || value.length > 2048) {
+    throw usageError(`--resource must be a token audience such as https://vault.azure.net, got ${JSON.stringify(value.slice(0, 80))}.`);
+  }
+  return value;
+}
+
 /** One HTTP client for `cloud`, trusting its profile's CA when it names one. */
 export function createHttpClient(cloud: Cloud): HttpClient {
   return new HttpClient({ caCerts: cloud.caCertFile ? [readCaFile(cloud.caCertFile)] : [] });
@@ -75,7 +105,7 @@ export function createHttpClient(cloud: Cloud): HttpClient {
 
 function readCaFile(path: string): string {
   try {
-    return Deno.readTextFileSync(path);
+    return readTextFileBoundedSync(path, PEM_MAX_BYTES, "CA file");
   } catch {
     throw usageError(`The cloud profile's CA file '${path}' cannot be read.`, "Start the emulator again or fix caCertFile in the profile.");
   }

@@ -4,6 +4,7 @@
  * refused with ForbiddenByRbac; the role is assigned again and the read works.
  * @module
  */
+import { usageError } from "../core/errors.ts";
 import { ExitCode } from "../cli/exit_codes.ts";
 import { writeStdout } from "../core/stdio.ts";
 import { selfCommand } from "../cli/self_command.ts";
@@ -28,6 +29,7 @@ export async function runDemo(args: string[]): Promise<number> {
     writeStdout(DEMO_HELP);
     return ExitCode.Ok;
   }
+  if (args.length > 0) throw usageError("kvmi demo takes no options.", "Run 'kvmi demo' alone; 'kvmi demo --help' says what it does.");
   const [exe, ...prefix] = selfCommand();
   const dir = await Deno.makeTempDir({ prefix: "kvmi-demo-" });
   const manifestPath = `${dir}/emulator.json`;

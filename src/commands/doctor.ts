@@ -12,7 +12,8 @@ import { originOf } from "../cloud/cloud.ts";
 import { type HttpClient, probeOrigin } from "../http/http_client.ts";
 import { ImdsClient } from "../imds/imds_client.ts";
 import { resolveVaultUrl } from "../keyvault/vault_address.ts";
-import { createAzureContext } from "./context.ts";
+import { applyTimeout, createAzureContext } from "./context.ts";
+import { DOCTOR_DEADLINE_MS } from "../core/limits.ts";
 
 /** Help text. */
 export const DOCTOR_HELP = `Usage: kvmi doctor [--vault NAME|URL] [identity options]
@@ -43,8 +44,9 @@ export async function runDoctor(args: string[]): Promise<number> {
   if (!values) return 0;
   const json = stringOption(values, "output") !== undefined && outputFormat(values) === "json";
   const context = createAzureContext({ ...values, "no-token-cache": true }); // the checks ask the identity source itself
+  applyTimeout(values, DOCTOR_DEADLINE_MS);
   const vaultOption = stringOption(values, "vault");
-  const vault = vaultOption ? resolveVaultUrl(vaultOption, context.cloud) : undefined;
+  const vault = vaultOption !== undefined ? resolveVaultUrl(vaultOption, context.cloud) : undefined;
   const results: CheckResult[] = [];
   const imdsUrl = new URL(context.cloud.imdsEndpoint);
   try {
@@ -52,8 +54,9 @@ export async function runDoctor(args: string[]): Promise<number> {
     const imds = await imdsCheck(new ImdsClient(context.http, context.cloud.imdsEndpoint), context.cloud.imdsEndpoint);
     results.push(imds.result);
     if (imds.serverDate) results.push(clockCheck(imds.serverDate));
+    const imdsSilent = imds.silent === true && context.credential.source.includes("IMDS");
     for (const [label, resource] of [["ARM", context.cloud.armResource], ["Key Vault", context.cloud.keyVaultResource]]) {
-      results.push(await tokenCheck(context, label, resource));
+      results.push(imdsSilent ? skippedTokenCheck(label, imds.result) : await tokenCheck(context, label, resource));
     }
     results.push(await tlsCheck(context.http, "ARM endpoint", new URL(context.cloud.armEndpoint)));
     if (vault) results.push(await tlsCheck(context.http, `vault ${vault.host}`, vault));
@@ -88,7 +91,7 @@ function proxyCheck(imds: URL): CheckResult {
   };
 }
 
-async function imdsCheck(imds: ImdsClient, endpoint: string): Promise<{ result: CheckResult; serverDate?: Date }> {
+async function imdsCheck(imds: ImdsClient, endpoint: string): Promise<{ result: CheckResult; serverDate?: Date; silent?: boolean }> {
   try {
     const probe = await imds.probe();
     if (probe.status !== 200 || !probe.compute) {
@@ -107,6 +110,7 @@ async function imdsCheck(imds: ImdsClient, endpoint: string): Promise<{ result: 
     };
   } catch (error) {
     return {
+      silent: true,
       result: {
         check: "imds",
         status: "fail",
@@ -127,6 +131,10 @@ function clockCheck(serverDate: Date): CheckResult {
     detail: `this machine's clock is ${skew} s off`,
     next: "sync the clock (w32tm /resync): tokens look expired or not yet valid past 5 minutes of skew",
   };
+}
+
+function skippedTokenCheck(label: string, imds: CheckResult): CheckResult {
+  return { check: `token ${label}`, status: "fail", detail: "not tried: the managed identity is IMDS, which did not answer", next: imds.next };
 }
 
 async function tokenCheck(context: ReturnType<typeof createAzureContext>, label: string, resource: string): Promise<CheckResult> {

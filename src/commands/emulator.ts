@@ -3,7 +3,10 @@
  * environment that points kvmi and the Azure SDK at it.
  * @module
  */
-import { COMMON_OPTIONS, parseOptions, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
+import { readTextFileBounded } from "../core/bounded_read.ts";
+import { parseJsonInput } from "../core/json_input.ts";
+import { JSON_FILE_MAX_BYTES } from "../core/limits.ts";
+import { COMMON_OPTIONS, type ParsedValues, parseOptions, requiredOption, stringOption, subcommandHelp } from "../cli/args.ts";
 import { ExitCode } from "../cli/exit_codes.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 import { writeStderr, writeStdout } from "../core/stdio.ts";
@@ -65,6 +68,7 @@ async function start(args: string[]): Promise<number> {
     hostname: { type: "string" },
   }, EMULATOR_HELP);
   if (!values) return ExitCode.Ok;
+  noOutputOption(values);
   const { SEEDS } = await import("../emulator/seed.ts");
   const seed = stringOption(values, "seed") ?? "demo";
   if (!(SEEDS as readonly string[]).includes(seed)) throw usageError(`Unknown seed '${seed}'.`, `Use one of: ${SEEDS.join(", ")}.`);
@@ -72,12 +76,20 @@ async function start(args: string[]): Promise<number> {
   if (!Number.isInteger(delay) || delay < 0) throw usageError("--delete-delay-ms takes a whole number of milliseconds.");
   const pageSize = Number(stringOption(values, "arm-page-size") ?? "50");
   if (!Number.isInteger(pageSize) || pageSize < 1) throw usageError("--arm-page-size takes a positive whole number.");
-  const manifestPath = stringOption(values, "manifest") ?? `${await Deno.makeTempDir({ prefix: "kvmi-emulator-" })}/kvmi-emulator.json`;
+  const hostname = stringOption(values, "hostname") ?? "127.0.0.1";
+  if (!/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[?[0-9A-Fa-f:.]+\]?)$/.test(hostname)) {
+    throw usageError(`--hostname '${hostname}' is not a host name or IP address.`);
+  }
+  const manifestOption = stringOption(values, "manifest");
+  if (manifestOption !== undefined && (await Deno.stat(manifestOption).catch(() => undefined))?.isDirectory) {
+    throw usageError(`--manifest '${manifestOption}' is a directory.`, "Pass the path of the manifest file to write, e.g. DIR/kvmi-emulator.json.");
+  }
+  const manifestPath = manifestOption ?? `${await Deno.makeTempDir({ prefix: "kvmi-emulator-" })}/kvmi-emulator.json`;
   const absoluteManifest = manifestPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(manifestPath) ? manifestPath : `${Deno.cwd()}/${manifestPath}`;
   const caDir = stringOption(values, "ca-dir") ?? absoluteManifest.replace(/[\\/][^\\/]*$/, "");
   const { startEmulator } = await import("../emulator/emulator.ts");
   const emulator = await startEmulator({
-    hostname: stringOption(values, "hostname") ?? "127.0.0.1",
+    hostname,
     seed: seed as "demo" | "empty",
     caDir,
     manifestPath: absoluteManifest,
@@ -106,13 +118,16 @@ function waitForStopSignal(): Promise<void> {
 async function env(args: string[]): Promise<number> {
   const values = parseOptions(args, { ...COMMON_OPTIONS, manifest: { type: "string" }, shell: { type: "string" } }, EMULATOR_HELP);
   if (!values) return ExitCode.Ok;
+  noOutputOption(values);
   const path = requiredOption(values, "manifest");
   const shell = stringOption(values, "shell");
   if (shell !== undefined && shell !== "powershell" && shell !== "posix") throw usageError("--shell takes powershell or posix.");
-  let manifest: { env?: Record<string, string> };
+  let manifest: { env?: unknown };
   try {
-    manifest = JSON.parse(await Deno.readTextFile(path));
+    manifest = parseJsonInput(await readTextFileBounded(path, JSON_FILE_MAX_BYTES, "the manifest"), `The manifest '${path}'`) as { env?: unknown };
+    if (manifest === null || typeof manifest !== "object") throw new Error("not a JSON object");
   } catch (error) {
+    if (error instanceof KvmiError) throw error;
     throw new KvmiError(`Cannot read the manifest '${path}': ${(error as Error).message}`, {
       code: "InvalidManifest",
       kind: "usage",
@@ -120,8 +135,32 @@ async function env(args: string[]): Promise<number> {
     });
   }
   const { powershellEnvLines, posixEnvLines } = await import("../emulator/manifest.ts");
-  const vars = manifest.env ?? {};
+  const vars = checkEnv(manifest.env ?? {}, path);
   if (shell === undefined || shell === "powershell") writeStdout((shell ? "" : "# PowerShell\n") + powershellEnvLines(vars));
   if (shell === undefined || shell === "posix") writeStdout((shell ? "" : "# POSIX shell\n") + posixEnvLines(vars));
   return ExitCode.Ok;
+}
+
+/** The manifest's `env`: an object of variable names (letters, digits, `_`) to string values; anything else is refused. */
+function checkEnv(env: unknown, path: string): Record<string, string> {
+  const invalid = (why: string) =>
+    new KvmiError(`The manifest '${path}' has an invalid env: ${why}.`, {
+      code: "InvalidManifest",
+      kind: "usage",
+      hint: "Use the manifest the emulator wrote; never eval env lines from a file you did not create.",
+    });
+  if (env === null || typeof env !== "object" || Array.isArray(env)) throw invalid("it is not an object");
+  for (const [name, value] of Object.entries(env)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) throw invalid(`${JSON.stringify(name.slice(0, 60))} is not a variable name`);
+    if (typeof value !== "string") throw invalid(`the value of ${name} is not a string`);
+    if (/[\p{Cc}]/u.test(value)) throw invalid(`the value of ${name} has control characters`);
+  }
+  return env as Record<string, string>;
+}
+
+/** The emulator prints shell lines and a banner, not a document: `--output` has no meaning here and is refused. */
+function noOutputOption(values: ParsedValues): void {
+  if (values.output !== undefined) {
+    throw usageError("kvmi emulator takes no --output.", "emulator env prints shell lines; pick them with --shell powershell|posix.");
+  }
 }

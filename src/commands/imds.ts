@@ -44,6 +44,10 @@ export async function runImds(args: string[]): Promise<number> {
   const format = outputFormat(values);
   const nonce = stringOption(values, "nonce");
   if (nonce !== undefined && !/^[0-9]{1,32}$/.test(nonce)) throw usageError("--nonce must be up to 32 digits.");
+  const approveOption = stringOption(values, "approve");
+  if (approveOption !== undefined && !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(approveOption)) {
+    throw usageError("--approve takes a scheduled event's EventId (a GUID).");
+  }
   const path = stringOption(values, "path");
   if (path !== undefined && !/^[A-Za-z0-9/]+$/.test(path)) throw usageError(`'${path}' is not a metadata path such as compute/vmId.`);
   const { cloud, http } = createCloudContext(values);
@@ -52,7 +56,7 @@ export async function runImds(args: string[]): Promise<number> {
     if (sub === "instance") {
       let node: unknown = await imds.instance();
       for (const segment of (path ?? "").split("/").filter(Boolean)) {
-        node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+        node = node !== null && typeof node === "object" && Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined;
       }
       if (node === undefined) throw usageError(`No metadata node '${path}'.`);
       if (format === "raw" && typeof node === "string") writeStdout(node + "\n");
@@ -61,7 +65,7 @@ export async function runImds(args: string[]): Promise<number> {
       } else printJson(node);
     } else if (sub === "scheduled-events") {
       const approve = stringOption(values, "approve");
-      if (approve) await imds.approveScheduledEvent(approve);
+      if (approve !== undefined) await imds.approveScheduledEvent(approve);
       const events = await imds.scheduledEvents();
       if (format === "table") {
         writeStdout(

@@ -24,12 +24,17 @@ import {
   subcommandHelp,
 } from "../cli/args.ts";
 import { ExitCode } from "../cli/exit_codes.ts";
-import { usageError } from "../core/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
+import { readFileBounded, readStdinBounded, readTextFileBounded } from "../core/bounded_read.ts";
+import { parseJsonInput } from "../core/json_input.ts";
+import { checkPrivateFileTarget, writePrivateFile } from "../core/private_file.ts";
+import { DATA_FILE_MAX_BYTES, JSON_FILE_MAX_BYTES, JWT_MAX_BYTES, PEM_MAX_BYTES } from "../core/limits.ts";
 import { printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { writeStdout } from "../core/stdio.ts";
 import { type KeyBundle, KeyClient, type KeyOperation } from "../keyvault/key_client.ts";
 import { releaseKey } from "../keyvault/key_release.ts";
-import { resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { checkNonce } from "../attestation/attest_flow.ts";
 import { isReleaseEnc, RELEASE_ENC } from "../skr/key_wrap.ts";
 import { defaultCvmPolicy, evaluatePolicy, parsePolicy, PolicyError } from "../skr/release_policy.ts";
 import { type AzureContext, createAzureContext, keyVaultAuthorization } from "./context.ts";
@@ -115,6 +120,7 @@ export async function runKey(args: string[]): Promise<number> {
   const vault = requiredOption(values, "vault");
   const name = sub === "list" ? "" : requiredOption(values, "name");
   const format = outputFormat(values);
+  checkKeyOptions(values);
   const context = createAzureContext(values);
   const client = new KeyClient(resolveVaultUrl(vault, context.cloud), keyVaultAuthorization(context));
   try {
@@ -184,20 +190,16 @@ async function digestFor(alg: string, values: ParsedValues): Promise<string> {
   if (!hash) throw usageError(`Unknown signature algorithm '${alg}'.`);
   let data: Uint8Array<ArrayBuffer>;
   try {
-    data = await Deno.readFile(file!);
+    data = new Uint8Array(await readFileBounded(file!, DATA_FILE_MAX_BYTES, "--data-file"));
   } catch (error) {
+    if (error instanceof KvmiError) throw error;
     throw usageError(`Cannot read --data-file: ${(error as Error).message}.`);
   }
   return base64url.encode(new Uint8Array(await crypto.subtle.digest(hash, data)));
 }
 
 async function readPolicyFile(path: string): Promise<Record<string, unknown>> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await Deno.readTextFile(path));
-  } catch (error) {
-    throw usageError(`Cannot read the policy '${path}': ${(error as Error).message}.`);
-  }
+  const json = parseJsonInput(await readTextFileBounded(path, JSON_FILE_MAX_BYTES, "the policy"), `The policy '${path}'`);
   try {
     parsePolicy(json);
   } catch (error) {
@@ -211,6 +213,14 @@ async function createBody(values: ParsedValues, context: AzureContext): Promise<
   const kty = stringOption(values, "kty") ?? "RSA";
   if (!["RSA", "RSA-HSM", "EC", "EC-HSM"].includes(kty)) throw usageError(`Unknown key type '${kty}'.`, "Use RSA, RSA-HSM, EC or EC-HSM.");
   const size = stringOption(values, "size");
+  const rsa = kty.startsWith("RSA");
+  if (size !== undefined && (!rsa || !["2048", "3072", "4096"].includes(size))) {
+    throw usageError(rsa ? `--size must be 2048, 3072 or 4096, got '${size}'.` : "--size is for RSA keys; EC keys take --curve.");
+  }
+  const curve = stringOption(values, "curve");
+  if (curve !== undefined && (rsa || !["P-256", "P-256K", "P-384", "P-521"].includes(curve))) {
+    throw usageError(rsa ? "--curve is for EC keys; RSA keys take --size." : `--curve must be P-256, P-256K, P-384 or P-521, got '${curve}'.`);
+  }
   const policyFile = stringOption(values, "policy");
   const defaultPolicy = Boolean(values["default-cvm-policy"]);
   if (policyFile && defaultPolicy) throw usageError("Pass --policy or --default-cvm-policy, not both.");
@@ -256,11 +266,14 @@ function printKey(bundle: KeyBundle, format: string): void {
 
 async function readToken(path: string): Promise<string> {
   try {
-    const text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
+    const text = path === "-"
+      ? new TextDecoder().decode(await readStdinBounded(JWT_MAX_BYTES, "the attestation token"))
+      : await readTextFileBounded(path, JWT_MAX_BYTES, "the attestation token");
     const token = text.trim();
-    if (token.split(".").length !== 3) throw new Error("not a JWT");
+    if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new Error("not a JWT");
     return token;
   } catch (error) {
+    if (error instanceof KvmiError) throw error;
     throw usageError(`Cannot read an attestation token from '${path}': ${(error as Error).message}.`);
   }
 }
@@ -275,22 +288,16 @@ async function release(values: ParsedValues, context: AzureContext, client: KeyC
   const tokenFile = stringOption(values, "attestation-token");
   const keyFile = stringOption(values, "transfer-key");
   if (Boolean(tokenFile) !== Boolean(keyFile)) throw usageError("--attestation-token and --transfer-key go together: the token must carry that transfer key.");
-  if (out !== "-" && !values.force) {
-    try {
-      await Deno.lstat(out);
-      throw usageError(`'${out}' already exists.`, "Pass --force to overwrite it.");
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
+  if (out !== "-") await checkPrivateFileTarget(out, Boolean(values.force));
   const trustRoots = await readTrustRoots(listOption(values, "trust-root"), context);
   let token: string;
   let transfer: TransferKey;
   if (tokenFile) {
     token = await readToken(tokenFile);
     transfer = await loadTransferKey(keyFile!);
-    const runtime = decodeJwtPayload(token)?.["x-ms-runtime"] as { keys?: { kid?: string }[] } | undefined;
-    if (!runtime?.keys?.some((k) => k.kid === transfer.publicJwk.kid)) {
+    const runtime = decodeJwtPayload(token)?.["x-ms-runtime"] as { keys?: unknown } | undefined;
+    const keys = runtime !== null && typeof runtime === "object" && Array.isArray(runtime.keys) ? runtime.keys : [];
+    if (!keys.some((k) => k !== null && typeof k === "object" && (k as { kid?: unknown }).kid === transfer.publicJwk.kid)) {
       throw usageError(
         "The attestation token's x-ms-runtime.keys does not carry this transfer key.",
         "Pass the transfer key that was attested with this token.",
@@ -326,8 +333,9 @@ async function readTrustRoots(files: string[], context: AzureContext): Promise<s
   const roots: string[] = [];
   for (const path of paths) {
     try {
-      roots.push(await Deno.readTextFile(path));
+      roots.push(await readTextFileBounded(path, PEM_MAX_BYTES, "trust root"));
     } catch (error) {
+      if (error instanceof KvmiError) throw error;
       throw usageError(`Cannot read trust root '${path}': ${(error as Error).message}.`);
     }
   }
@@ -344,9 +352,7 @@ async function writeKey(privateKey: KeyObject, out: string, format: string, forc
     writeStdout(typeof data === "string" ? data : "");
     return;
   }
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  await Deno.writeFile(out, bytes, { mode: 0o600, createNew: !force });
-  if (Deno.build.os !== "windows") await Deno.chmod(out, 0o600);
+  await writePrivateFile(out, typeof data === "string" ? new TextEncoder().encode(data) : data, force);
 }
 
 async function policyCheck(values: ParsedValues): Promise<number> {
@@ -355,12 +361,14 @@ async function policyCheck(values: ParsedValues): Promise<number> {
   if (!claims) throw usageError("The token's payload is not JSON.");
   const result = evaluatePolicy(policy, claims);
   const exp = typeof claims.exp === "number" ? claims.exp : undefined;
-  const expired = exp !== undefined && exp <= Date.now() / 1000;
+  const expired = exp !== undefined && (exp <= Date.now() / 1000 || !(Math.abs(exp) < 8.64e12));
   if (stringOption(values, "output") === "json") {
     printJson({ allowed: result.allowed && !expired, authority: result.authority ?? null, expired, conditions: result.trace, reason: result.reason ?? null });
   } else {
     for (const t of result.trace) writeStdout(`[${t.held ? "HELD" : "FAILED"}] ${t.path}: ${t.detail}\n`);
-    if (expired) writeStdout(`[FAILED] token: expired at ${new Date(exp! * 1000).toISOString()}\n`);
+    if (expired) {
+      writeStdout(`[FAILED] token: ${Math.abs(exp!) < 8.64e12 ? `expired at ${new Date(exp! * 1000).toISOString()}` : `exp ${exp} is not a usable time`}\n`);
+    }
     writeStdout(
       result.allowed && !expired
         ? "The policy would release the key to this attestation.\n"
@@ -368,4 +376,20 @@ async function policyCheck(values: ParsedValues): Promise<number> {
     );
   }
   return result.allowed && !expired ? 0 : ExitCode.Forbidden;
+}
+
+/** Validates, before anything is sent, the options Key Vault would otherwise reject (or kvmi silently ignore). */
+function checkKeyOptions(values: ParsedValues): void {
+  const version = stringOption(values, "version");
+  if (version !== undefined) checkVersion(version);
+  for (const option of ["digest", "signature"]) {
+    const value = stringOption(values, option);
+    if (value !== undefined && !/^[A-Za-z0-9_-]+$/.test(value)) throw usageError(`--${option} must be base64url.`);
+  }
+  const ops = stringOption(values, "ops");
+  const known = ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey", "import", "export"];
+  if (ops !== undefined && !ops.split(",").every((o) => known.includes(o.trim()))) {
+    throw usageError(`--ops takes a comma-separated list of ${known.join(", ")}.`);
+  }
+  checkNonce(stringOption(values, "nonce"));
 }

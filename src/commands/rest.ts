@@ -4,6 +4,9 @@
  * `--paginate` merges every page, `--wait` follows long-running operations.
  * @module
  */
+import { readStdinBounded, readTextFileBounded } from "../core/bounded_read.ts";
+import { parseJsonInput } from "../core/json_input.ts";
+import { REQUEST_BODY_MAX_BYTES } from "../core/limits.ts";
 import { RestClient } from "../arm/arm_client.ts";
 import { resolveRestTarget } from "../arm/rest_target.ts";
 import {
@@ -17,11 +20,11 @@ import {
   requiredOption,
   stringOption,
 } from "../cli/args.ts";
-import { usageError } from "../core/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
 import { printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { writeStderr, writeStdout } from "../core/stdio.ts";
 import type { HttpResponse } from "../http/http_client.ts";
-import { authorizationFor, createAzureContext } from "./context.ts";
+import { authorizationFor, createAzureContext, resourceOption } from "./context.ts";
 
 /** Help text. */
 export const REST_HELP = `Usage: kvmi rest --url URL [--method GET|PUT|PATCH|POST|DELETE] [--body JSON|@FILE|@-]
@@ -71,10 +74,14 @@ export async function runRest(args: string[]): Promise<number> {
   const method = (stringOption(values, "method") ?? "GET").toUpperCase();
   if (!METHODS.includes(method)) throw usageError(`Unknown method '${method}'.`, `Use one of: ${METHODS.join(", ")}.`);
   const headers = parseHeaders(listOption(values, "header"));
-  const body = await readBody(stringOption(values, "body"));
+  const bodyOption = stringOption(values, "body");
+  if (bodyOption !== undefined && (method === "GET" || method === "HEAD")) {
+    throw usageError(`A ${method} request cannot have a body.`, "Drop --body, or use --method POST, PUT or PATCH.");
+  }
+  const body = await readBody(bodyOption);
   if (values.paginate && method !== "GET") throw usageError("--paginate only applies to GET.");
   const context = createAzureContext(values);
-  const target = resolveRestTarget(requiredOption(values, "url"), context.cloud, stringOption(values, "resource"));
+  const target = resolveRestTarget(requiredOption(values, "url"), context.cloud, resourceOption(values));
   const client = new RestClient(
     context.http,
     target.resource ? authorizationFor(context, target.resource, target.allowedOrigins) : undefined,
@@ -92,6 +99,15 @@ export async function runRest(args: string[]): Promise<number> {
       response = await client.waitForCompletion(request, response, progress);
       if (Deno.stderr.isTerminal()) writeStderr("\n");
     }
+    if (response.status >= 300 && response.status < 400) {
+      const location = URL.parse(response.headers.get("location") ?? "", target.url);
+      throw new KvmiError(`The service answered ${response.status} (a redirect${location ? ` to ${location.origin}` : ""}); kvmi does not follow redirects.`, {
+        code: "Redirect",
+        kind: "other",
+        status: response.status,
+        hint: "Call the URL it names directly (a token is never sent along a redirect).",
+      });
+    }
     print(response, format, Boolean(values.include));
   } finally {
     context.http.close();
@@ -105,6 +121,8 @@ function parseHeaders(list: string[]): Record<string, string> {
     const eq = h.indexOf("=");
     if (eq <= 0) throw usageError(`Header '${h}' must look like NAME=VALUE.`);
     const name = h.slice(0, eq).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw usageError(`Header name ${JSON.stringify(name.slice(0, 60))} is not a valid HTTP header name.`);
+    if (/[\r\n\0]/.test(h.slice(eq + 1))) throw usageError(`The value of header '${name}' has a line break or NUL.`);
     if (name.toLowerCase() === "authorization") throw usageError("Do not pass an Authorization header: kvmi adds the token itself.");
     headers[name] = h.slice(eq + 1);
   }
@@ -114,19 +132,10 @@ function parseHeaders(list: string[]): Record<string, string> {
 async function readBody(option: string | undefined): Promise<string | undefined> {
   if (option === undefined) return undefined;
   let text = option;
-  if (option === "@-") text = await new Response(Deno.stdin.readable).text();
-  else if (option.startsWith("@")) {
-    try {
-      text = await Deno.readTextFile(option.slice(1));
-    } catch (error) {
-      throw usageError(`Cannot read --body file '${option.slice(1)}': ${(error as Error).message}.`);
-    }
-  }
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw usageError(`--body is not valid JSON: ${(error as Error).message}.`, "Pass JSON text, @file.json or @- for stdin.");
-  }
+  if (option === "@-") text = new TextDecoder().decode(await readStdinBounded(REQUEST_BODY_MAX_BYTES, "--body"));
+  else if (option.startsWith("@")) text = await readTextFileBounded(option.slice(1), REQUEST_BODY_MAX_BYTES, "--body file");
+  else if (new TextEncoder().encode(text).length > REQUEST_BODY_MAX_BYTES) throw usageError(`--body is larger than ${REQUEST_BODY_MAX_BYTES} bytes.`);
+  parseJsonInput(text, "--body");
   return text;
 }
 

@@ -3,8 +3,10 @@
  * Values are read from stdin or a file, never from the command line; table output never shows them.
  * @module
  */
+import { readFileBounded, readStdinBounded } from "../core/bounded_read.ts";
+import { SECRET_VALUE_MAX_BYTES, SECRET_VALUE_MAX_CHARS } from "../core/limits.ts";
 import { type SecretBundle, SecretClient, type SecretProperties } from "../keyvault/secret_client.ts";
-import { resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
@@ -89,6 +91,8 @@ export async function runSecret(args: string[]): Promise<number> {
   const name = () => requiredOption(values, "name");
   // Validate everything the user typed before any network call.
   const properties = sub === "set" || sub === "update" ? readProperties(values, sub) : {};
+  const version = stringOption(values, "version");
+  if (version !== undefined) checkVersion(version);
   const value = sub === "set" ? await readSecretValue(stringOption(values, "file"), Boolean(values["allow-empty"])) : "";
   const context = createAzureContext(values);
   const client = new SecretClient(resolveVaultUrl(vault, context.cloud), keyVaultAuthorization(context));
@@ -137,11 +141,7 @@ export async function runSecret(args: string[]): Promise<number> {
 export async function readSecretValue(file: string | undefined, allowEmpty = false): Promise<string> {
   let bytes: Uint8Array;
   if (file !== undefined) {
-    try {
-      bytes = await Deno.readFile(file);
-    } catch (error) {
-      throw usageError(`Cannot read --file '${file}': ${(error as Error).message}.`);
-    }
+    bytes = await readFileBounded(file, SECRET_VALUE_MAX_BYTES, "--file");
   } else {
     if (Deno.stdin.isTerminal()) {
       throw usageError(
@@ -149,28 +149,38 @@ export async function readSecretValue(file: string | undefined, allowEmpty = fal
         "Secret values are never taken from the command line, where other users and logs can see them.",
       );
     }
-    bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+    bytes = await readStdinBounded(SECRET_VALUE_MAX_BYTES, "The secret value");
   }
-  if (bytes.length === 0 && !allowEmpty) {
-    throw usageError(
-      `The secret value is empty (${file === undefined ? "nothing on stdin" : `'${file}' is empty`}); nothing was changed.`,
-      "Pass --allow-empty to really set an empty value.",
-    );
-  }
+  let value: string;
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    // A leading BOM is dropped (the one exception to "byte for byte": Windows PowerShell 5.1 adds one when it pipes).
+    value = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw usageError("The secret value is not valid UTF-8.", "Key Vault secrets are text; base64-encode binary data first.");
   }
+  if (value.length === 0 && !allowEmpty) {
+    const bom = bytes.length > 0 ? " (only a byte order mark)" : "";
+    throw usageError(
+      `The secret value is empty (${file === undefined ? "nothing on stdin" : `'${file}' is empty`}${bom}); nothing was changed.`,
+      "Pass --allow-empty to really set an empty value.",
+    );
+  }
+  if (value.length > SECRET_VALUE_MAX_CHARS) {
+    throw usageError(`The secret value is ${value.length} characters; Key Vault allows at most ${SECRET_VALUE_MAX_CHARS}.`);
+  }
+  return value;
 }
 
 function readProperties(values: ParsedValues, sub: string): SecretProperties {
   const enabled = stringOption(values, "enabled");
   if (enabled !== undefined && enabled !== "true" && enabled !== "false") throw usageError("--enabled takes true or false.");
   if (sub === "set" && enabled !== undefined) throw usageError("Use --disabled with set; --enabled is for update.");
+  if (values.disabled && enabled !== undefined) throw usageError("--disabled and --enabled contradict each other; pass one of them.");
   const tags = listOption(values, "tag");
+  const contentType = stringOption(values, "content-type");
+  if (contentType !== undefined && contentType.length > 255) throw usageError("--content-type is longer than 255 characters, Key Vault's limit.");
   return {
-    contentType: stringOption(values, "content-type"),
+    contentType,
     tags: tags.length ? parseTags(tags) : undefined,
     enabled: values.disabled ? false : enabled === undefined ? undefined : enabled === "true",
     exp: parseDate(values, "expires"),
@@ -183,8 +193,10 @@ function parseTags(tags: string[]): Record<string, string> {
   for (const tag of tags) {
     const eq = tag.indexOf("=");
     if (eq <= 0) throw usageError(`Tag '${tag}' must look like KEY=VALUE.`);
+    if (eq > 256 || tag.length - eq - 1 > 256) throw usageError("Tag names and values are at most 256 characters.");
     result[tag.slice(0, eq)] = tag.slice(eq + 1);
   }
+  if (Object.keys(result).length > 15) throw usageError("Key Vault allows at most 15 tags.");
   return result;
 }
 
@@ -192,7 +204,9 @@ function parseDate(values: ParsedValues, name: string): number | undefined {
   const text = stringOption(values, name);
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw usageError(`--${name} '${text}' is not a date.`, "Use ISO 8601, e.g. 2027-01-31T00:00:00Z.");
+  if (Number.isNaN(ms) || ms < 0 || ms > Date.UTC(9999, 11, 31, 23, 59, 59)) {
+    throw usageError(`--${name} '${text}' is not a date.`, "Use ISO 8601, e.g. 2027-01-31T00:00:00Z.");
+  }
   return Math.floor(ms / 1000);
 }
 

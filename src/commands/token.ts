@@ -7,12 +7,12 @@
 import { identityClaims } from "../auth/token_claims.ts";
 import { clearCache, listCache } from "../auth/token_cache.ts";
 import { tokenCacheDir } from "../auth/token_cache_location.ts";
-import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption, subcommandHelp } from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, subcommandHelp } from "../cli/args.ts";
 import { printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { processEnv } from "../cloud/cloud_profile.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 import { writeStdout } from "../core/stdio.ts";
-import { createAzureContext } from "./context.ts";
+import { createAzureContext, resourceOption } from "./context.ts";
 
 /** Help text. */
 export const TOKEN_HELP = `Usage: kvmi token [--resource URL] [identity options] [-o json|raw|table]
@@ -56,7 +56,7 @@ export async function runToken(args: string[]): Promise<number> {
   if (!values) return 0;
   const format = outputFormat(values);
   const context = createAzureContext(values);
-  const resource = stringOption(values, "resource") ?? context.cloud.armResource;
+  const resource = resourceOption(values) ?? context.cloud.armResource;
   const token = await context.credential.getToken(resource);
   if (format === "raw") {
     writeStdout(token.token + "\n");

@@ -4,6 +4,7 @@
  * @module
  */
 import { jsonBody, RestClient } from "../arm/arm_client.ts";
+import { checkVmName } from "../arm/arm_names.ts";
 import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, requiredOption, subcommandHelp } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
@@ -51,7 +52,7 @@ export async function runVm(args: string[]): Promise<number> {
   if (!values) return 0;
   const format = outputFormat(values);
   if (values.all && values["resource-group"]) throw usageError("--all and --resource-group cannot be used together.");
-  const name = sub === "show" ? requiredOption(values, "name") : undefined;
+  const name = sub === "show" ? checkVmName(requiredOption(values, "name")) : undefined;
   const { context, placement: where } = await createPlacedContext(values, !values.all);
   try {
     const client = new RestClient(context.http, armAuthorization(context));

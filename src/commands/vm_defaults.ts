@@ -9,6 +9,7 @@ import { type ParsedValues, stringOption } from "../cli/args.ts";
 import { cloudIsChosen, resolveCloud } from "../cloud/cloud_profile.ts";
 import type { ComputeMetadata } from "../imds/imds_client.ts";
 import { ImdsClient } from "../imds/imds_client.ts";
+import { checkResourceGroupName, checkSubscriptionId } from "../arm/arm_names.ts";
 
 /** Subscription and resource group to use. */
 export interface Placement {
@@ -30,6 +31,8 @@ export async function createPlacedContext(values: ParsedValues, needGroup: boole
   const subscriptionId = stringOption(values, "subscription");
   const resourceGroup = stringOption(values, "resource-group");
   const cloudOption = stringOption(values, "cloud");
+  if (subscriptionId !== undefined) checkSubscriptionId(subscriptionId);
+  if (resourceGroup !== undefined) checkResourceGroupName(resourceGroup);
   const chosen = cloudIsChosen(cloudOption);
   const { cloud, http } = createCloudContext(values);
   if (subscriptionId && (resourceGroup || !needGroup) && chosen) {
@@ -43,7 +46,7 @@ export async function createPlacedContext(values: ParsedValues, needGroup: boole
     throw error;
   }
   const context = createAzureContext(values, chosen ? cloud : resolveCloud(cloudOption, undefined, compute.azEnvironment), http);
-  return { context, placement: fillPlacement({ subscriptionId, resourceGroup }, compute, needGroup) };
+  return { context, placement: checkPlacement(fillPlacement({ subscriptionId, resourceGroup }, compute, needGroup)) };
 }
 
 /** The placement the user gave, with what is missing taken from the VM's metadata. */
@@ -52,4 +55,11 @@ export function fillPlacement(given: Partial<Placement>, compute: ComputeMetadat
     subscriptionId: given.subscriptionId ?? compute.subscriptionId,
     resourceGroup: needGroup ? given.resourceGroup ?? compute.resourceGroupName : given.resourceGroup,
   };
+}
+
+/** Validates a placement's subscription id and resource group name, wherever they came from. */
+export function checkPlacement(placement: Placement): Placement {
+  checkSubscriptionId(placement.subscriptionId);
+  if (placement.resourceGroup !== undefined) checkResourceGroupName(placement.resourceGroup);
+  return placement;
 }

@@ -5,10 +5,10 @@
  * @module
  */
 import { identityClaims } from "../auth/token_claims.ts";
-import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, stringOption } from "../cli/args.ts";
+import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions } from "../cli/args.ts";
 import { printJson, renderProperties } from "../cli/output.ts";
 import { writeStdout } from "../core/stdio.ts";
-import { createAzureContext } from "./context.ts";
+import { createAzureContext, resourceOption } from "./context.ts";
 
 /** Help text. */
 export const WHOAMI_HELP = `Usage: kvmi whoami [--resource URL] [identity options]
@@ -31,7 +31,7 @@ export async function runWhoami(args: string[]): Promise<number> {
   const format = outputFormat(values);
   const context = createAzureContext(values);
   try {
-    const token = await context.credential.getToken(stringOption(values, "resource") ?? context.cloud.armResource);
+    const token = await context.credential.getToken(resourceOption(values) ?? context.cloud.armResource);
     const claims = identityClaims(token.token);
     const result = {
       source: token.source,

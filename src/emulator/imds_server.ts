@@ -54,7 +54,10 @@ export function createImdsHandler(ctx: ImdsContext): (request: Request) => Promi
       const response = await route(request, url, path);
       if (response) return response;
     }
-    ctx.faults.next("imds");
+    const fault = ctx.faults.next("imds");
+    if (fault?.kind === "status") {
+      return jsonResponse(fault.status!, { error: "Injected fault" }, fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {});
+    }
     if (request.headers.get("metadata") !== "true") {
       return jsonResponse(400, { error: "Bad request. Required metadata header not specified" });
     }

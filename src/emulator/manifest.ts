@@ -46,5 +46,10 @@ export function posixEnvLines(env: Record<string, string>): string {
 export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
   const temp = `${path}.tmp-${crypto.randomUUID()}`;
   await Deno.writeTextFile(temp, JSON.stringify(manifest, null, 2) + "\n", { mode: 0o600 });
-  await Deno.rename(temp, path);
+  try {
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
 }

@@ -12,7 +12,9 @@
  * ```
  * @module
  */
-import { KvmiError } from "../core/errors.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
+import { deadlineExceeded, remainingMs } from "../core/deadline.ts";
+import { RESPONSE_BODY_MAX_BYTES, SERVICE_ATTEMPT_TIMEOUT_MS } from "../core/limits.ts";
 import { verbose } from "../core/verbose.ts";
 
 /** A request as the clients describe it. */
@@ -21,7 +23,7 @@ export interface HttpRequest {
   url: URL;
   headers?: Record<string, string>;
   body?: string;
-  /** Per-attempt timeout in milliseconds (default 30 s). */
+  /** Per-attempt timeout in milliseconds (default `SERVICE_ATTEMPT_TIMEOUT_MS`), cut to the command's deadline. */
   timeoutMs?: number;
   /** Connect straight to the host even if HTTP(S)_PROXY/ALL_PROXY are set (IMDS, loopback). */
   direct?: boolean;
@@ -52,23 +54,29 @@ export class HttpClient {
 
   /** Sends one request and reads the whole body. Network failures become {@link KvmiError}s. */
   async send(request: HttpRequest): Promise<HttpResponse> {
+    const headers = checkedHeaders(request);
     const client = request.direct ? this.#directClient(request.url) : this.#defaultClient();
-    const timeoutMs = request.timeoutMs ?? 30_000;
+    const wantedMs = request.timeoutMs ?? SERVICE_ATTEMPT_TIMEOUT_MS;
+    const leftMs = remainingMs();
+    if (leftMs <= 0) throw deadlineExceeded(`${request.method} ${describeUrl(request.url)}`);
+    const timeoutMs = Math.min(wantedMs, leftMs);
     const started = performance.now();
     verbose(`${request.method} ${describeUrl(request.url)}`);
     try {
       const response = await fetch(request.url, {
         method: request.method,
-        headers: request.headers,
+        headers,
         body: request.body,
         client,
         redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const body = await response.text();
+      const body = await readBody(response, request.url);
       verbose(`${response.status} from ${request.url.host} in ${Math.round(performance.now() - started)} ms`);
       return { status: response.status, headers: response.headers, body };
     } catch (error) {
+      if (error instanceof KvmiError) throw error;
+      if (timeoutMs < wantedMs && isTimeout(error)) throw deadlineExceeded(`No response from ${describeUrl(request.url)}`);
       throw networkError(request.url, error, timeoutMs);
     }
   }
@@ -121,9 +129,57 @@ export function isNetworkError(error: unknown): error is KvmiError {
   return error instanceof KvmiError && (error.code === "NetworkError" || error.code === "Timeout");
 }
 
+/** Validates header names and values and the method/body pair before anything is sent: a bad one is a usage error. */
+function checkedHeaders(request: HttpRequest): Headers {
+  if (request.body !== undefined && ["GET", "HEAD"].includes(request.method.toUpperCase())) {
+    throw usageError(`A ${request.method.toUpperCase()} request cannot have a body.`, "Drop --body, or use POST, PUT or PATCH.");
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    try {
+      headers.set(name, value);
+    } catch {
+      throw usageError(
+        `Invalid HTTP header ${JSON.stringify(name.slice(0, 64))}: names are letters, digits and !#$%&'*+-.^_\`|~, values have no line breaks.`,
+      );
+    }
+  }
+  return headers;
+}
+
+/** Reads a response body up to {@link RESPONSE_BODY_MAX_BYTES}; a larger one is an error, not an unbounded read. */
+async function readBody(response: Response, url: URL): Promise<string> {
+  if (!response.body) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.length;
+    if (total > RESPONSE_BODY_MAX_BYTES) {
+      await response.body.cancel().catch(() => {});
+      throw new KvmiError(`The response from ${describeUrl(url)} is larger than ${RESPONSE_BODY_MAX_BYTES} bytes.`, {
+        code: "ResponseTooLarge",
+        kind: "other",
+        status: response.status,
+      });
+    }
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "TimeoutError";
+}
+
 function networkError(url: URL, error: unknown, timeoutMs: number): KvmiError {
   const where = describeUrl(url);
-  if (error instanceof DOMException && error.name === "TimeoutError") {
+  if (isTimeout(error)) {
     return new KvmiError(`No response from ${where} within ${timeoutMs} ms.`, {
       code: "Timeout",
       kind: "unavailable",

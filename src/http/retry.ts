@@ -6,6 +6,8 @@
 import type { HttpResponse } from "./http_client.ts";
 import { isNetworkError } from "./http_client.ts";
 import { verbose } from "../core/verbose.ts";
+import { remainingMs } from "../core/deadline.ts";
+import { RETRY_AFTER_MAX_MS } from "../core/limits.ts";
 
 /** What one attempt produced. */
 export type Attempt = { response: HttpResponse } | { error: unknown };
@@ -42,7 +44,11 @@ export function retryAfterMs(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** Runs `send` until it succeeds or the policy gives up; returns the last response or throws the last error. */
+/**
+ * Runs `send` until it succeeds or the policy gives up; returns the last response or throws the
+ * last error. A wait is capped at {@link RETRY_AFTER_MAX_MS}, and a wait that would pass the
+ * command's deadline ends the retries with the last outcome.
+ */
 export async function sendWithRetry(send: () => Promise<HttpResponse>, policy: RetryPolicy): Promise<HttpResponse> {
   const started = Date.now();
   for (let attempt = 1;; attempt++) {
@@ -53,11 +59,12 @@ export async function sendWithRetry(send: () => Promise<HttpResponse>, policy: R
       outcome = { error };
     }
     const delay = policy.nextDelay(attempt, outcome, Date.now() - started);
-    if (delay === undefined) {
+    const scaled = delay === undefined ? undefined : Math.round(Math.min(delay, RETRY_AFTER_MAX_MS) * retryDelayScale());
+    if (scaled === undefined || scaled >= remainingMs()) {
+      if (scaled !== undefined) verbose(`attempt ${attempt}: the next retry would pass the command's deadline; giving up`);
       if ("error" in outcome) throw outcome.error;
       return outcome.response;
     }
-    const scaled = Math.round(delay * retryDelayScale());
     verbose(`attempt ${attempt} ${"response" in outcome ? `got ${outcome.response.status}` : "failed"}; retrying in ${scaled} ms`);
     await new Promise((resolve) => setTimeout(resolve, scaled));
   }

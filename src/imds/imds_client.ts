@@ -16,6 +16,7 @@ import { parseJsonObject } from "../core/json_body.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
+import { withShortFirstAnswer } from "../http/first_answer.ts";
 
 /** Api-versions kvmi sends to each IMDS endpoint. */
 export const IMDS_API_VERSIONS = { instance: "2021-02-01", scheduledEvents: "2020-07-01", attested: "2021-02-01" };
@@ -122,18 +123,20 @@ export class ImdsClient {
     let response;
     try {
       response = await sendWithRetry(
-        () =>
+        withShortFirstAnswer((timeoutMs) =>
           this.#http.send({
             method,
             url,
             body,
             headers: { Metadata: "true", ...(body ? { "Content-Type": "application/json" } : {}) },
             direct: true,
-            timeoutMs: 5000,
-          }),
+            timeoutMs,
+          })
+        ),
         imdsRetryPolicy,
       );
     } catch (error) {
+      if (error instanceof KvmiError && error.code === "DeadlineExceeded") throw error;
       throw new KvmiError(`IMDS at ${this.#endpoint} could not be reached: ${(error as Error).message}`, {
         code: "ImdsUnreachable",
         kind: "unavailable",

@@ -39,7 +39,7 @@ export class KeyClient {
   }
 
   #path(name: string, version?: string): string {
-    return `/keys/${checkObjectName(name, "key")}/${version ? checkVersion(version) : ""}`;
+    return `/keys/${checkObjectName(name, "key")}/${version !== undefined ? checkVersion(version) : ""}`;
   }
 
   /** Gets a key (public parts only). */

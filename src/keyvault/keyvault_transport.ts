@@ -61,9 +61,9 @@ export class KeyVaultTransport {
   }
 
   #nextLink(link: string): URL {
-    const url = new URL(link);
-    if (url.origin !== this.vault.origin) {
-      throw new KvmiError(`Key Vault returned a nextLink to another host (${url.host}); refusing to follow it.`, {
+    const url = URL.parse(link);
+    if (url === null || url.origin !== this.vault.origin) {
+      throw new KvmiError(`Key Vault returned a nextLink ${url ? `to another host (${url.host})` : "that is not an absolute URL"}; refusing to follow it.`, {
         code: "UnexpectedNextLink",
         kind: "other",
       });

@@ -62,7 +62,7 @@ export class SecretClient {
 
   /** Gets the latest version, or the given one. */
   async get(name: string, version?: string): Promise<SecretBundle> {
-    const v = version ? checkVersion(version) : "";
+    const v = version !== undefined ? checkVersion(version) : "";
     return await this.#kv.json("GET", `/secrets/${checkObjectName(name)}/${v}`) as unknown as SecretBundle;
   }
 
@@ -84,7 +84,7 @@ export class SecretClient {
 
   /** Updates attributes, content type or tags of a version (latest when empty). */
   async update(name: string, version: string | undefined, properties: SecretProperties): Promise<SecretBundle> {
-    const v = version ? checkVersion(version) : "";
+    const v = version !== undefined ? checkVersion(version) : "";
     return await this.#kv.json("PATCH", `/secrets/${checkObjectName(name)}/${v}`, propertiesBody(properties)) as unknown as SecretBundle;
   }
 

@@ -189,8 +189,8 @@ Deno.test("tokens Key Vault refuses: expired and malformed tokens end in exit 3 
     const expired = await emu.kvmi(["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "--output", "json"]);
     assert.equal(expired.code, 3);
     const e = JSON.parse(expired.stderr).error;
-    assert.equal(e.status, 401);
-    assert.match(e.message, /TokenExpired/);
+    assert.equal(e.code, "ExpiredToken", "an already-expired IMDS token is refused before Key Vault sees it");
+    assert.match(e.message, /issued a token that expired at/);
     assert.ok(!expired.stderr.includes("eyJ"));
 
     await emu.fault({ target: "imds-token", kind: "malformed-token" });

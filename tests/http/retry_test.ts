@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { imdsRetryPolicy, retryAfterMs, serviceRetryPolicy } from "../../src/http/retry.ts";
+import { imdsRetryPolicy, retryAfterMs, sendWithRetry, serviceRetryPolicy } from "../../src/http/retry.ts";
+import { setDeadline } from "../../src/core/deadline.ts";
 
 const response = (status: number, headers: Record<string, string> = {}) => ({ response: { status, headers: new Headers(headers), body: "" } });
 
@@ -27,4 +28,17 @@ Deno.test("service policy: 408/429/5xx three times; 501, 505 and 4xx not at all"
   assert.equal(serviceRetryPolicy.nextDelay(4, response(503), 0), undefined);
   assert.equal(serviceRetryPolicy.nextDelay(1, response(429, { "retry-after": "7" }), 0), 7000);
   for (const status of [400, 401, 403, 404, 409, 501, 505]) assert.equal(serviceRetryPolicy.nextDelay(1, response(status), 0), undefined, String(status));
+});
+
+Deno.test("a wait that would pass the command's deadline ends the retries with the last response", async () => {
+  setDeadline(0);
+  let attempts = 0;
+  const started = Date.now();
+  const last = await sendWithRetry(() => {
+    attempts++;
+    return Promise.resolve({ status: 429, headers: new Headers({ "retry-after": "100000" }), body: "" });
+  }, serviceRetryPolicy);
+  assert.equal(last.status, 429);
+  assert.equal(attempts, 1);
+  assert.ok(Date.now() - started < 1000);
 });

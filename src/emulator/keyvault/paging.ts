@@ -34,7 +34,8 @@ export function page<T>(req: VaultRequest, items: T[], key: (item: T) => string,
   const slice = rest.slice(0, p.max);
   let nextLink: string | null = null;
   if (rest.length > p.max) {
-    const next = new URL(req.url.pathname, req.vault.url);
+    const next = new URL(req.vault.url);
+    next.pathname = req.url.pathname.replace(/\/{2,}/g, "/"); // never a protocol-relative "//host" from the raw request path
     next.searchParams.set("api-version", req.url.searchParams.get("api-version")!);
     next.searchParams.set("$skiptoken", btoa(JSON.stringify({ NextMarker: slice[slice.length - 1].k, TargetLocation: 0 })).replace(/=+$/, ""));
     next.searchParams.set("maxresults", String(p.max));

@@ -1,0 +1,102 @@
+/**
+ * Reading files and stdin with a limit: at most `maxBytes + 1` bytes are ever read, so
+ * `/dev/zero`, a wrong file or an endless pipe is a usage error at once instead of memory
+ * growing until the process is killed. Limits live in `limits.ts`.
+ *
+ * @example
+ * ```ts
+ * import { readFileBounded } from "./bounded_read.ts";
+ * import { JSON_FILE_MAX_BYTES } from "./limits.ts";
+ * const bytes = await readFileBounded("policy.json", JSON_FILE_MAX_BYTES, "--policy");
+ * ```
+ * @module
+ */
+import { usageError } from "./errors.ts";
+
+const CHUNK = 64 * 1024;
+
+/** Reads at most `maxBytes` of `path`; a larger file or a non-regular file that never ends is a usage error naming `what`. */
+export async function readFileBounded(path: string, maxBytes: number, what: string): Promise<Uint8Array> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    throw usageError(`Cannot read ${what} '${path}': ${reason(error)}.`);
+  }
+  try {
+    if ((await file.stat()).isDirectory) throw usageError(`Cannot read ${what} '${path}': it is a directory.`);
+    return await readBounded(file.readable, maxBytes, `${what} '${path}'`);
+  } finally {
+    try {
+      file.close();
+    } catch { /* the readable stream closed it */ }
+  }
+}
+
+/** {@link readFileBounded} as UTF-8 text. */
+export async function readTextFileBounded(path: string, maxBytes: number, what: string): Promise<string> {
+  return new TextDecoder().decode(await readFileBounded(path, maxBytes, what));
+}
+
+/** Synchronous {@link readTextFileBounded}, for the cloud profile that is loaded before any await. */
+export function readTextFileBoundedSync(path: string, maxBytes: number, what: string): string {
+  const file = Deno.openSync(path, { read: true });
+  try {
+    if (file.statSync().isDirectory) throw usageError(`Cannot read ${what} '${path}': it is a directory.`);
+    const buffer = new Uint8Array(maxBytes + 1);
+    let total = 0;
+    while (total < buffer.length) {
+      const n = file.readSync(buffer.subarray(total));
+      if (n === null) break;
+      total += n;
+    }
+    if (total > maxBytes) throw tooLarge(`${what} '${path}'`, maxBytes);
+    return new TextDecoder().decode(buffer.subarray(0, total));
+  } finally {
+    file.close();
+  }
+}
+
+/** Reads all of stdin up to `maxBytes`. */
+export async function readStdinBounded(maxBytes: number, what: string): Promise<Uint8Array> {
+  return await readBounded(Deno.stdin.readable, maxBytes, `${what} on stdin`);
+}
+
+/** Reads a stream up to `maxBytes`, cancelling it as soon as it goes past. */
+export async function readBounded(stream: ReadableStream<Uint8Array>, maxBytes: number, what: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(what, maxBytes);
+      }
+      chunks.push(value.length > CHUNK ? value : value.slice());
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return bytes;
+}
+
+function tooLarge(what: string, maxBytes: number) {
+  return usageError(
+    `${what} is larger than ${maxBytes} bytes, the most kvmi reads there.`,
+    "Check the file name; README 'Limits and deadlines' lists every limit.",
+  );
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/: .*$/, "").trim() || error.message : String(error);
+}

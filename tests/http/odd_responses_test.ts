@@ -1,0 +1,73 @@
+/**
+ * Responses no real service sends but a broken proxy or a hostile endpoint might, from servers
+ * of our own on 127.0.0.1: an IMDS `expires_on` too large for a Date or already past, a relative
+ * `nextLink`, a redirect. Each must end with a clear error, never "Unexpected failure".
+ * @module
+ */
+import assert from "node:assert/strict";
+import { issueServerCertificate, loadOrCreateCa } from "../../src/emulator/tls.ts";
+import { type EmulatorHandle, startEmulator, testCaDir } from "../fixtures/emulator.ts";
+
+function fakeImds(expiresOn: string): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => Response.json({ access_token: "a.b.c", expires_on: expiresOn }));
+}
+
+/** An https server of ours and a cloud profile (the emulator's, plus our CA and a vault `kv-fake` on our server). */
+async function fakeHttps(emu: EmulatorHandle, handler: (r: Request) => Response): Promise<{ server: Deno.HttpServer<Deno.NetAddr>; profile: string }> {
+  const dir = testCaDir();
+  const tls = await issueServerCertificate(await loadOrCreateCa(dir));
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
+  const profile = await Deno.makeTempFile({ suffix: ".json" });
+  const vaults = { ...emu.manifest.vaults, "kv-fake": `https://127.0.0.1:${server.addr.port}` };
+  await Deno.writeTextFile(profile, JSON.stringify({ ...emu.manifest, caCertFile: `${dir}/ca.pem`, vaults }));
+  return { server, profile };
+}
+
+Deno.test("odd responses end with a clear error, never Unexpected failure", async (t) => {
+  const emu = await startEmulator();
+  try {
+    await t.step("IMDS expires_on too large for a Date", async () => {
+      const imds = fakeImds("1e20");
+      try {
+        const r = await emu.kvmi(["token", "-o", "table"], { env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${imds.addr.port}` } });
+        assert.equal(r.code, 3, r.stderr);
+        assert.match(r.stderr, /without a usable access_token\/expires_on/);
+      } finally {
+        await imds.shutdown();
+      }
+    });
+    await t.step("IMDS token already expired", async () => {
+      const imds = fakeImds(String(Math.floor(Date.now() / 1000) - 60));
+      try {
+        const r = await emu.kvmi(["token"], { env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${imds.addr.port}` } });
+        assert.equal(r.code, 3, r.stderr);
+        assert.match(r.stderr, /issued a token that expired at/);
+      } finally {
+        await imds.shutdown();
+      }
+    });
+    await t.step("a relative nextLink from a vault", async () => {
+      const { server, profile } = await fakeHttps(emu, () => Response.json({ value: [], nextLink: "/secrets?$skiptoken=x" }));
+      try {
+        const r = await emu.kvmi(["secret", "list", "--vault", "kv-fake"], { env: { KVMI_CLOUD_PROFILE: profile } });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /nextLink that is not an absolute URL/);
+      } finally {
+        await server.shutdown();
+      }
+    });
+    await t.step("a redirect answered to kvmi rest", async () => {
+      const { server, profile } = await fakeHttps(emu, () => new Response(null, { status: 307, headers: { location: "https://elsewhere.example/x" } }));
+      try {
+        const r = await emu.kvmi(["rest", "--url", `https://127.0.0.1:${server.addr.port}/x`], { env: { KVMI_CLOUD_PROFILE: profile } });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /answered 307 \(a redirect to https:\/\/elsewhere\.example\); kvmi does not follow redirects/);
+        assert.equal(r.stdout, "");
+      } finally {
+        await server.shutdown();
+      }
+    });
+  } finally {
+    await emu.stop();
+  }
+});
