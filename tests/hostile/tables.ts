@@ -513,6 +513,7 @@ export const COMMANDS: CommandTable[] = [
 export const NO_BAD_VALUE: Record<string, string> = {
   help: "prints the help and exits 0",
   verbose: "logging only; covered by the fault matrix",
+  "no-token-cache": "a flag that only turns the cache off; a value for it is refused by the parser (tests/cli/parse_argv_test.ts)",
   "attest --attestation-token": "named in attest's help for key release; covered under key",
   "attest --transfer-key": "named in attest's help for key release; covered under key",
   "key --save-transfer-key": "named in key's help for attest; covered under attest",
