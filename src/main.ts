@@ -24,6 +24,7 @@ Commands:
   secret      Key Vault secrets: get, list, versions, set, update, delete, recover, purge
   key         Key Vault keys and Secure Key Release (release, unwrap, policy check)
   attest      Attest this confidential VM with Microsoft Azure Attestation
+  run         Start a program with Key Vault secrets in its environment (never its command line)
   rest        Call any Azure REST API (ARM, Key Vault, Graph) like 'az rest'
   vm          List and show virtual machines
   role        List, assign and remove Azure role assignments
@@ -70,6 +71,7 @@ export const COMMAND_MODULES: Record<string, { module: string; run: string }> = 
   demo: { module: "./commands/demo.ts", run: "runDemo" },
   key: { module: "./commands/key.ts", run: "runKey" },
   attest: { module: "./commands/attest.ts", run: "runAttest" },
+  run: { module: "./commands/run.ts", run: "runRun" },
 };
 
 /** Runs kvmi with `args` and returns the exit code. */

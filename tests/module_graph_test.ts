@@ -21,6 +21,7 @@ const ALLOWED_EXTERNAL: Record<string, string[]> = {
   imds: [],
   doctor: [],
   demo: [],
+  run: [],
   attest: ["node:crypto", "jose"],
   key: ["node:crypto", "jose", "@peculiar/x509", "@peculiar/asn1-schema", "@peculiar/asn1-x509", "reflect-metadata"],
 };
