@@ -25,6 +25,7 @@ Commands:
   key         Key Vault keys and Secure Key Release (release, unwrap, policy check)
   attest      Attest this confidential VM with Microsoft Azure Attestation
   run         Start a program with Key Vault secrets in its environment (never its command line)
+  inject      Fill {{ kv://VAULT/SECRET }} in a template into an owner-only file
   rest        Call any Azure REST API (ARM, Key Vault, Graph) like 'az rest'
   vm          List and show virtual machines
   role        List, assign and remove Azure role assignments
@@ -72,6 +73,7 @@ export const COMMAND_MODULES: Record<string, { module: string; run: string }> = 
   key: { module: "./commands/key.ts", run: "runKey" },
   attest: { module: "./commands/attest.ts", run: "runAttest" },
   run: { module: "./commands/run.ts", run: "runRun" },
+  inject: { module: "./commands/inject.ts", run: "runInject" },
 };
 
 /** Runs kvmi with `args` and returns the exit code. */

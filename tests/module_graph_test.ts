@@ -22,6 +22,7 @@ const ALLOWED_EXTERNAL: Record<string, string[]> = {
   doctor: [],
   demo: [],
   run: [],
+  inject: [],
   attest: ["node:crypto", "jose"],
   key: ["node:crypto", "jose", "@peculiar/x509", "@peculiar/asn1-schema", "@peculiar/asn1-x509", "reflect-metadata"],
 };

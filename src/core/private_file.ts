@@ -1,0 +1,70 @@
+/**
+ * Writing a file only its owner can read, all at once or not at all: the content goes to a temporary
+ * file in the target's folder (created new, mode 0600; on Windows its ACL set to the current user
+ * alone before anything is written), is flushed, then renamed over the target (`overwrite`) or hard
+ * linked to it (without `overwrite`, so an existing file is never replaced, even one created
+ * meanwhile). On any failure the temporary file is removed and the target is untouched.
+ *
+ * @example
+ * ```ts
+ * import { writePrivateFile } from "./private_file.ts";
+ * await writePrivateFile("app.conf", new TextEncoder().encode("password=…\n"), { overwrite: false });
+ * ```
+ * @module
+ */
+import { KvmiError } from "./errors.ts";
+
+/** How {@link writePrivateFile} treats an existing target. */
+export interface PrivateFileOptions {
+  overwrite: boolean;
+}
+
+/** The error for a target that exists when overwriting was not asked for. */
+export function fileExistsError(path: string): KvmiError {
+  return new KvmiError(`'${path}' already exists; nothing was written.`, { code: "FileExists", kind: "other", hint: "Pass --force to replace it." });
+}
+
+/** Writes `data` to `path` atomically, owner-only; throws {@link fileExistsError} or a KvmiError naming the path. */
+export async function writePrivateFile(path: string, data: Uint8Array, options: PrivateFileOptions): Promise<void> {
+  const temp = temporaryPath(path);
+  try {
+    const file = await Deno.open(temp, { createNew: true, write: true, mode: 0o600 });
+    try {
+      if (Deno.build.os === "windows") await restrictToCurrentUser(temp);
+      let offset = 0;
+      while (offset < data.length) offset += await file.write(data.subarray(offset));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    if (options.overwrite) await Deno.rename(temp, path);
+    else await Deno.link(temp, path);
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists && !options.overwrite) throw fileExistsError(path);
+    if (error instanceof KvmiError) throw error;
+    throw new KvmiError(`Cannot write '${path}': ${(error as Error).message}.`, { code: "WriteFailed", kind: "other" });
+  } finally {
+    await Deno.remove(temp).catch(() => {});
+  }
+}
+
+function temporaryPath(path: string): string {
+  const slash = Math.max(path.lastIndexOf("/"), Deno.build.os === "windows" ? path.lastIndexOf("\\") : -1);
+  const random = crypto.getRandomValues(new Uint8Array(8)).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "");
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${random}.kvmi-tmp`;
+}
+
+/** Windows: removes inherited ACEs and grants only the current user full control (icacls, started directly). */
+async function restrictToCurrentUser(path: string): Promise<void> {
+  const user = `${Deno.env.get("USERDOMAIN") ?? "."}\\${Deno.env.get("USERNAME") ?? ""}`;
+  const root = Deno.env.get("SystemRoot") ?? "C:\\Windows";
+  const out = await new Deno.Command(`${root}\\System32\\icacls.exe`, {
+    args: [path, "/inheritance:r", "/grant:r", `${user}:F`],
+    stdout: "null",
+    stderr: "piped",
+  })
+    .output();
+  if (!out.success) {
+    throw new KvmiError(`Cannot restrict '${path}' to ${user}: icacls failed (${out.code}).`, { code: "WriteFailed", kind: "other" });
+  }
+}
