@@ -6,7 +6,8 @@
 import { peekOutputFormat } from "./cli/args.ts";
 import { ExitCode, exitCodeFor } from "./cli/exit_codes.ts";
 import { KvmiError } from "./core/errors.ts";
-import { printError } from "./cli/output.ts";
+import { printError, setJsonOutputShape } from "./cli/output.ts";
+import { peekJsonShaping } from "./cli/json_shaping.ts";
 import { writeStdout } from "./core/stdio.ts";
 import { setVerbose } from "./core/verbose.ts";
 import denoConfig from "../deno.json" with { type: "json" };
@@ -76,6 +77,26 @@ export const COMMAND_MODULES: Record<string, { module: string; run: string }> = 
   inject: { module: "./commands/inject.ts", run: "runInject" },
 };
 
+/**
+ * The JMESPath module (and with it the `jmespath` package), imported by name like the commands and
+ * only when `--query` is given; the bundle and `deno compile` include it as they include the commands.
+ */
+export const QUERY_MODULE = "./cli/json_query.ts";
+
+/** Every module main.ts imports by name: the commands' and {@link QUERY_MODULE}. */
+export const LAZY_MODULES: string[] = [...Object.values(COMMAND_MODULES).map((c) => c.module), QUERY_MODULE];
+
+/** Sets up `--query` and `-o tsv` for the command's JSON output; a bad expression is a usage error. */
+async function shapeJsonOutput(args: string[]): Promise<void> {
+  const shaping = peekJsonShaping(args);
+  if (shaping.query === undefined) {
+    setJsonOutputShape({ tsv: shaping.tsv });
+    return;
+  }
+  const loaded = (await import(QUERY_MODULE)) as { compileQuery(expression: string): (value: unknown) => unknown };
+  setJsonOutputShape({ tsv: shaping.tsv, query: loaded.compileQuery(shaping.query) });
+}
+
 /** Runs kvmi with `args` and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   // Wrappers (the KvMi module) set KVMI_ERROR_FORMAT=json to read errors as JSON whatever --output is.
@@ -95,6 +116,7 @@ export async function main(args: string[]): Promise<number> {
     if (!entry) {
       throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", kind: "usage", hint: "Run 'kvmi --help' to list the commands." });
     }
+    await shapeJsonOutput(rest);
     const module = entry.module;
     const loaded = (await import(module)) as Record<string, CommandRunner>;
     return await loaded[entry.run](rest);
