@@ -22,6 +22,7 @@
         'Get-KvVM',
         'Get-KvKey',
         'Invoke-KvKeyRelease',
+        'Invoke-KvProcess',
         'Get-KvImdsInstance',
         'Get-KvScheduledEvent'
     )
