@@ -29,6 +29,7 @@ Commands:
   inject      Fill {{ kv://VAULT/SECRET }} in a template into an owner-only file
   rest        Call any Azure REST API (ARM, Key Vault, Graph) like 'az rest'
   vm          List and show virtual machines
+  resource    List and show resources of any type (like 'az resource list')
   role        List, assign and remove Azure role assignments
   imds        Instance metadata, scheduled events, attested data
   doctor      Check IMDS, proxy, clock, tokens and TLS on this machine
@@ -75,6 +76,7 @@ export const COMMAND_MODULES: Record<string, { module: string; run: string }> = 
   attest: { module: "./commands/attest.ts", run: "runAttest" },
   run: { module: "./commands/run.ts", run: "runRun" },
   inject: { module: "./commands/inject.ts", run: "runInject" },
+  resource: { module: "./commands/resource.ts", run: "runResource" },
 };
 
 /**

@@ -23,6 +23,7 @@ const ALLOWED_EXTERNAL: Record<string, string[]> = {
   demo: [],
   run: [],
   inject: [],
+  resource: [],
   attest: ["node:crypto", "jose"],
   key: ["node:crypto", "jose", "@peculiar/x509", "@peculiar/asn1-schema", "@peculiar/asn1-x509", "reflect-metadata"],
 };
