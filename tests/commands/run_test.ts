@@ -21,6 +21,7 @@ Deno.test("kvmi run: values arrive in the child's environment only, nothing else
       `# app settings\n\nexport FROM_FILE=kv://kv-demo/secret-for-vm\nAPP_SVC="@Microsoft.KeyVault(VaultName=kv-demo;SecretName=multi)"\n`,
     );
     const secretUri = `@Microsoft.KeyVault(SecretUri=${emu.manifest.vaults["kv-demo"].replace(/\/$/, "")}/secrets/multi/${version})`;
+    await emu.resetFaults();
     const run = await emu.kvmi([
       "run",
       "--env",
@@ -41,6 +42,9 @@ Deno.test("kvmi run: values arrive in the child's environment only, nothing else
     assert.deepEqual(child.env, { ...emu.env, ...added }, "the child's environment is kvmi's plus the references' values, nothing else");
     assert.ok(!child.cmdline.includes(SEEDED) && !child.cmdline.includes("line two"), "no value on the child's command line");
     assert.equal(run.stderr, "");
+    const counts = await emu.requests();
+    assert.equal(counts["imds-token"], 1, "the five secrets of one vault share one token");
+    assert.equal(counts.keyvault, 5);
   } finally {
     await emu.stop();
   }
@@ -64,8 +68,10 @@ Deno.test("kvmi run: exit codes 0, 3 and 42 pass through; a missing secret or a 
     assert.ok(!missing.stderr.includes(SEEDED));
     await assert.rejects(Deno.stat(marker), "nothing started");
 
-    const bad = await emu.kvmi(["run", "--env", "S=kv://kv-demo/bad_name!", "--", ...exitWith(0)]);
+    await emu.resetFaults();
+    const bad = await emu.kvmi(["run", "--env", "S=kv://kv-demo/secret-for-vm", "--env", "T=kv://kv-demo/bad_name!", "--", ...exitWith(0)]);
     assert.equal(bad.code, 2);
+    assert.equal((await emu.requests())["imds-token"] ?? 0, 0, "a malformed reference is found before any request");
     assert.match(bad.stderr, /not a valid secret reference/);
     const value = await emu.kvmi(["run", "--env", "S=hunter2-plain-value", "--", ...exitWith(0)]);
     assert.equal(value.code, 2);
