@@ -54,17 +54,21 @@ function temporaryPath(path: string): string {
   return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${random}.kvmi-tmp`;
 }
 
-/** Windows: removes inherited ACEs and grants only the current user full control (icacls, started directly). */
+/**
+ * Windows: removes inherited ACEs and grants only the current user full control, naming the user by
+ * SID (from `whoami /user`), which also holds for SYSTEM and gMSA scheduled tasks, whose
+ * %USERDOMAIN%\%USERNAME% is not their account name. Both programs are started directly from System32.
+ */
 async function restrictToCurrentUser(path: string): Promise<void> {
-  const user = `${Deno.env.get("USERDOMAIN") ?? "."}\\${Deno.env.get("USERNAME") ?? ""}`;
-  const root = Deno.env.get("SystemRoot") ?? "C:\\Windows";
-  const out = await new Deno.Command(`${root}\\System32\\icacls.exe`, {
-    args: [path, "/inheritance:r", "/grant:r", `${user}:F`],
-    stdout: "null",
-    stderr: "piped",
-  })
+  const system32 = `${Deno.env.get("SystemRoot") ?? "C:\\Windows"}\\System32`;
+  const who = await new Deno.Command(`${system32}\\whoami.exe`, { args: ["/user", "/fo", "csv", "/nh"], stdout: "piped", stderr: "null" }).output();
+  const sid = new TextDecoder().decode(who.stdout).match(/"(S-1-[0-9-]+)"/)?.[1];
+  if (!who.success || sid === undefined) {
+    throw new KvmiError(`Cannot restrict '${path}' to the current user: whoami /user failed (${who.code}).`, { code: "WriteFailed", kind: "other" });
+  }
+  const out = await new Deno.Command(`${system32}\\icacls.exe`, { args: [path, "/inheritance:r", "/grant:r", `*${sid}:F`], stdout: "null", stderr: "null" })
     .output();
   if (!out.success) {
-    throw new KvmiError(`Cannot restrict '${path}' to ${user}: icacls failed (${out.code}).`, { code: "WriteFailed", kind: "other" });
+    throw new KvmiError(`Cannot restrict '${path}' to the current user (${sid}): icacls failed (${out.code}).`, { code: "WriteFailed", kind: "other" });
   }
 }
