@@ -1,8 +1,8 @@
 /**
  * `-o tsv` with the Azure CLI's rules: a scalar on its own line; an array one element per line; an
  * object (or an array inside an array) as one line of its values separated by tabs; `null` as an
- * empty field; `true`/`false` in lower case; a nested object or array inside a row as an empty
- * field (the column count stays the same). Objects from the command's output are written in
+ * empty field; `true`/`false` in lower case; inside a row, a nested object as an empty field and
+ * a nested array as its length (knack's `_TsvOutput`, which az uses; the column count stays the same). Objects from the command's output are written in
  * their keys' alphabetical order (`sortKeysDeep`, applied before a query, as az does); objects a
  * query builds (`{name: name, id: id}`) keep the query's order. Values are written as they are,
  * so `$id = kvmi … -o tsv` needs no trimming beyond the line end PowerShell and sh remove anyway.
@@ -29,6 +29,7 @@ function tsvRow(row: unknown): string {
 }
 
 function tsvField(value: unknown): string {
+  if (Array.isArray(value)) return String(value.length);
   if (value === null || value === undefined || typeof value === "object") return "";
   return String(value);
 }

@@ -26,9 +26,9 @@ Deno.test("tsv follows the az CLI's documented shapes: scalars, lists, objects, 
   assert.equal(azTsv(VMS, "[0].name"), "KBDemo001VM\n");
   assert.equal(azTsv(VMS, "[1].running"), "false\n");
   assert.equal(azTsv(42), "42\n");
-  // An object without a query: values in alphabetical key order; nested objects and nulls as empty fields.
+  // An object without a query: values in alphabetical key order; nested objects and nulls as empty fields (az: "None").
   assert.equal(azTsv(VMS[0]), "\twestus\tKBDemo001VM\tRGDEMO001\ttrue\t\n");
-  assert.equal(toTsv({ b: 1, a: null, c: { x: 1 }, d: [1] }), "1\t\t\t\n");
+  assert.equal(toTsv({ b: 1, a: null, c: { x: 1 }, d: [1, 2] }), "1\t\t\t2\n", "a nested array is its length, as knack writes it");
   // Nothing found: nothing printed, so `$id = kvmi …` is $null.
   assert.equal(azTsv(VMS, "[?name=='none'] | [0].name"), "");
   assert.equal(toTsv([]), "");
