@@ -17,7 +17,8 @@ export const RUN_HELP = `Usage: kvmi run [--env NAME=REF ...] [--env-file FILE] 
 
 Resolves Key Vault secret references and starts PROGRAM with the values in its environment only:
 never on a command line, never written to disk. PROGRAM's stdin, stdout and stderr are kvmi's;
-SIGINT, SIGTERM and SIGHUP are passed on; kvmi exits with PROGRAM's exit code. Every reference is
+SIGTERM, SIGHUP and SIGINT are passed on (Ctrl+C at a terminal reaches PROGRAM directly); kvmi
+exits with PROGRAM's exit code. Every reference is
 resolved before PROGRAM starts: if one fails, nothing starts and kvmi says which one and why.
 
 References:

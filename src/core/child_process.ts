@@ -1,7 +1,9 @@
 /**
  * Starting a program with a few extra environment variables, its stdin, stdout and stderr
- * inherited, and returning its exit code; SIGINT, SIGTERM and SIGHUP that kvmi receives while it
- * runs are passed on to it. The program is started directly (`execve` on POSIX, `CreateProcessW` on
+ * inherited, and returning its exit code; SIGTERM and SIGHUP that kvmi receives while it runs are
+ * passed on to it, and SIGINT too unless stdin is a terminal (then Ctrl+C already reaches the
+ * program, which shares kvmi's foreground process group, and a second SIGINT would be one too many).
+ * kvmi itself does not die of these signals while the program runs: it waits for the exit code. The program is started directly (`execve` on POSIX, `CreateProcessW` on
  * Windows, never through a shell or `cmd.exe`), so its arguments are not re-parsed and nothing is
  * added to its command line.
  *
@@ -45,8 +47,10 @@ export async function runProgram(program: string, args: string[], extraEnv: Reco
 
 function forwardSignals(child: Deno.ChildProcess): [Deno.Signal, () => void][] {
   const listeners: [Deno.Signal, () => void][] = [];
+  const fromTerminal = Deno.stdin.isTerminal();
   for (const signal of Object.keys(FORWARDED) as Deno.Signal[]) {
     const listener = () => {
+      if (signal === "SIGINT" && fromTerminal) return;
       try {
         child.kill(signal);
       } catch {

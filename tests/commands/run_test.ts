@@ -92,36 +92,38 @@ Deno.test("kvmi run: exit codes 0, 3 and 42 pass through; a missing secret or a 
   }
 });
 
-Deno.test("kvmi run: SIGTERM sent to kvmi reaches the program, whose exit code comes back", { ignore: Deno.build.os === "windows" }, async () => {
+Deno.test("kvmi run: SIGTERM and SIGINT sent to kvmi reach the program, whose exit code comes back", { ignore: Deno.build.os === "windows" }, async () => {
   const emu = await startEmulator();
   try {
-    const program =
-      `Deno.addSignalListener("SIGTERM", () => { console.log("got SIGTERM"); Deno.exit(42); }); console.log("ready"); setTimeout(() => {}, 30000);`;
-    const child = new Deno.Command(DENO, {
-      args: ["run", "--allow-all", "--quiet", MAIN, "run", "--env", "S=kv://kv-demo/secret-for-vm", "--", DENO, "eval", program],
-      env: emu.env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let out = "";
-    while (!out.includes("ready")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      out += value;
+    for (const [signal, code] of [["SIGTERM", 42], ["SIGINT", 43]] as const) {
+      const program =
+        `Deno.addSignalListener("${signal}", () => { console.log("got ${signal}"); Deno.exit(${code}); }); console.log("ready"); setTimeout(() => {}, 30000);`;
+      const child = new Deno.Command(DENO, {
+        args: ["run", "--allow-all", "--quiet", MAIN, "run", "--env", "S=kv://kv-demo/secret-for-vm", "--", DENO, "eval", program],
+        env: emu.env,
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let out = "";
+      while (!out.includes("ready")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += value;
+      }
+      child.kill(signal);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += value;
+      }
+      const status = await child.status;
+      await child.stderr.cancel();
+      assert.match(out, new RegExp(`got ${signal}`));
+      assert.equal(status.code, code, `${signal}: the program's exit code, not kvmi's death by signal`);
     }
-    child.kill("SIGTERM");
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      out += value;
-    }
-    const status = await child.status;
-    await child.stderr.cancel();
-    assert.match(out, /got SIGTERM/);
-    assert.equal(status.code, 42);
   } finally {
     await emu.stop();
   }
