@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { adminEnv, createVm, removeRoleAssignments, startEmulator } from "../fixtures/emulator.ts";
 import { listFilter, resourceType } from "../../src/commands/resource.ts";
+import { parseFilter } from "../../src/emulator/arm/resource_list_api.ts";
 
 Deno.test('the second article\'s story: kvmi resource list --name VM --query "[*].identity.principalId" -o tsv', async () => {
   const emu = await startEmulator({ armPageSize: 1 });
@@ -75,4 +76,20 @@ Deno.test("resource: ARM $filter from the options, resource types from ids", () 
   assert.equal(resourceType("/subscriptions/s/resourceGroups/rg"), "Microsoft.Resources/resourceGroups");
   assert.throws(() => resourceType("vm1"), /not an ARM resource id/);
   assert.throws(() => resourceType("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines"), /not an ARM resource id/);
+});
+
+Deno.test("emulator: ARM's $filter subset for /resources, case-insensitive, tags by name and value; anything else refused", () => {
+  const vm = {
+    resource: { name: "VM-Demo", type: "Microsoft.Compute/virtualMachines", location: "japaneast", tags: { Environment: "Demo" } },
+    resourceGroup: "rg-demo",
+  };
+  const matches = (filter: string | null) => parseFilter(filter)(vm);
+  assert.ok(matches(null) && matches(""));
+  assert.ok(matches("name eq 'vm-demo' and resourceType eq 'microsoft.compute/virtualmachines'"));
+  assert.ok(matches("tagName eq 'environment' and tagValue eq 'demo'") && matches("tagName eq 'Environment'"));
+  assert.ok(!matches("tagName eq 'environment' and tagValue eq 'prod'"));
+  assert.ok(matches("substringof('demo', name)") && matches("resourceGroup eq 'RG-DEMO'") && matches("location eq 'japaneast'"));
+  assert.ok(!matches("name eq 'other'"));
+  assert.throws(() => parseFilter("name ne 'x'"), /Invalid \$filter/);
+  assert.throws(() => parseFilter("tagValue eq 'x'"), /tagName/);
 });
