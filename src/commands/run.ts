@@ -5,9 +5,10 @@
  * @module
  */
 import { type Assignment, parseAssignment, parseEnvFile } from "../cli/env_assignments.ts";
-import { COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, listOption, type OptionSpecs, parseOptions, stringOption } from "../cli/args.ts";
+import { COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, listOption, type OptionSpecs, parseCommand, stringOption } from "../cli/args.ts";
 import { runProgram } from "../core/child_process.ts";
 import { usageError } from "../core/errors.ts";
+import { writeStdout } from "../core/stdio.ts";
 import { type LabelledReference, resolveSecretReferences } from "../keyvault/secret_resolver.ts";
 import { looksLikeSecretReference, parseSecretReference } from "../keyvault/secret_reference.ts";
 import { createAzureContext, keyVaultAuthorization } from "./context.ts";
@@ -58,8 +59,17 @@ const RUN_OPTIONS: OptionSpecs = {
 /** Runs `kvmi run …`. */
 export async function runRun(args: string[]): Promise<number> {
   const split = args.indexOf("--");
-  const values = parseOptions(split < 0 ? args : args.slice(0, split), RUN_OPTIONS, RUN_HELP);
-  if (!values) return 0;
+  const { values, positionals } = parseCommand(split < 0 ? args : args.slice(0, split), RUN_OPTIONS);
+  if (values.help) {
+    writeStdout(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    throw usageError(
+      `Unexpected argument '${positionals[0]}' before '--'.`,
+      "Put the program and its arguments after '--': kvmi run --env NAME=REF -- PROGRAM ARGS…",
+    );
+  }
   const [program, ...programArgs] = split < 0 ? [] : args.slice(split + 1);
   if (program === undefined || program === "") {
     throw usageError("No program to run.", "Put the program and its arguments after '--': kvmi run --env NAME=REF -- PROGRAM ARGS…");

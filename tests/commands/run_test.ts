@@ -79,6 +79,9 @@ Deno.test("kvmi run: exit codes 0, 3 and 42 pass through; a missing secret or a 
     assert.ok(!value.stderr.includes("hunter2"), "a value given by mistake is not echoed");
     const noProgram = await emu.kvmi(["run", "--env", "S=kv://kv-demo/secret-for-vm"]);
     assert.equal(noProgram.code, 2);
+    const noDashes = await emu.kvmi(["run", "--env", "S=kv://kv-demo/secret-for-vm", ...exitWith(0)]);
+    assert.equal(noDashes.code, 2);
+    assert.match(noDashes.stderr, /before '--'/);
     const notFound = await emu.kvmi(["run", "--env", "S=kv://kv-demo/secret-for-vm", "--", "/no/such/program"]);
     assert.equal(notFound.code, 2);
     assert.match(notFound.stderr, /Cannot start '\/no\/such\/program'/);
