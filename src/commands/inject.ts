@@ -19,7 +19,8 @@ Replaces each {{ REF }} in a UTF-8 text file with the secret REF names and write
 readable by its owner only (mode 0600; on Windows an ACL granting only the current user). Every
 reference is resolved before anything is written; the file is written to a temporary file in the
 same folder and renamed, so FILE is either complete or untouched. {{ … }} that does not hold a
-reference (kv://… or @Microsoft.KeyVault(…)) is left as written.
+reference (kv://… or @Microsoft.KeyVault(…)) is left as written. Values go in verbatim (not
+escaped for JSON, XML or INI).
 
 References:
   kv://VAULT/SECRET[/VERSION]
