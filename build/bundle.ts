@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { COMMAND_MODULES } from "../src/main.ts";
+import { LAZY_MODULES } from "../src/main.ts";
 
 /** Every file under `dir`, as paths relative to it with forward slashes. */
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
@@ -34,11 +34,11 @@ const NPM_PATH = /[^\s"'`(]*\/npm\/registry\.npmjs\.org\/((?:@[^/\s"'`]+\/)?[^/\
 
 /**
  * Bundles `src/main.ts` and, as entry points of their own, the command modules it imports by name
- * (`COMMAND_MODULES`), whose names in `main.js` are renamed `.js`; throws with deno's output on failure.
+ * (`LAZY_MODULES`: the commands and the --query module), whose names in `main.js` are renamed `.js`; throws with deno's output on failure.
  */
 export async function bundleKvmi(root: string): Promise<Bundle> {
   const outdir = await Deno.makeTempDir({ prefix: "kvmi-bundle-" });
-  const modules = Object.values(COMMAND_MODULES).map((c) => c.module);
+  const modules = LAZY_MODULES;
   try {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [

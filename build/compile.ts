@@ -14,7 +14,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { COMMAND_MODULES } from "../src/main.ts";
+import { LAZY_MODULES } from "../src/main.ts";
 
 /** The targets kvmi is compiled for. */
 export const TARGETS = ["x86_64-pc-windows-msvc", "x86_64-unknown-linux-gnu"] as const;
@@ -78,8 +78,8 @@ export async function compileKvmi(root: string, target: Target, output: string):
       "compile",
       "--allow-all",
       "--no-prompt",
-      // main.ts imports each command's module by name, so compile cannot see them: include them.
-      ...Object.values(COMMAND_MODULES).flatMap((c) => ["--include", `${root}src/${c.module.slice(2)}`]),
+      // main.ts imports each command's module (and the --query module) by name, so compile cannot see them: include them.
+      ...LAZY_MODULES.flatMap((m) => ["--include", `${root}src/${m.slice(2)}`]),
       "--target",
       target,
       "--output",

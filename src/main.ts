@@ -6,7 +6,8 @@
 import { peekOutputFormat } from "./cli/args.ts";
 import { ExitCode, exitCodeFor } from "./cli/exit_codes.ts";
 import { KvmiError } from "./core/errors.ts";
-import { printError } from "./cli/output.ts";
+import { printError, setJsonOutputShape } from "./cli/output.ts";
+import { peekJsonShaping } from "./cli/json_shaping.ts";
 import { writeStdout } from "./core/stdio.ts";
 import { setVerbose } from "./core/verbose.ts";
 import denoConfig from "../deno.json" with { type: "json" };
@@ -24,8 +25,11 @@ Commands:
   secret      Key Vault secrets: get, list, versions, set, update, delete, recover, purge
   key         Key Vault keys and Secure Key Release (release, unwrap, policy check)
   attest      Attest this confidential VM with Microsoft Azure Attestation
+  run         Start a program with Key Vault secrets in its environment (never its command line)
+  inject      Fill {{ kv://VAULT/SECRET }} in a template into an owner-only file
   rest        Call any Azure REST API (ARM, Key Vault, Graph) like 'az rest'
   vm          List and show virtual machines
+  resource    List and show resources of any type (like 'az resource list')
   role        List, assign and remove Azure role assignments
   imds        Instance metadata, scheduled events, attested data
   doctor      Check IMDS, proxy, clock, tokens and TLS on this machine
@@ -70,7 +74,30 @@ export const COMMAND_MODULES: Record<string, { module: string; run: string }> = 
   demo: { module: "./commands/demo.ts", run: "runDemo" },
   key: { module: "./commands/key.ts", run: "runKey" },
   attest: { module: "./commands/attest.ts", run: "runAttest" },
+  run: { module: "./commands/run.ts", run: "runRun" },
+  inject: { module: "./commands/inject.ts", run: "runInject" },
+  resource: { module: "./commands/resource.ts", run: "runResource" },
 };
+
+/**
+ * The JMESPath module (and with it the `jmespath` package), imported by name like the commands and
+ * only when `--query` is given; the bundle and `deno compile` include it as they include the commands.
+ */
+export const QUERY_MODULE = "./cli/json_query.ts";
+
+/** Every module main.ts imports by name: the commands' and {@link QUERY_MODULE}. */
+export const LAZY_MODULES: string[] = [...Object.values(COMMAND_MODULES).map((c) => c.module), QUERY_MODULE];
+
+/** Sets up `--query` and `-o tsv` for the command's JSON output; a bad expression is a usage error. */
+async function shapeJsonOutput(args: string[]): Promise<void> {
+  const shaping = peekJsonShaping(args);
+  if (shaping.query === undefined) {
+    setJsonOutputShape({ tsv: shaping.tsv });
+    return;
+  }
+  const loaded = (await import(QUERY_MODULE)) as { compileQuery(expression: string): (value: unknown) => unknown };
+  setJsonOutputShape({ tsv: shaping.tsv, query: loaded.compileQuery(shaping.query) });
+}
 
 /** Runs kvmi with `args` and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -91,6 +118,7 @@ export async function main(args: string[]): Promise<number> {
     if (!entry) {
       throw new KvmiError(`Unknown command '${command}'.`, { code: "UsageError", kind: "usage", hint: "Run 'kvmi --help' to list the commands." });
     }
+    await shapeJsonOutput(rest);
     const module = entry.module;
     const loaded = (await import(module)) as Record<string, CommandRunner>;
     return await loaded[entry.run](rest);

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { COMMAND_MODULES } from "../src/main.ts";
+import { COMMAND_MODULES, QUERY_MODULE } from "../src/main.ts";
 
 const SRC = new URL("../src/", import.meta.url).pathname;
 
@@ -21,6 +21,9 @@ const ALLOWED_EXTERNAL: Record<string, string[]> = {
   imds: [],
   doctor: [],
   demo: [],
+  run: [],
+  inject: [],
+  resource: [],
   attest: ["node:crypto", "jose"],
   key: ["node:crypto", "jose", "@peculiar/x509", "@peculiar/asn1-schema", "@peculiar/asn1-x509", "reflect-metadata"],
 };
@@ -63,6 +66,12 @@ Deno.test("each command loads only its own path: no emulator, no Node compatibil
   }
   const secret = graphs.find(([name]) => name === "secret")![1];
   assert.ok(secret.local.length <= 50, `secret loads ${secret.local.length} modules (43 with the token cache and input bounds)`);
+});
+
+Deno.test("--query's module loads the JMESPath library and nothing of a command; only main.ts imports it, by name", async () => {
+  const query = await graphOf(`${SRC}${QUERY_MODULE.slice(2)}`);
+  assert.deepEqual(query.external, ["jmespath"]);
+  assert.deepEqual(query.local.map((p) => p.slice(SRC.length).split("/")[0]).filter((f) => f !== "cli" && f !== "core"), []);
 });
 
 Deno.test("every command module exports the function main.ts calls", async () => {

@@ -23,6 +23,7 @@
         'Get-KvVM',
         'Get-KvKey',
         'Invoke-KvKeyRelease',
+        'Invoke-KvProcess',
         'Get-KvImdsInstance',
         'Get-KvScheduledEvent'
     )

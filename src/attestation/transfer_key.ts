@@ -5,7 +5,7 @@
  * @module
  */
 import { readTextFileBounded } from "../core/bounded_read.ts";
-import { writePrivateFile } from "../core/private_file.ts";
+import { checkPrivateFileTarget, writePrivateFile } from "../core/private_file.ts";
 import { PEM_MAX_BYTES } from "../core/limits.ts";
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, exportPKCS8 } from "jose";
@@ -58,5 +58,6 @@ export async function loadTransferKey(path: string): Promise<TransferKey> {
 /** Saves the private transfer key as PKCS#8 PEM, readable by its owner only. */
 export async function saveTransferKey(key: TransferKey, path: string, force = false): Promise<void> {
   const pem = key.privateKey.export({ type: "pkcs8", format: "pem" }) as string;
-  await writePrivateFile(path, new TextEncoder().encode(pem), force);
+  await checkPrivateFileTarget(path, force);
+  await writePrivateFile(path, new TextEncoder().encode(pem), { overwrite: force });
 }

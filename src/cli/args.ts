@@ -21,6 +21,7 @@ export type { OptionSpecs, ParsedValues };
 export const COMMON_OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h" },
   output: { type: "string", short: "o" },
+  query: { type: "string" },
   verbose: { type: "boolean" },
   timeout: { type: "string" },
 };
@@ -49,7 +50,8 @@ export const IDENTITY_HELP = `Identity options:
 
 /** Help text for {@link COMMON_OPTIONS}. */
 export const COMMON_HELP = `Common options:
-  -o, --output FORMAT   json (default), raw or table
+  -o, --output FORMAT   json (default), tsv, raw or table
+  --query EXPR          JMESPath applied to the JSON output (with json or tsv), as in the az CLI
   --verbose             Log requests and retries on stderr (never tokens or secret values)
   --timeout SECONDS     The command's total deadline (default 90; retries and waits stop there)
   -h, --help            Show this help`;
@@ -90,9 +92,17 @@ export function listOption(values: ParsedValues, name: string): string[] {
   return typeof value === "string" ? [value] : [];
 }
 
-/** Reads `--output`, validating it against the formats a command supports. */
+/**
+ * Reads `--output`, validating it against the formats a command supports. `tsv` is JSON output
+ * rendered as tab-separated values (by `printJson`), so it is accepted wherever `json` is and
+ * returned as `json`; `--query` is accepted with `json` or `tsv` only.
+ */
 export function outputFormat(values: ParsedValues, allowed: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
-  const value = stringOption(values, "output") ?? "json";
+  const given = stringOption(values, "output") ?? "json";
+  const value = given === "tsv" && allowed.includes("json") ? "json" : given;
+  if (stringOption(values, "query") !== undefined && value !== "json") {
+    throw usageError(`--query works on JSON output, not -o ${given}.`, "Use -o json or -o tsv with --query.");
+  }
   if (!(allowed as readonly string[]).includes(value)) {
     throw usageError(`Unknown output format '${value}'.`, `Use one of: ${allowed.join(", ")}.`);
   }

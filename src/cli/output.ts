@@ -4,6 +4,7 @@
  */
 import type { KvmiError } from "../core/errors.ts";
 import { writeStderr, writeStdout } from "../core/stdio.ts";
+import { sortKeysDeep, toTsv } from "./tsv.ts";
 
 /** The output formats every command accepts with `--output`. */
 export type OutputFormat = "json" | "raw" | "table";
@@ -22,9 +23,32 @@ export function toAsciiJson(value: unknown): string {
   );
 }
 
-/** Prints a JSON document followed by a newline. */
+/** How {@link printJson} shapes its document: a `--query` and `-o tsv` (set once by main.ts). */
+export interface JsonOutputShape {
+  query?: (value: unknown) => unknown;
+  tsv: boolean;
+}
+
+let shape: JsonOutputShape = { tsv: false };
+
+/** Sets how {@link printJson} shapes every document it prints in this run. */
+export function setJsonOutputShape(next: JsonOutputShape): void {
+  shape = next;
+}
+
+/**
+ * Prints a JSON document followed by a newline; with `--query`, the query's result of exactly that
+ * document; with `-o tsv`, that result as tab-separated values (`tsv.ts`).
+ */
 export function printJson(value: unknown): void {
-  writeStdout(toAsciiJson(value) + "\n");
+  if (!shape.query && !shape.tsv) {
+    writeStdout(toAsciiJson(value) + "\n");
+    return;
+  }
+  let document: unknown = JSON.parse(JSON.stringify(value ?? null));
+  if (shape.tsv) document = sortKeysDeep(document);
+  if (shape.query) document = shape.query(document);
+  writeStdout(shape.tsv ? toTsv(document) : toAsciiJson(document ?? null) + "\n");
 }
 
 /** Renders rows as an aligned text table with the given columns. */

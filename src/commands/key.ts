@@ -352,7 +352,8 @@ async function writeKey(privateKey: KeyObject, out: string, format: string, forc
     writeStdout(typeof data === "string" ? data : "");
     return;
   }
-  await writePrivateFile(out, typeof data === "string" ? new TextEncoder().encode(data) : data, force);
+  await checkPrivateFileTarget(out, force);
+  await writePrivateFile(out, typeof data === "string" ? new TextEncoder().encode(data) : data, { overwrite: force });
 }
 
 async function policyCheck(values: ParsedValues): Promise<number> {

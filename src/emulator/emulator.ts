@@ -21,6 +21,7 @@
 import { authorizationRoute } from "./arm/authorization_api.ts";
 import { createComputeRoute } from "./arm/compute_api.ts";
 import { resourcesRoute } from "./arm/resources_api.ts";
+import { createResourceListRoute } from "./arm/resource_list_api.ts";
 import { type ArmRoute, createArmHandler } from "./arm/arm_server.ts";
 import { AttestedDataSigner, attestedRoute } from "./attested_data.ts";
 import { createEntraHandler } from "./entra_server.ts";
@@ -89,7 +90,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return await res.json();
   };
   const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca), fetchIssuer));
-  const routes: EmulatorRoutes = { arm: [authorizationRoute, compute, resourcesRoute], vault: [secretsRoute, keysRoute], imds: [], control: [] };
+  const routes: EmulatorRoutes = {
+    arm: [authorizationRoute, compute, resourcesRoute, createResourceListRoute(options.armPageSize)],
+    vault: [secretsRoute, keysRoute],
+    imds: [],
+    control: [],
+  };
   const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>) => {
     const server = Deno.serve({ hostname: options.hostname, port: 0, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
     servers.push(server);
