@@ -100,6 +100,14 @@ export const BAD_OUTPUTS: BadInput[] = [
   { label: "empty", value: "" },
 ];
 
+/** Malformed JMESPath expressions for `--query` (a usage error naming the position, before anything is sent). */
+export const BAD_QUERIES: BadInput[] = [
+  { label: "unclosed bracket", value: "[*" },
+  { label: "empty", value: "" },
+  { label: "dangling dot", value: "attributes." },
+  { label: "unknown function", value: "nosuch(@)" },
+];
+
 /** Bad `--timeout` values. */
 export const BAD_TIMEOUTS: BadInput[] = [
   { label: "zero", value: "0" },
@@ -200,7 +208,7 @@ const SECRET_ATTRIBUTES: Record<string, BadInput[]> = {
 };
 
 /** Every command and the bad inputs for each of its options. */
-export const COMMANDS: CommandTable[] = [
+const TABLES: CommandTable[] = [
   secretCommand("get", NAMED, { version: BAD_VERSIONS }),
   secretCommand("list", V),
   secretCommand("versions", NAMED),
@@ -508,6 +516,16 @@ export const COMMANDS: CommandTable[] = [
     },
   },
 ];
+
+/**
+ * Every command under test; each that prints JSON (it has `--output`) also gets malformed `--query`
+ * expressions, on its first subcommand only (the query is applied by one shared function).
+ */
+export const COMMANDS: CommandTable[] = TABLES.map((table, i) =>
+  "output" in table.options && !TABLES.slice(0, i).some((t) => t.command[0] === table.command[0] && "output" in t.options) && table.command[0] !== "emulator"
+    ? { ...table, options: { ...table.options, query: BAD_QUERIES } }
+    : table
+);
 
 /** Options that take no bad value of their own, each with the reason. */
 export const NO_BAD_VALUE: Record<string, string> = {
