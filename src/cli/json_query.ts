@@ -32,10 +32,16 @@ interface JmesPath {
 
 const lib = jmespath as unknown as JmesPath;
 
-/** Compiles `expression`; a syntax error is a usage error with its position (1-based). */
+/**
+ * Compiles `expression`; a syntax error is a usage error with its position (1-based). Some mistakes
+ * pass the `jmespath` parser and fail only when evaluated whatever the data (an unknown function,
+ * a dangling `.` that breaks the library): a trial run on `{}` finds those too, before anything is
+ * sent. Errors that depend on the data (a function given the wrong type) are left for the real run.
+ */
 export function compileQuery(expression: string): JsonQuery {
   try {
     lib.compile(expression);
+    trialRun(expression);
   } catch (error) {
     const position = errorPosition(expression);
     throw usageError(
@@ -50,6 +56,16 @@ export function compileQuery(expression: string): JsonQuery {
       throw usageError(`--query: ${(error as Error).message}.`, "See https://jmespath.org/specification.html.");
     }
   };
+}
+
+/** Evaluates `expression` on `{}`, rethrowing only the errors no data could avoid. */
+function trialRun(expression: string): void {
+  try {
+    lib.search({}, expression);
+  } catch (error) {
+    const e = error as Error;
+    if (e.name === "TypeError" || /^Unknown function/.test(e.message)) throw new Error(e.name === "TypeError" ? "the expression is incomplete" : e.message);
+  }
 }
 
 /**
