@@ -7,6 +7,7 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { base64url } from "jose";
+import { FIRST_PARTY_RESOURCES } from "./first_party_resources.ts";
 import { KeyStore } from "./keyvault/key_store.ts";
 import { SecretStore } from "./keyvault/secret_store.ts";
 import { defaultCvmPolicy } from "../skr/release_policy.ts";
@@ -19,17 +20,8 @@ export const SEEDS = ["demo", "empty"] as const;
 /** One of {@link SEEDS}. */
 export type SeedName = typeof SEEDS[number];
 
-/** The audiences (app ID URIs) the emulated tenant issues tokens for. */
-export const KNOWN_RESOURCES = [
-  "https://management.azure.com/",
-  "https://management.core.windows.net/",
-  "https://vault.azure.net",
-  "https://graph.microsoft.com/",
-  "https://storage.azure.com/",
-  "https://database.windows.net/",
-  "https://attest.azure.net",
-  "api://kvmi-demo-api",
-];
+/** The audiences (app ID URIs) the emulated tenant issues tokens for: Microsoft's first-party ones and the demo's own API. */
+export const KNOWN_RESOURCES = [...FIRST_PARTY_RESOURCES, "api://kvmi-demo-api"];
 
 /** Role GUIDs the seed assigns. */
 const ROLE = {

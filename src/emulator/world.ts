@@ -4,6 +4,7 @@
  * assignments RBAC evaluates. Plain data; the servers read and change it.
  * @module
  */
+import { isFirstPartyHost } from "./first_party_resources.ts";
 import type { KeyStore } from "./keyvault/key_store.ts";
 import type { SecretStore } from "./keyvault/secret_store.ts";
 
@@ -112,5 +113,6 @@ export function findPrincipal(world: World, by: { objectId?: string; appId?: str
 /** The canonical audience for a requested resource, ignoring a trailing slash; undefined if unknown. */
 export function canonicalResource(world: World, resource: string): string | undefined {
   const trimmed = resource.replace(/\/+$/, "").toLowerCase();
-  return world.resources.find((r) => r.replace(/\/+$/, "").toLowerCase() === trimmed);
+  const known = world.resources.find((r) => r.replace(/\/+$/, "").toLowerCase() === trimmed);
+  return known ?? (isFirstPartyHost(resource) ? resource.replace(/\/+$/, "") : undefined);
 }

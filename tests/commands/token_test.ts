@@ -37,7 +37,7 @@ Deno.test("kvmi token: managed identity summary, raw token only when asked, user
 
     const badResource = await emu.kvmi(["token", "--resource", "https://nothing.example.com"]);
     assert.equal(badResource.code, 3);
-    assert.match(badResource.stderr, /AADSTS500011/);
+    assert.match(badResource.stderr, /AADSTS50001:/);
 
     const custom = JSON.parse((await emu.kvmi(["token", "--resource", "api://kvmi-demo-api"])).stdout);
     assert.equal(custom.audience, "api://kvmi-demo-api");

@@ -17,7 +17,7 @@
  */
 import { authorize } from "../rbac/authorize.ts";
 import type { Faults } from "../faults.ts";
-import { bearerToken, guid, jsonResponse } from "../http_util.ts";
+import { bearerToken, drainBody, guid, jsonResponse } from "../http_util.ts";
 import type { TokenIssuer } from "../token_issuer.ts";
 import type { World } from "../world.ts";
 
@@ -107,7 +107,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     const send = (status: number, body?: unknown, extra: Record<string, string> = {}) => jsonResponse(status, body, { ...headers, ...extra });
     const fault = ctx.faults.next("arm");
     if (fault?.kind === "status") {
-      await request.body?.cancel();
+      await drainBody(request);
       const body = fault.status === 429
         ? armError(
           "TooManyRequests",
@@ -122,7 +122,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
         `Bearer authorization_uri="https://login.windows.net/${ctx.world.tenantId}", error="invalid_token", error_description="${description}"`,
     });
     if (!token) {
-      await request.body?.cancel();
+      await drainBody(request);
       return send(
         401,
         armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."),
@@ -131,7 +131,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     }
     const verified = await ctx.issuer.verify(token, ARM_AUDIENCES, ctx.world.tenantId);
     if (!verified.ok) {
-      await request.body?.cancel();
+      await drainBody(request);
       const now = Math.floor(Date.now() / 1000);
       if (verified.problem === "expired") {
         return send(
@@ -159,7 +159,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     }
     const apiVersion = url.searchParams.get("api-version");
     if (!apiVersion) {
-      await request.body?.cancel();
+      await drainBody(request);
       return send(400, armError("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
     }
     const caller: ArmCaller = { objectId: String(verified.claims.oid ?? ""), appId: String(verified.claims.appid ?? "") };
@@ -187,7 +187,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
       const response = await route(armRequest);
       if (response) return response;
     }
-    await request.body?.cancel();
+    await drainBody(request);
     return send(404, armError("InvalidResourceType", `The resource type could not be found in the namespace for api version '${apiVersion}'.`));
   };
 }

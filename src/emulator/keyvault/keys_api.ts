@@ -35,6 +35,8 @@ export function createKeysRoute(release: ReleaseHandler) {
       return denied ??
         page(req, req.vault.keys.all().filter((e) => !e.deleted), (e) => e.name, (e) => keyItem(req, e, e.versions[e.versions.length - 1], false));
     }
+    const deletedKeysPath = /^\/deletedkeys(\/|$)/i.test(path);
+    if (deletedKeysPath && !req.api.softDelete) return undefined;
     if (/^\/deletedkeys\/?$/i.test(path) && method === "GET") {
       const denied = req.authorize(`${ACTION}/read`, "");
       return denied ?? page(req, req.vault.keys.all().filter((e) => e.deleted), (e) => e.name, (e) => deletedBundle(req, e));
@@ -44,7 +46,7 @@ export function createKeysRoute(release: ReleaseHandler) {
     if ((m = path.match(/^\/keys\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeURIComponent(m[1]));
     m = path.match(/^\/keys\/([^/]+)\/([0-9a-fA-F]{32})?\/?(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i) ??
       path.match(/^\/keys\/([^/]+)\/()(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i);
-    if (m && method === "POST") {
+    if (m && method === "POST" && !(m[3].toLowerCase() === "release" && !req.api.keyRelease)) {
       const name = decodeURIComponent(m[1]);
       const op = m[3].toLowerCase();
       const entry = req.vault.keys.live(name);
@@ -86,8 +88,8 @@ function keyId(req: VaultRequest, entry: KeyEntry, v?: KeyVersion): string {
   return `${req.vault.url}/keys/${entry.name}${v ? `/${v.version}` : ""}`;
 }
 
-function attributes(v: KeyVersion): Record<string, unknown> {
-  return { ...attributesJson(v.attributes), ...(v.attributes.exportable ? { exportable: true } : {}) };
+function attributes(req: VaultRequest, v: KeyVersion): Record<string, unknown> {
+  return { ...attributesJson(v.attributes, req.api), ...(v.attributes.exportable && req.api.keyRelease ? { exportable: true } : {}) };
 }
 
 /** The public JWK as Key Vault returns it. */
@@ -99,17 +101,19 @@ export function publicKeyJwk(req: VaultRequest, entry: KeyEntry, v: KeyVersion):
 export function keyBundle(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Record<string, unknown> {
   return {
     key: publicKeyJwk(req, entry, v),
-    attributes: attributes(v),
+    attributes: attributes(req, v),
     ...(v.tags ? { tags: v.tags } : {}),
-    ...(v.releasePolicy ? { release_policy: v.releasePolicy } : {}),
+    ...(v.releasePolicy && req.api.keyRelease ? { release_policy: v.releasePolicy } : {}),
   };
 }
 
 function keyItem(req: VaultRequest, entry: KeyEntry, v: KeyVersion, withVersion: boolean): Record<string, unknown> {
-  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(v), ...(v.tags ? { tags: v.tags } : {}) };
+  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(req, v), ...(v.tags ? { tags: v.tags } : {}) };
 }
 
+/** The DeletedKeyBundle; before soft delete existed (2015-06-01) the plain KeyBundle. */
 function deletedBundle(req: VaultRequest, entry: KeyEntry): Record<string, unknown> {
+  if (!req.api.softDelete) return keyBundle(req, entry, entry.versions[entry.versions.length - 1]);
   return {
     recoveryId: `${req.vault.url}/deletedkeys/${entry.name}`,
     deletedDate: entry.deleted!.deletedDate,

@@ -34,6 +34,7 @@ export async function secretsRoute(req: VaultRequest): Promise<Response | undefi
     if (method === "DELETE" && version === "") return deleteSecret(req, name);
     return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
   }
+  if (!req.api.softDelete) return undefined;
   if (/^\/deletedsecrets\/?$/i.test(path) && method === "GET") return listDeleted(req);
   if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/recover\/?$/i)) && method === "POST") return recoverSecret(req, decode(m[1]));
   if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/?$/i))) {
@@ -80,8 +81,8 @@ function secretId(req: VaultRequest, name: string, version?: string): string {
   return `${req.vault.url}/secrets/${name}${version ? `/${version}` : ""}`;
 }
 
-function attributes(v: SecretVersion): Record<string, unknown> {
-  return attributesJson(v.attributes);
+function attributes(req: VaultRequest, v: SecretVersion): Record<string, unknown> {
+  return attributesJson(v.attributes, req.api);
 }
 
 function optional(v: SecretVersion): Record<string, unknown> {
@@ -90,18 +91,20 @@ function optional(v: SecretVersion): Record<string, unknown> {
 
 /** The SecretBundle of a version, with its value. */
 function bundle(req: VaultRequest, entry: SecretEntry, v: SecretVersion): Record<string, unknown> {
-  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(v) };
+  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(req, v) };
 }
 
+/** The DeletedSecretBundle; before soft delete existed (2015-06-01) the plain bundle without its value. */
 function deletedBundle(req: VaultRequest, entry: SecretEntry): Record<string, unknown> {
   const v = latest(entry);
+  if (!req.api.softDelete) return { id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(req, v) };
   return {
     recoveryId: `${req.vault.url}/deletedsecrets/${entry.name}`,
     deletedDate: entry.deleted!.deletedDate,
     scheduledPurgeDate: entry.deleted!.scheduledPurgeDate,
     id: secretId(req, entry.name, v.version),
     ...optional(v),
-    attributes: attributes(v),
+    attributes: attributes(req, v),
   };
 }
 
@@ -222,7 +225,7 @@ function purgeSecret(req: VaultRequest, name: string): Response {
 }
 
 function item(req: VaultRequest, entry: SecretEntry, v: SecretVersion, withVersion: boolean): Record<string, unknown> {
-  return { id: secretId(req, entry.name, withVersion ? v.version : undefined), attributes: attributes(v), ...optional(v) };
+  return { id: secretId(req, entry.name, withVersion ? v.version : undefined), attributes: attributes(req, v), ...optional(v) };
 }
 
 function listSecrets(req: VaultRequest): Response {
