@@ -15,7 +15,7 @@ A local Azure for offline scripts and tests: IMDS (managed identity), Entra ID, 
 Azure RBAC, and ARM (role assignments), on 127.0.0.1 with ephemeral ports.
 
 kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--delete-delay-ms N]
-                    [--arm-page-size N] [--hostname HOST]
+                    [--arm-page-size N] [--hostname HOST] [--imds-limits on|off]
   Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM. Once every endpoint listens it writes
   the manifest (JSON: endpoints, vault URLs, CA file, tenant, subscription, the VM identity, the
   admin service principal and the environment variables to use). The manifest holds the admin's
@@ -27,6 +27,8 @@ kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--dele
   --delete-delay-ms N   How long a soft-deleted secret stays invisible, as on Azure (default 0)
   --arm-page-size N     VMs per page of ARM list results (default 50)
   --hostname HOST       Interface to listen on (default 127.0.0.1)
+  --imds-limits on|off  IMDS's limits of 20 token requests per second and 5 at once per VM,
+                        answered 429 as Azure does (default on; off for load tests of other parts)
 
 kvmi emulator env --manifest FILE [--shell powershell|posix]
   Prints the environment variables of a running emulator as PowerShell and/or POSIX shell lines.
@@ -63,6 +65,7 @@ async function start(args: string[]): Promise<number> {
     "delete-delay-ms": { type: "string" },
     "arm-page-size": { type: "string" },
     hostname: { type: "string" },
+    "imds-limits": { type: "string" },
   }, EMULATOR_HELP);
   if (!values) return ExitCode.Ok;
   const { SEEDS } = await import("../emulator/seed.ts");
@@ -72,6 +75,8 @@ async function start(args: string[]): Promise<number> {
   if (!Number.isInteger(delay) || delay < 0) throw usageError("--delete-delay-ms takes a whole number of milliseconds.");
   const pageSize = Number(stringOption(values, "arm-page-size") ?? "50");
   if (!Number.isInteger(pageSize) || pageSize < 1) throw usageError("--arm-page-size takes a positive whole number.");
+  const imdsLimits = stringOption(values, "imds-limits") ?? "on";
+  if (imdsLimits !== "on" && imdsLimits !== "off") throw usageError("--imds-limits takes on or off.");
   const manifestPath = stringOption(values, "manifest") ?? `${await Deno.makeTempDir({ prefix: "kvmi-emulator-" })}/kvmi-emulator.json`;
   const absoluteManifest = manifestPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(manifestPath) ? manifestPath : `${Deno.cwd()}/${manifestPath}`;
   const caDir = stringOption(values, "ca-dir") ?? absoluteManifest.replace(/[\\/][^\\/]*$/, "");
@@ -83,6 +88,7 @@ async function start(args: string[]): Promise<number> {
     manifestPath: absoluteManifest,
     deleteDelayMs: delay,
     armPageSize: pageSize,
+    imdsLimits: imdsLimits === "on",
   });
   const m = emulator.manifest;
   writeStderr(

@@ -27,6 +27,7 @@ import { createEntraHandler } from "./entra_server.ts";
 import { Faults } from "./faults.ts";
 import { hostingRoutes } from "./hosting_endpoints.ts";
 import { createImdsHandler, type ImdsRoute } from "./imds_server.ts";
+import { AZURE_IMDS_LIMITS, ImdsLimiter } from "./imds_limits.ts";
 import { createReleaseHandler, createReleaseSigner } from "./keyvault/key_release.ts";
 import { createKeysRoute } from "./keyvault/keys_api.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
@@ -53,6 +54,8 @@ export interface EmulatorOptions {
   deleteDelayMs: number;
   /** VMs per page of an ARM list. */
   armPageSize: number;
+  /** Whether IMDS enforces Azure's limits (20 token requests/s, 5 concurrent); default true. */
+  imdsLimits?: boolean;
 }
 
 /** A running emulator. */
@@ -102,7 +105,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   routes.control.push(events.control);
   const cvm = await SimulatedCvm.create(ca);
   routes.control.push(cvmControlRoute(cvm));
-  const imdsContext = { world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control, hostRoutes: [] as ImdsRoute[] };
+  const limiter = options.imdsLimits === false ? undefined : new ImdsLimiter(AZURE_IMDS_LIMITS);
+  const imdsContext = { world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control, hostRoutes: [] as ImdsRoute[], limiter };
   const imds = Deno.serve({ hostname: options.hostname, port: 0, onListen: () => {} }, createImdsHandler(imdsContext));
   servers.push(imds);
   const imdsEndpoint = `http://${options.hostname}:${imds.addr.port}`;

@@ -9,6 +9,7 @@ import { type Faults, parseFault } from "./faults.ts";
 import { guid, jsonResponse, nowSeconds, readJson } from "./http_util.ts";
 import type { TokenIssuer } from "./token_issuer.ts";
 import { canonicalResource, findPrincipal, type Principal, type VirtualMachine, type World } from "./world.ts";
+import { type ImdsLimiter, THROTTLED_BODY } from "./imds_limits.ts";
 import { INSTANCE_API_VERSIONS, instanceMetadata, metadataForVersion, selectMetadataNode } from "./instance_metadata.ts";
 
 /** Lifetime of managed-identity tokens (IMDS hands out ~24 h tokens). */
@@ -28,6 +29,8 @@ export interface ImdsContext {
   controlRoutes: ImdsRoute[];
   /** Identity endpoints of other hosting environments (App Service, Arc), which need no Metadata header. */
   hostRoutes: ImdsRoute[];
+  /** The identity endpoint's rate and concurrency limits, or undefined when switched off. */
+  limiter?: ImdsLimiter;
 }
 
 /** A cached managed-identity token. */
@@ -71,7 +74,13 @@ function imdsHandler(ctx: ImdsContext): (request: Request) => Promise<Response> 
     }
     if (path === "/metadata/identity/oauth2/token") {
       if (request.method !== "GET") return imdsError(405, "method_not_allowed", "The request method is not supported for the identity endpoint.");
-      return await identityToken(ctx, cache, request, url);
+      if (!ctx.limiter) return await identityToken(ctx, cache, request, url);
+      if (!ctx.limiter.enter()) return jsonResponse(429, THROTTLED_BODY);
+      try {
+        return await identityToken(ctx, cache, request, url);
+      } finally {
+        ctx.limiter.leave();
+      }
     }
     for (const route of ctx.hostRoutes) {
       const response = await route(request, url, path);
@@ -125,7 +134,7 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
     const descriptions: Record<number, [string, string]> = {
       404: ["not_found", "IMDS endpoint is updating"],
       410: ["gone", "IMDS is going through updates; retry after some time for a max of 70 seconds"],
-      429: ["too_many_requests", "Too many requests. The identity endpoint allows 20 requests per second per VM."],
+      429: [THROTTLED_BODY.error, THROTTLED_BODY.error_description],
     };
     const [error, description] = descriptions[fault.status!] ??
       ["unknown", "Failed to retrieve token from the Active directory. For details see logs in C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.Identity.MSI"];
