@@ -27,6 +27,7 @@ Commands:
   rest        Call any Azure REST API (ARM, Key Vault, Graph) like 'az rest'
   vm          List and show virtual machines
   role        List, assign and remove Azure role assignments
+  vault       List and show key vaults; set and delete access policies
   imds        Instance metadata, scheduled events, attested data
   doctor      Check IMDS, proxy, clock, tokens and TLS on this machine
   emulator    Run the local Azure emulator (IMDS, Entra ID, Key Vault, ARM + RBAC)
@@ -56,6 +57,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   rest: async () => (await import("./commands/rest.ts")).runRest,
   vm: async () => (await import("./commands/vm.ts")).runVm,
   role: async () => (await import("./commands/role.ts")).runRole,
+  vault: async () => (await import("./commands/vault.ts")).runVault,
   imds: async () => (await import("./commands/imds.ts")).runImds,
   whoami: async () => (await import("./commands/whoami.ts")).runWhoami,
   doctor: async () => (await import("./commands/doctor.ts")).runDoctor,

@@ -39,7 +39,8 @@ import { scheduledEventRoutes } from "./scheduled_events.ts";
 import { DEMO, seedCvmKey, type SeedName, seedWorld } from "./seed.ts";
 import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
-import type { World } from "./world.ts";
+import type { Vault, World } from "./world.ts";
+import { createKeyVaultRoute } from "./arm/keyvault_api.ts";
 import { planHostNames, realAddressPlan, type RealHost } from "./real_addresses.ts";
 
 /** How to start the emulator. */
@@ -101,6 +102,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const vaultHosts = plan ? Object.values(plan.vaults).map((v) => v.host) : [];
   const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca, vaultHosts), fetchIssuer));
   const routes: EmulatorRoutes = { arm: [authorizationRoute, compute, resourcesRoute], vault: [secretsRoute, keysRoute], imds: [], control: [] };
+  // A vault's data plane: one https listener each (seeded vaults, and vaults created through ARM later).
+  const startVault = (vault: Vault): string => {
+    const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs }, routes: routes.vault });
+    return https((request, info) => handler(request, info.remoteAddr.hostname), plan?.vaults[vault.name]);
+  };
+  routes.arm.push(createKeyVaultRoute(startVault));
   const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>, real?: RealHost) => {
     const listen = real ? { hostname: real.ip, port: 443 } : { hostname: options.hostname, port: 0 };
     const server = Deno.serve({ ...listen, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
@@ -132,11 +139,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   attestationEndpoint = https(createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }), plan?.attestation);
   if (options.seed === "demo") seedCvmKey(world, attestationEndpoint);
   const vaults: Record<string, string> = {};
-  for (const vault of world.vaults.values()) {
-    const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs }, routes: routes.vault });
-    vault.url = https((request, info) => handler(request, info.remoteAddr.hostname), plan?.vaults[vault.name]);
-    vaults[vault.name] = vault.url;
-  }
+  for (const vault of world.vaults.values()) vaults[vault.name] = vault.url = startVault(vault);
 
   const vmPrincipal = world.principals.get(vm.systemIdentity!)!;
   const admin = [...world.principals.values()].find((p) => p.kind === "ServicePrincipal")!;

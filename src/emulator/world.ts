@@ -40,6 +40,15 @@ export interface VirtualMachine {
   extraProperties: Record<string, unknown>;
 }
 
+/** One access policy of a vault using the access-policy permission model. */
+export interface AccessPolicy {
+  tenantId: string;
+  objectId: string;
+  applicationId?: string;
+  /** Lower-cased permission names per object kind (`get`, `list`, `set`, … or `all`). */
+  permissions: { keys: string[]; secrets: string[]; certificates: string[]; storage: string[] };
+}
+
 /** A Key Vault and its secrets. */
 export interface Vault {
   name: string;
@@ -49,6 +58,13 @@ export interface Vault {
   url: string;
   secrets: SecretStore;
   keys: KeyStore;
+  /** The permission model: Azure RBAC (true) or access policies (false); undefined means RBAC. */
+  enableRbacAuthorization?: boolean;
+  /** The access policies (used when RBAC authorization is off). */
+  accessPolicies?: AccessPolicy[];
+  /** `standard` or `premium`. */
+  sku?: string;
+  tags?: Record<string, string>;
 }
 
 /** An Azure RBAC role assignment. */

@@ -19,6 +19,7 @@
  */
 import { authorize } from "../rbac/authorize.ts";
 import type { Faults } from "../faults.ts";
+import { accessPolicyRefusal, permissionFor, policiesGrant, usesAccessPolicies } from "./access_policies.ts";
 import { type ApiShape, apiShape, apiVersionRefusal } from "./api_versions.ts";
 import { bearerToken, drainBody, guid, isObject, jsonResponse, readJson } from "../http_util.ts";
 import { issuerFor, type TokenIssuer } from "../token_issuer.ts";
@@ -114,6 +115,12 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
       api,
       options: ctx.options,
       authorize(action, objectPath) {
+        if (usesAccessPolicies(ctx.vault)) {
+          const needed = permissionFor(action, objectPath === "");
+          if (needed && policiesGrant(ctx.vault.accessPolicies ?? [], caller.objectId, needed)) return undefined;
+          const denied = needed ?? { kind: "secrets" as const, permission: action };
+          return send(403, akvError("Forbidden", accessPolicyRefusal(caller, denied, ctx.vault), "AccessDenied"));
+        }
         const scope = vaultResourceId(ctx.world, ctx.vault) + objectPath;
         const assignment = authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: true });
         if (assignment) {
