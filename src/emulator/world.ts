@@ -49,6 +49,15 @@ export interface AccessPolicy {
   permissions: { keys: string[]; secrets: string[]; certificates: string[]; storage: string[] };
 }
 
+/** A soft-deleted vault: the vault itself (its listener answers again once recovered) and when it was deleted. */
+export interface DeletedVault {
+  vault: Vault;
+  /** ISO time of the deletion. */
+  deletionDate: string;
+  /** ISO time it is purged at (90 days later). */
+  scheduledPurgeDate: string;
+}
+
 /** A Key Vault and its secrets. */
 export interface Vault {
   name: string;
@@ -103,6 +112,8 @@ export interface World {
   virtualMachines: Map<string, VirtualMachine>;
   /** Keyed by lower-cased vault name. */
   vaults: Map<string, Vault>;
+  /** Soft-deleted vaults (recoverable until purged), keyed by lower-cased name. */
+  deletedVaults?: Map<string, DeletedVault>;
   /** Keyed by lower-cased assignment name. */
   roleAssignments: Map<string, RoleAssignment>;
 }

@@ -140,3 +140,37 @@ Deno.test("kvmi vault list|show|set-policy|delete-policy, and switching the perm
     await emu.stop();
   }
 });
+
+Deno.test("ARM vault DELETE: soft-deleted vaults listed, name blocked, recovered with createMode recover, purged", async () => {
+  const emu = await startEmulator();
+  const sub = emu.manifest.subscriptionId;
+  const arm = await adminToken(emu, "https://management.azure.com/");
+  const vaultUrl = `${emu.manifest.armEndpoint}${vaultScope(emu, "kv-demo-policy")}?api-version=2023-07-01`;
+  const deletedUrl = (path: string) => `${emu.manifest.armEndpoint}/subscriptions/${sub}/providers/Microsoft.KeyVault/${path}?api-version=2023-07-01`;
+  const data = `${emu.manifest.vaults["kv-demo-policy"]}/secrets/secret-for-vm?api-version=7.4`;
+  const vm = await vmToken(emu, "https://vault.azure.net");
+  try {
+    assert.equal((await call(emu, "DELETE", vaultUrl, arm)).status, 200);
+    assert.equal((await call(emu, "GET", vaultUrl, arm)).status, 404);
+    assert.equal((await call(emu, "GET", data, vm)).status, 404, "a deleted vault's data plane is gone");
+    const listed = await call(emu, "GET", deletedUrl("deletedVaults"), arm);
+    const entry = (listed.body.value as { name: string; properties: { vaultId: string; scheduledPurgeDate: string } }[])[0];
+    assert.equal(entry.name, "kv-demo-policy");
+    assert.equal(entry.properties.vaultId, vaultScope(emu, "kv-demo-policy"));
+    const blocked = await call(emu, "PUT", vaultUrl, arm, {
+      location: "japaneast",
+      properties: { tenantId: emu.manifest.tenantId, sku: { family: "A", name: "standard" } },
+    });
+    assert.equal(blocked.status, 409);
+    assert.match((blocked.body.error as { message: string }).message, /already exists in deleted state/);
+    const recovered = await call(emu, "PUT", vaultUrl, arm, { location: "japaneast", properties: { createMode: "recover" } });
+    assert.equal(recovered.status, 200);
+    assert.equal((await call(emu, "GET", data, vm)).body.value, "this-is-test-secret", "recovered with its secrets and policies");
+    assert.equal((await call(emu, "DELETE", vaultUrl, arm)).status, 200);
+    assert.equal((await call(emu, "GET", deletedUrl("locations/japaneast/deletedVaults/kv-demo-policy"), arm)).status, 200);
+    assert.equal((await call(emu, "POST", deletedUrl("locations/japaneast/deletedVaults/kv-demo-policy/purge"), arm)).status, 200);
+    assert.deepEqual((await call(emu, "GET", deletedUrl("deletedVaults"), arm)).body.value, []);
+  } finally {
+    await emu.stop();
+  }
+});

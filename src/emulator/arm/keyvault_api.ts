@@ -2,8 +2,9 @@
  * `Microsoft.KeyVault/vaults` on the emulated ARM: GET, list by resource group and by
  * subscription, PUT create or update (`sku`, `tags`, `enableRbacAuthorization`, `accessPolicies`;
  * switching the permission model needs `Microsoft.Authorization/roleAssignments/write`, as Azure
- * requires since 2025), and `accessPolicies/{add|replace|remove}`. A new vault gets its own
- * data-plane listener through the emulator's `startVault`.
+ * requires since 2025), `accessPolicies/{add|replace|remove}`, DELETE into soft-deleted vaults
+ * (`deletedVaults` list, get, purge; recovery by PUT with `createMode: recover`). A new vault gets
+ * its own data-plane listener through the emulator's `startVault`.
  * @module
  */
 import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
@@ -11,7 +12,7 @@ import { POLICY_PERMISSIONS } from "../keyvault/access_policies.ts";
 import { KeyStore } from "../keyvault/key_store.ts";
 import { SecretStore } from "../keyvault/secret_store.ts";
 import { isObject, readJson } from "../http_util.ts";
-import { type AccessPolicy, resourceGroupId, type Vault, vaultResourceId, type World } from "../world.ts";
+import { type AccessPolicy, type DeletedVault, resourceGroupId, type Vault, vaultResourceId, type World } from "../world.ts";
 
 /** The control-plane api-versions of `Microsoft.KeyVault/vaults`. */
 export const KEYVAULT_ARM_API_VERSIONS: readonly string[] = [
@@ -112,6 +113,8 @@ export function applyPolicyChange(current: AccessPolicy[], change: AccessPolicy[
 /** Builds the route. */
 export function createKeyVaultRoute(startVault: VaultStarter) {
   return async (req: ArmRequest): Promise<Response | undefined> => {
+    const deleted = deletedVaultsRoute(req);
+    if (deleted) return deleted;
     const list = req.path.match(/^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?\/providers\/microsoft\.keyvault\/vaults$/i);
     const one = req.path.match(
       /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.keyvault\/vaults\/([^/]+)(?:\/accesspolicies\/(add|replace|remove))?$/i,
@@ -146,6 +149,20 @@ export function createKeyVaultRoute(startVault: VaultStarter) {
     if (method === "GET" && !operation) {
       const denied = req.authorize("Microsoft.KeyVault/vaults/read", scope);
       return denied ?? (found ? req.respond(200, vaultJson(world, found)) : notFound());
+    }
+    if (method === "DELETE" && !operation) {
+      const denied = req.authorize("Microsoft.KeyVault/vaults/delete", scope);
+      if (denied) return denied;
+      if (!found) return req.respond(204);
+      world.vaults.delete(found.name.toLowerCase());
+      const now = new Date();
+      const deletedVaults = world.deletedVaults ??= new Map();
+      deletedVaults.set(found.name.toLowerCase(), {
+        vault: found,
+        deletionDate: now.toISOString(),
+        scheduledPurgeDate: new Date(now.getTime() + 90 * 86_400_000).toISOString(),
+      });
+      return req.respond(200);
     }
     if (method !== "PUT") return undefined;
     const body = await readJson(req.request);
@@ -186,6 +203,21 @@ export function createKeyVaultRoute(startVault: VaultStarter) {
       return req.respond(200, vaultJson(world, found));
     }
     if (vault) return req.respond(409, armError("VaultAlreadyExists", `The vault name '${name}' is already in use.`));
+    const softDeleted = world.deletedVaults?.get(name.toLowerCase());
+    if (softDeleted && properties.createMode === "recover") {
+      world.deletedVaults!.delete(name.toLowerCase());
+      world.vaults.set(name.toLowerCase(), softDeleted.vault);
+      return req.respond(200, vaultJson(world, softDeleted.vault));
+    }
+    if (softDeleted) {
+      return req.respond(
+        409,
+        armError(
+          "ConflictError",
+          "A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.",
+        ),
+      );
+    }
     if (!world.resourceGroups.has(rg.toLowerCase())) return req.respond(404, armError("ResourceGroupNotFound", `Resource group '${rg}' could not be found.`));
     if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(name) || name.includes("--")) {
       return req.respond(
@@ -208,8 +240,58 @@ export function createKeyVaultRoute(startVault: VaultStarter) {
       sku: sku ?? "standard",
       tags: tags ?? {},
     };
-    world.vaults.set(name, created);
+    world.vaults.set(name.toLowerCase(), created);
     created.url = startVault(created);
     return req.respond(200, vaultJson(world, created));
   };
+}
+
+/** The soft-deleted vault as ARM returns it. */
+function deletedVaultJson(world: World, d: DeletedVault): Record<string, unknown> {
+  return {
+    id: `/subscriptions/${world.subscriptionId}/providers/Microsoft.KeyVault/locations/${d.vault.location}/deletedVaults/${d.vault.name}`,
+    name: d.vault.name,
+    type: "Microsoft.KeyVault/deletedVaults",
+    properties: {
+      vaultId: vaultResourceId(world, d.vault),
+      location: d.vault.location,
+      deletionDate: d.deletionDate,
+      scheduledPurgeDate: d.scheduledPurgeDate,
+      tags: d.vault.tags ?? {},
+      purgeProtectionEnabled: false,
+    },
+  };
+}
+
+/** `deletedVaults`: list of the subscription, get and purge by location and name. */
+function deletedVaultsRoute(req: ArmRequest): Response | undefined {
+  const m = req.path.match(/^\/subscriptions\/([^/]+)\/providers\/microsoft\.keyvault\/(?:locations\/([^/]+)\/)?deletedvaults(?:\/([^/]+)(\/purge)?)?$/i);
+  if (!m) return undefined;
+  const missing = checkSubscription(req, m[1]);
+  if (missing) return missing;
+  if (!KEYVAULT_ARM_API_VERSIONS.includes(req.apiVersion)) return unsupportedApiVersion(req, "deletedVaults", KEYVAULT_ARM_API_VERSIONS);
+  const world = req.world;
+  const [, , location, name, purge] = m;
+  const scope = `/subscriptions/${world.subscriptionId}`;
+  const all = [...(world.deletedVaults?.values() ?? [])];
+  if (!name) {
+    if (req.request.method !== "GET" || location) return undefined;
+    const denied = req.authorize("Microsoft.KeyVault/deletedVaults/read", scope);
+    return denied ?? req.respond(200, { value: all.map((d) => deletedVaultJson(world, d)) });
+  }
+  const entry = world.deletedVaults?.get(name.toLowerCase());
+  const found = entry && (!location || entry.vault.location.toLowerCase() === location.toLowerCase()) ? entry : undefined;
+  const notFound = () => req.respond(404, armError("ResourceNotFound", `The Resource 'Microsoft.KeyVault/deletedVaults/${name}' was not found.`));
+  if (req.request.method === "GET" && !purge) {
+    const denied = req.authorize("Microsoft.KeyVault/deletedVaults/read", scope);
+    return denied ?? (found ? req.respond(200, deletedVaultJson(world, found)) : notFound());
+  }
+  if (req.request.method === "POST" && purge) {
+    const denied = req.authorize("Microsoft.KeyVault/locations/deletedVaults/purge/action", scope);
+    if (denied) return denied;
+    if (!found) return notFound();
+    world.deletedVaults!.delete(name.toLowerCase());
+    return req.respond(200);
+  }
+  return undefined;
 }

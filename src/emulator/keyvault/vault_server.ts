@@ -92,6 +92,10 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
       await drainBody(request);
       return send(401, akvError("Unauthorized", tokenMessage(verified.problem, verified.claims, verified.header, ctx.world.tenantId)), challenge);
     }
+    if (ctx.world.vaults.get(ctx.vault.name.toLowerCase()) !== ctx.vault) {
+      await drainBody(request);
+      return send(404, akvError("VaultNotFound", `The vault '${ctx.vault.name}' was deleted; recover it or purge it through ARM.`));
+    }
     const apiVersion = url.searchParams.get("api-version");
     const api = apiShape(apiVersion);
     if (!api) {
