@@ -5,6 +5,7 @@
  * @module
  */
 import { isFirstPartyHost } from "./first_party_resources.ts";
+import type { RoleDefinition } from "./rbac/role_definitions.ts";
 import type { KeyStore } from "./keyvault/key_store.ts";
 import type { SecretStore } from "./keyvault/secret_store.ts";
 
@@ -114,6 +115,8 @@ export interface World {
   vaults: Map<string, Vault>;
   /** Soft-deleted vaults (recoverable until purged), keyed by lower-cased name. */
   deletedVaults?: Map<string, DeletedVault>;
+  /** Custom role definitions, keyed by lower-cased GUID. */
+  customRoles?: Map<string, RoleDefinition>;
   /** Keyed by lower-cased assignment name. */
   roleAssignments: Map<string, RoleAssignment>;
 }

@@ -19,7 +19,7 @@
  * ```
  * @module
  */
-import { findRole, type Permissions } from "./role_definitions.ts";
+import { findRoleIn, type Permissions } from "./role_definitions.ts";
 import type { RoleAssignment, World } from "../world.ts";
 
 /** Whether `action` matches the glob `pattern` (`*` matches any run of characters), case-insensitively. */
@@ -60,7 +60,7 @@ export function authorize(world: World, request: AccessRequest): RoleAssignment 
   for (const assignment of world.roleAssignments.values()) {
     if (assignment.principalId.toLowerCase() !== request.principalId.toLowerCase()) continue;
     if (!scopeContains(assignment.scope, request.scope)) continue;
-    const role = findRole(assignment.roleDefinitionId);
+    const role = findRoleIn(world.customRoles, assignment.roleDefinitionId);
     if (role && permissionsGrant(role.permissions, request.action, request.dataAction)) return assignment;
   }
   return undefined;

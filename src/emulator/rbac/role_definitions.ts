@@ -12,12 +12,14 @@ export interface Permissions {
   notDataActions: string[];
 }
 
-/** A built-in role definition. */
+/** A role definition: built-in, or custom (created through ARM, with its assignable scopes). */
 export interface RoleDefinition {
   id: string;
   roleName: string;
   description: string;
   permissions: Permissions;
+  /** Set for custom roles only. */
+  custom?: { assignableScopes: string[]; createdOn: string; updatedOn: string; createdBy: string };
 }
 
 const CP_READ = [
@@ -168,6 +170,12 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
     },
   ),
 ];
+
+/** Finds a custom role of the tenant, then a built-in one, by GUID or by name (case-insensitive). */
+export function findRoleIn(customRoles: ReadonlyMap<string, RoleDefinition> | undefined, idOrName: string): RoleDefinition | undefined {
+  const key = idOrName.toLowerCase();
+  return customRoles?.get(key) ?? [...(customRoles?.values() ?? [])].find((r) => r.roleName.toLowerCase() === key) ?? findRole(idOrName);
+}
 
 /** Finds a built-in role by GUID or by name (case-insensitive). */
 export function findRole(idOrName: string): RoleDefinition | undefined {
