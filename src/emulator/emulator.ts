@@ -63,6 +63,8 @@ export interface EmulatorOptions {
    * of its own loopback address, see real_addresses.ts); only inside the emulator's network namespace.
    */
   realAddresses?: boolean;
+  /** Seconds before role-assignment changes take effect (Azure: up to ten minutes); default 0. */
+  rbacDelaySeconds?: number;
 }
 
 /** A running emulator. */
@@ -84,6 +86,7 @@ export interface EmulatorRoutes {
 /** Starts every endpoint and writes the manifest. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const world = seedWorld(options.seed);
+  world.rbacDelayMs = (options.rbacDelaySeconds ?? 0) * 1000;
   const issuer = await TokenIssuer.create();
   const faults = new Faults();
   const ca = await loadOrCreateCa(options.caDir);

@@ -91,6 +91,13 @@ export interface RoleAssignment {
   createdOn: string;
   updatedOn: string;
   createdBy: string;
+  /** An ABAC condition on the assignment, kept and returned as given. */
+  condition?: string;
+  conditionVersion?: string;
+  /** When it starts to count (ms since epoch; the emulator's `--rbac-delay` after its creation). */
+  effectiveAtMs?: number;
+  /** When a deleted assignment stops counting (its deletion plus the delay). */
+  removedAtMs?: number;
 }
 
 /** A resource group. */
@@ -115,6 +122,10 @@ export interface World {
   vaults: Map<string, Vault>;
   /** Soft-deleted vaults (recoverable until purged), keyed by lower-cased name. */
   deletedVaults?: Map<string, DeletedVault>;
+  /** How long role-assignment changes take to apply (`--rbac-delay`; Azure: up to ten minutes). */
+  rbacDelayMs?: number;
+  /** Deleted assignments still in force until their `removedAtMs`. */
+  removedAssignments?: RoleAssignment[];
   /** Custom role definitions, keyed by lower-cased GUID. */
   customRoles?: Map<string, RoleDefinition>;
   /** Keyed by lower-cased assignment name. */

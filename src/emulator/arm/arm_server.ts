@@ -46,7 +46,7 @@ export interface ArmRequest {
   /** The emulator's own ARM base URL (for nextLink and operation URLs). */
   baseUrl: string;
   /** Checks an action on a scope; returns the 403 to send when denied. */
-  authorize(action: string, scope: string): Response | undefined;
+  authorize(action: string, scope: string, roleDefinitionId?: string): Response | undefined;
   /** Sends a JSON response with ARM's headers. */
   respond(status: number, body?: unknown, headers?: Record<string, string>): Response;
 }
@@ -171,8 +171,8 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
       world: ctx.world,
       caller,
       baseUrl: ctx.baseUrl(),
-      authorize(action, scope) {
-        if (authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: false })) return undefined;
+      authorize(action, scope, roleDefinitionId) {
+        if (authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: false, roleDefinitionId })) return undefined;
         return send(
           403,
           armError(
@@ -185,7 +185,10 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     };
     for (const route of ctx.routes) {
       const response = await route(armRequest);
-      if (response) return response;
+      if (response) {
+        await drainBody(request);
+        return response;
+      }
     }
     await drainBody(request);
     return send(404, armError("InvalidResourceType", `The resource type could not be found in the namespace for api version '${apiVersion}'.`));

@@ -110,8 +110,8 @@ function assignmentResource(req: ArmRequest, a: RoleAssignment): Record<string, 
       principalId: a.principalId,
       principalType: a.principalType,
       scope: a.scope,
-      condition: null,
-      conditionVersion: null,
+      condition: a.condition ?? null,
+      conditionVersion: a.conditionVersion ?? null,
       createdOn: a.createdOn,
       updatedOn: a.updatedOn,
       createdBy: a.createdBy,
@@ -185,6 +185,8 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
   const roleId = typeof props.roleDefinitionId === "string" ? props.roleDefinitionId.split("/").pop() ?? "" : "";
   const role = isGuid(roleId) ? findRoleIn(req.world.customRoles, roleId) : undefined;
   if (!role) return req.respond(400, armError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleId}' does not exist.`));
+  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/write", scope, role.id);
+  if (conditioned) return conditioned;
   if (role.custom && !role.custom.assignableScopes.some((s) => scopeContains(s, scope))) {
     return req.respond(
       403,
@@ -224,6 +226,10 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
     principalId,
     principalType: typeof props.principalType === "string" ? props.principalType : "User",
     description: typeof props.description === "string" ? props.description : undefined,
+    ...(typeof props.condition === "string"
+      ? { condition: props.condition, conditionVersion: typeof props.conditionVersion === "string" ? props.conditionVersion : "2.0" }
+      : {}),
+    effectiveAtMs: Date.now() + (req.world.rbacDelayMs ?? 0),
     createdOn: now,
     updatedOn: now,
     createdBy: req.caller.objectId,
@@ -237,6 +243,9 @@ function deleteAssignment(req: ArmRequest, scope: string, name: string): Respons
   if (denied) return denied;
   const a = req.world.roleAssignments.get(name.toLowerCase());
   if (!a || !sameScope(a.scope, scope)) return req.respond(204);
+  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/delete", scope, a.roleDefinitionId);
+  if (conditioned) return conditioned;
   req.world.roleAssignments.delete(a.name);
+  if (req.world.rbacDelayMs) (req.world.removedAssignments ??= []).push({ ...a, removedAtMs: Date.now() + req.world.rbacDelayMs });
   return req.respond(200, assignmentResource(req, a));
 }
