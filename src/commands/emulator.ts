@@ -16,7 +16,7 @@ Azure RBAC, and ARM (role assignments), on 127.0.0.1 with ephemeral ports.
 
 kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--delete-delay-ms N]
                     [--arm-page-size N] [--hostname HOST] [--imds-limits on|off]
-                    [--real-addresses [--netns NAME]] [--rbac-delay SECONDS]
+                    [--real-addresses [--netns NAME]] [--rbac-delay SECONDS] [--throttling on|off]
   Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM. Once every endpoint listens it writes
   the manifest (JSON: endpoints, vault URLs, CA file, tenant, subscription, the VM identity, the
   admin service principal and the environment variables to use). The manifest holds the admin's
@@ -38,6 +38,9 @@ kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--dele
                         (/etc/netns/NAME/), so unmodified scripts and SDKs work there with no
                         variable. Nothing outside the namespace changes; all is removed on stop.
   --netns NAME          The namespace's name (default kvmi-emu)
+  --throttling on|off   Key Vault's per-vault limits (secret CREATE 300, key CREATE 20, others
+                        4,000 per 10 s) and ARM's per-subscription buckets (reads 250 at 25/s,
+                        writes and deletes 200 at 10/s), answered 429 with Retry-After (default on)
   --rbac-delay SECONDS  Role-assignment changes take effect only after this delay, as on Azure
                         (up to ten minutes there), to test retry-after-grant logic (default 0)
 
@@ -86,6 +89,7 @@ async function start(args: string[]): Promise<number> {
     netns: { type: "string" },
     "inside-netns": { type: "boolean" },
     "rbac-delay": { type: "string" },
+    throttling: { type: "string" },
   }, EMULATOR_HELP);
   if (!values) return ExitCode.Ok;
   const { SEEDS } = await import("../emulator/seed.ts");
@@ -97,6 +101,8 @@ async function start(args: string[]): Promise<number> {
   if (!Number.isInteger(pageSize) || pageSize < 1) throw usageError("--arm-page-size takes a positive whole number.");
   const rbacDelay = Number(stringOption(values, "rbac-delay") ?? "0");
   if (!Number.isFinite(rbacDelay) || rbacDelay < 0) throw usageError("--rbac-delay takes a number of seconds (0 or more).");
+  const throttling = stringOption(values, "throttling") ?? "on";
+  if (throttling !== "on" && throttling !== "off") throw usageError("--throttling takes on or off.");
   const imdsLimits = stringOption(values, "imds-limits") ?? "on";
   if (imdsLimits !== "on" && imdsLimits !== "off") throw usageError("--imds-limits takes on or off.");
   const manifestPath = stringOption(values, "manifest") ?? `${await Deno.makeTempDir({ prefix: "kvmi-emulator-" })}/kvmi-emulator.json`;
@@ -115,6 +121,7 @@ async function start(args: string[]): Promise<number> {
     imdsLimits: imdsLimits === "on",
     realAddresses,
     rbacDelaySeconds: rbacDelay,
+    throttling: throttling === "on",
   });
   const m = emulator.manifest;
   writeStderr(

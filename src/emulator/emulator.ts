@@ -41,6 +41,7 @@ import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { Vault, World } from "./world.ts";
 import { createKeyVaultRoute } from "./arm/keyvault_api.ts";
+import { ArmThrottle, VaultThrottle } from "./throttling.ts";
 import { planHostNames, realAddressPlan, type RealHost } from "./real_addresses.ts";
 
 /** How to start the emulator. */
@@ -65,6 +66,8 @@ export interface EmulatorOptions {
   realAddresses?: boolean;
   /** Seconds before role-assignment changes take effect (Azure: up to ten minutes); default 0. */
   rbacDelaySeconds?: number;
+  /** Whether Key Vault and ARM enforce their documented request limits (429); default true. */
+  throttling?: boolean;
 }
 
 /** A running emulator. */
@@ -107,7 +110,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const routes: EmulatorRoutes = { arm: [authorizationRoute, compute, resourcesRoute], vault: [secretsRoute, keysRoute], imds: [], control: [] };
   // A vault's data plane: one https listener each (seeded vaults, and vaults created through ARM later).
   const startVault = (vault: Vault): string => {
-    const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs }, routes: routes.vault });
+    const throttle = options.throttling === false ? undefined : new VaultThrottle();
+    const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs, throttle }, routes: routes.vault });
     return https((request, info) => handler(request, info.remoteAddr.hostname), plan?.vaults[vault.name]);
   };
   routes.arm.push(createKeyVaultRoute(startVault));
@@ -137,7 +141,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   let authorityHost = "";
   authorityHost = https(createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }), plan?.entra);
   let armEndpoint = "";
-  armEndpoint = https(createArmHandler({ world, issuer, faults, routes: routes.arm, baseUrl: () => armEndpoint }), plan?.arm);
+  armEndpoint = https(
+    createArmHandler({
+      world,
+      issuer,
+      faults,
+      routes: routes.arm,
+      baseUrl: () => armEndpoint,
+      throttle: options.throttling === false ? undefined : new ArmThrottle(),
+    }),
+    plan?.arm,
+  );
   let attestationEndpoint = "";
   attestationEndpoint = https(createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }), plan?.attestation);
   if (options.seed === "demo") seedCvmKey(world, attestationEndpoint);

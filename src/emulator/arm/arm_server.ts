@@ -19,6 +19,7 @@ import { authorize } from "../rbac/authorize.ts";
 import type { Faults } from "../faults.ts";
 import { bearerToken, drainBody, guid, jsonResponse } from "../http_util.ts";
 import type { TokenIssuer } from "../token_issuer.ts";
+import { armOperationKind, type ArmThrottle } from "../throttling.ts";
 import type { World } from "../world.ts";
 
 const ARM_AUDIENCES = [
@@ -61,6 +62,8 @@ export interface ArmContext {
   faults: Faults;
   routes: ArmRoute[];
   baseUrl: () => string;
+  /** The subscription's ARM request limits, or undefined when throttling is off. */
+  throttle?: ArmThrottle;
 }
 
 /** An ARM error body. */
@@ -105,6 +108,20 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
       ...limitHeader,
     };
     const send = (status: number, body?: unknown, extra: Record<string, string> = {}) => jsonResponse(status, body, { ...headers, ...extra });
+    const wait = ctx.throttle?.admit(method);
+    if (wait !== undefined) {
+      await drainBody(request);
+      const kind = armOperationKind(method);
+      const operation = kind === "reads" ? "Read" : kind === "deletes" ? "Delete" : "Write";
+      return send(
+        429,
+        armError(
+          "TooManyRequests",
+          `The request is being throttled as the limit has been reached for operation type - '${operation}'. For more information, see - https://aka.ms/throttling.`,
+        ),
+        { "Retry-After": String(wait) },
+      );
+    }
     const fault = ctx.faults.next("arm");
     if (fault?.kind === "status") {
       await drainBody(request);

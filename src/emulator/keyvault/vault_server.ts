@@ -18,6 +18,7 @@
  * @module
  */
 import { authorize } from "../rbac/authorize.ts";
+import type { VaultThrottle } from "../throttling.ts";
 import type { Faults } from "../faults.ts";
 import { accessPolicyRefusal, permissionFor, policiesGrant, usesAccessPolicies } from "./access_policies.ts";
 import { type ApiShape, apiShape, apiVersionRefusal } from "./api_versions.ts";
@@ -55,6 +56,8 @@ export interface Caller {
 export interface VaultOptions {
   /** How long a soft delete stays invisible to `GET /deletedsecrets/{name}` (the real service: seconds). */
   deleteDelayMs: number;
+  /** The vault's documented request limits, or undefined when throttling is off. */
+  throttle?: VaultThrottle;
 }
 
 /** A route handler; returns undefined when the path is not its own. */
@@ -101,6 +104,11 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
     if (!api) {
       await drainBody(request);
       return send(400, akvError("BadParameter", apiVersionRefusal(apiVersion)));
+    }
+    const wait = ctx.options.throttle?.admit(request.method, url.pathname);
+    if (wait !== undefined) {
+      await drainBody(request);
+      return send(429, faultBody(429), { "Retry-After": String(wait) });
     }
     const claims = verified.claims;
     const caller: Caller = {
