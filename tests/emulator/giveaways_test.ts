@@ -4,7 +4,7 @@
  * Entra's v1 token endpoint, a real-looking `rh` claim, and early refusals over HTTP/2.
  */
 import assert from "node:assert/strict";
-import { jwtClaims, startEmulator } from "../fixtures/emulator.ts";
+import { adminToken, call, jwtClaims, startEmulator } from "../fixtures/emulator.ts";
 
 Deno.test("IMDS: Server header, 405 for POST, versioned instance metadata, first-party audiences, AADSTS50001", async (t) => {
   const emu = await startEmulator();
@@ -156,6 +156,35 @@ Deno.test("an early refusal of a request with a body reaches curl over HTTP/2 as
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
+    await emu.stop();
+  }
+});
+
+Deno.test("Key Vault: secret backup and restore; IDX messages by the token's shape", async () => {
+  const emu = await startEmulator();
+  const vault = emu.manifest.vaults["kv-demo"];
+  const token = await adminToken(emu, "https://vault.azure.net");
+  try {
+    const backup = await call(emu, "POST", `${vault}/secrets/secret-for-vm/backup?api-version=7.4`, token);
+    assert.equal(backup.status, 200);
+    assert.match(String(backup.body.value), /^[A-Za-z0-9_-]+$/);
+    const taken = await call(emu, "POST", `${vault}/secrets/restore?api-version=7.4`, token, { value: backup.body.value });
+    assert.equal(taken.status, 409, "the name is in use");
+    assert.equal((await call(emu, "DELETE", `${vault}/secrets/secret-for-vm?api-version=7.4`, token)).status, 200);
+    assert.equal((await call(emu, "DELETE", `${vault}/deletedsecrets/secret-for-vm?api-version=7.4`, token)).status, 204);
+    const restored = await call(emu, "POST", `${vault}/secrets/restore?api-version=7.4`, token, { value: backup.body.value });
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.equal((await call(emu, "GET", `${vault}/secrets/secret-for-vm?api-version=7.4`, token)).body.value, "this-is-test-secret");
+    const corrupt = await call(emu, "POST", `${vault}/secrets/restore?api-version=7.4`, token, { value: "bm90LWEtYmFja3Vw" });
+    assert.equal(corrupt.status, 400);
+
+    const url = `${vault}/secrets/secret-for-vm?api-version=7.4`;
+    const message = async (t: string) => ((await call(emu, "GET", url, t)).body.error as { message: string }).message;
+    assert.match(await message("nodots"), /IDX14100/);
+    assert.match(await message("one.dot"), /IDX14120/);
+    assert.match(await message("two.dots.here"), /IDX14102/);
+    assert.match(await message("a.b.c.d"), /IDX14121/);
+  } finally {
     await emu.stop();
   }
 });

@@ -78,6 +78,14 @@ export class ObjectStore<V extends { version: string }> {
     return stored;
   }
 
+  /** Puts a whole object (a restored backup) in place; false when the name is taken, live or deleted. */
+  restore(entry: StoredObject<V>): boolean {
+    const key = entry.name.toLowerCase();
+    if (this.#entries.has(key)) return false;
+    this.#entries.set(key, { name: entry.name, versions: entry.versions });
+    return true;
+  }
+
   /** Soft-deletes an object; `GET` of the deleted object finds it after `delayMs`. */
   softDelete(entry: StoredObject<V>, now: number, delayMs = 0): void {
     entry.deleted = { deletedDate: now, scheduledPurgeDate: now + RECOVERABLE_DAYS * 86_400, visibleAtMs: Date.now() + delayMs };

@@ -9,6 +9,7 @@ import { attributesJson } from "./object_store.ts";
 import { findVersion, latest, type SecretEntry, type SecretVersion, type VersionProperties } from "./secret_store.ts";
 import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
+import { decodeSecretBackup, encodeSecretBackup } from "./secret_backup.ts";
 
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const MAX_VALUE_LENGTH = 25_600;
@@ -23,6 +24,8 @@ export async function secretsRoute(req: VaultRequest): Promise<Response | undefi
     if (method === "GET") return listSecrets(req);
     return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
   }
+  if (/^\/secrets\/restore\/?$/i.test(path) && method === "POST") return await restoreSecret(req);
+  if ((m = path.match(/^\/secrets\/([^/]+)\/backup\/?$/i)) && method === "POST") return backupSecret(req, decode(m[1]));
   if ((m = path.match(/^\/secrets\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decode(m[1]));
   if ((m = path.match(/^\/secrets\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
     const name = decode(m[1]);
@@ -222,6 +225,33 @@ function purgeSecret(req: VaultRequest, name: string): Response {
   if (!entry) return deletedNotFound(req, name);
   req.vault.secrets.purge(entry);
   return req.respond(204);
+}
+
+function backupSecret(req: VaultRequest, name: string): Response {
+  if (!NAME.test(name)) return badName(req, name);
+  const denied = req.authorize(`${ACTION}/backup/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.secrets.live(name);
+  if (!entry) return notFound(req, name);
+  return req.respond(200, { value: encodeSecretBackup(entry) });
+}
+
+async function restoreSecret(req: VaultRequest): Promise<Response> {
+  const parsed = await readJson(req.request);
+  const blob = "value" in parsed && isObject(parsed.value) ? parsed.value.value : undefined;
+  const entry = typeof blob === "string" ? decodeSecretBackup(blob) : undefined;
+  if (!entry) {
+    const denied = req.authorize(`${ACTION}/restore/action`, "");
+    return denied ?? req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
+  }
+  const denied = req.authorize(`${ACTION}/restore/action`, `/secrets/${entry.name}`);
+  if (denied) return denied;
+  if (req.vault.secrets.deleted(entry.name)) return conflictDeleted(req, entry.name);
+  if (!req.vault.secrets.restore(entry)) {
+    return req.respond(409, akvError("Conflict", `Secret ${entry.name} already exists in this vault; restore needs a vault without it.`));
+  }
+  const { value: _value, ...withoutValue } = bundle(req, entry, latest(entry));
+  return req.respond(200, withoutValue);
 }
 
 function item(req: VaultRequest, entry: SecretEntry, v: SecretVersion, withVersion: boolean): Record<string, unknown> {

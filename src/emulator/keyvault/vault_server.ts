@@ -93,7 +93,16 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
     const verified = await ctx.issuer.verify(token, KEYVAULT_AUDIENCES, ctx.world.tenantId);
     if (!verified.ok) {
       await drainBody(request);
-      return send(401, akvError("Unauthorized", tokenMessage(verified.problem, verified.claims, verified.header, ctx.world.tenantId)), challenge);
+      return send(
+        401,
+        akvError(
+          "Unauthorized",
+          verified.problem === "malformed"
+            ? malformedTokenMessage(token)
+            : tokenMessage(verified.problem, verified.claims, verified.header, ctx.world.tenantId),
+        ),
+        challenge,
+      );
     }
     if (ctx.world.vaults.get(ctx.vault.name.toLowerCase()) !== ctx.vault) {
       await drainBody(request);
@@ -188,6 +197,21 @@ function baseHeaders(request: Request, clientIp: string): Record<string, string>
 function clientRequestId(request: Request): Record<string, string> {
   const id = request.headers.get("x-ms-client-request-id");
   return id ? { "x-ms-client-request-id": id } : {};
+}
+
+const PII = "[PII of type 'System.String' is hidden. For more details, see https://aka.ms/IdentityModel/PII.]";
+
+/** The IdentityModel message for a token that is not a well-formed JWT, by how many dots it has. */
+export function malformedTokenMessage(token: string): string {
+  const dots = token.split(".").length - 1;
+  const reason = dots === 0
+    ? "IDX14100: JWT is not well formed, there are no dots (.)."
+    : dots === 1
+    ? "IDX14120: JWT is not well formed, there is only one dot (.)."
+    : dots === 2
+    ? `IDX14102: Unable to decode the header '${PII}' as Base64Url encoded string.`
+    : "IDX14121: JWT is not a well formed JWE, there must be four dots (.).";
+  return `Error validating token: '${reason}'.`;
 }
 
 function tokenMessage(problem: string, claims: Record<string, unknown> | undefined, header: string | undefined, tenantId: string): string {
