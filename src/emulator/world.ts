@@ -39,6 +39,8 @@ export interface VirtualMachine {
   timeCreated: string;
   /** Extra `properties` members set by PUT (kept as sent). */
   extraProperties: Record<string, unknown>;
+  /** The resource's etag generation (1 when created, +1 per update). */
+  etag?: number;
 }
 
 /** One access policy of a vault using the access-policy permission model. */

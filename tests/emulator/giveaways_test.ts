@@ -4,7 +4,7 @@
  * Entra's v1 token endpoint, a real-looking `rh` claim, and early refusals over HTTP/2.
  */
 import assert from "node:assert/strict";
-import { adminToken, call, jwtClaims, startEmulator } from "../fixtures/emulator.ts";
+import { adminToken, call, jwtClaims, startEmulator, vmToken } from "../fixtures/emulator.ts";
 
 Deno.test("IMDS: Server header, 405 for POST, versioned instance metadata, first-party audiences, AADSTS50001", async (t) => {
   const emu = await startEmulator();
@@ -184,6 +184,51 @@ Deno.test("Key Vault: secret backup and restore; IDX messages by the token's sha
     assert.match(await message("one.dot"), /IDX14120/);
     assert.match(await message("two.dots.here"), /IDX14102/);
     assert.match(await message("a.b.c.d"), /IDX14121/);
+  } finally {
+    await emu.stop();
+  }
+});
+
+Deno.test("ARM: api-versions of subscriptions and resource groups, the assignment id in a refused write, InvalidResourceType's namespace, VM etags", async () => {
+  const emu = await startEmulator();
+  const sub = emu.manifest.subscriptionId;
+  const arm = await adminToken(emu, "https://management.azure.com/");
+  try {
+    assert.equal((await call(emu, "GET", `${emu.manifest.armEndpoint}/subscriptions/${sub}?api-version=2022-12-01`, arm)).status, 200);
+    const bad = await call(emu, "GET", `${emu.manifest.armEndpoint}/subscriptions/${sub}/resourceGroups/rg-demo?api-version=2099-01-01`, arm);
+    assert.equal(bad.status, 400);
+    assert.equal((bad.body.error as { code: string }).code, "InvalidApiVersionParameter");
+
+    const vm = await vmToken(emu, "https://management.azure.com/");
+    const name = crypto.randomUUID();
+    const scope = `/subscriptions/${sub}/resourceGroups/rg-demo`;
+    const refused = await call(
+      emu,
+      "PUT",
+      `${emu.manifest.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`,
+      vm,
+      {
+        properties: {
+          roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+          principalId: emu.manifest.vm.principalId,
+        },
+      },
+    );
+    assert.equal(refused.status, 403);
+    assert.match(
+      (refused.body.error as { message: string }).message,
+      new RegExp(`over scope '${scope}/providers/Microsoft\\.Authorization/roleAssignments/${name}'`),
+    );
+
+    const unknown = await call(emu, "GET", `${emu.manifest.armEndpoint}/subscriptions/${sub}/providers/Microsoft.Nope/widgets?api-version=2024-01-01`, arm);
+    assert.equal(unknown.status, 404);
+    assert.equal(
+      (unknown.body.error as { message: string }).message,
+      "The resource type 'widgets' could not be found in the namespace 'Microsoft.Nope' for api version '2024-01-01'.",
+    );
+
+    const got = await call(emu, "GET", `${emu.manifest.armEndpoint}${scope}/providers/Microsoft.Compute/virtualMachines/vm-demo?api-version=2024-07-01`, arm);
+    assert.match(String(got.body.etag), /^"\d+"$/);
   } finally {
     await emu.stop();
   }

@@ -208,7 +208,16 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
       }
     }
     await drainBody(request);
-    return send(404, armError("InvalidResourceType", `The resource type could not be found in the namespace for api version '${apiVersion}'.`));
+    const provider = url.pathname.match(/\/providers\/([^/]+)\/([^/?]+)/i);
+    return send(
+      404,
+      armError(
+        "InvalidResourceType",
+        provider
+          ? `The resource type '${provider[2]}' could not be found in the namespace '${provider[1]}' for api version '${apiVersion}'.`
+          : `The resource type could not be found in the namespace 'Microsoft.Resources' for api version '${apiVersion}'.`,
+      ),
+    );
   };
 }
 

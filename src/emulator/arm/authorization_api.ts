@@ -169,7 +169,9 @@ function listAssignments(req: ArmRequest, scope: string): Response {
 }
 
 async function putAssignment(req: ArmRequest, scope: string, name: string): Promise<Response> {
-  const denied = req.authorize("Microsoft.Authorization/roleAssignments/write", scope);
+  // ARM names the assignment's own id as the scope of a refused write.
+  const assignmentId = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+  const denied = req.authorize("Microsoft.Authorization/roleAssignments/write", assignmentId);
   if (denied) return denied;
   if (!isGuid(name)) {
     return req.respond(400, armError("InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`));
@@ -185,7 +187,7 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
   const roleId = typeof props.roleDefinitionId === "string" ? props.roleDefinitionId.split("/").pop() ?? "" : "";
   const role = isGuid(roleId) ? findRoleIn(req.world.customRoles, roleId) : undefined;
   if (!role) return req.respond(400, armError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleId}' does not exist.`));
-  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/write", scope, role.id);
+  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/write", assignmentId, role.id);
   if (conditioned) return conditioned;
   if (role.custom && !role.custom.assignableScopes.some((s) => scopeContains(s, scope))) {
     return req.respond(
@@ -239,11 +241,12 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
 }
 
 function deleteAssignment(req: ArmRequest, scope: string, name: string): Response {
-  const denied = req.authorize("Microsoft.Authorization/roleAssignments/delete", scope);
+  const assignmentId = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+  const denied = req.authorize("Microsoft.Authorization/roleAssignments/delete", assignmentId);
   if (denied) return denied;
   const a = req.world.roleAssignments.get(name.toLowerCase());
   if (!a || !sameScope(a.scope, scope)) return req.respond(204);
-  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/delete", scope, a.roleDefinitionId);
+  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/delete", assignmentId, a.roleDefinitionId);
   if (conditioned) return conditioned;
   req.world.roleAssignments.delete(a.name);
   if (req.world.rbacDelayMs) (req.world.removedAssignments ??= []).push({ ...a, removedAtMs: Date.now() + req.world.rbacDelayMs });

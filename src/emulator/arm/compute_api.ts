@@ -130,6 +130,7 @@ export function vmResource(world: World, vm: VirtualMachine, provisioningState =
     id: vm.id,
     type: "Microsoft.Compute/virtualMachines",
     location: vm.location,
+    etag: `"${vm.etag ?? 1}"`,
     tags: vm.tags,
     ...(identityType
       ? {
@@ -231,6 +232,7 @@ async function putVm(req: ArmRequest, state: ComputeState, rg: string, name: str
     vmSize: typeof hardware.vmSize === "string" ? hardware.vmSize : vm.vmSize,
     tags: isObject(body.tags) ? body.tags as Record<string, string> : vm.tags,
     extraProperties: { ...vm.extraProperties, ...extra },
+    etag: existing ? (vm.etag ?? 1) + 1 : 1,
   };
   const op = startOperation(state, id, "put", () => req.world.virtualMachines.set(id.toLowerCase(), updated));
   if (!existing) req.world.virtualMachines.set(id.toLowerCase(), { ...updated });

@@ -5,6 +5,46 @@
  */
 import { armError, type ArmRequest, checkSubscription } from "./arm_server.ts";
 
+/** The api-versions of `Microsoft.Resources` (subscriptions, resource groups). */
+export const RESOURCES_API_VERSIONS: readonly string[] = [
+  "2014-04-01",
+  "2015-01-01",
+  "2015-11-01",
+  "2016-02-01",
+  "2016-06-01",
+  "2016-07-01",
+  "2016-09-01",
+  "2017-05-10",
+  "2017-06-01",
+  "2017-08-01",
+  "2018-02-01",
+  "2018-05-01",
+  "2019-03-01",
+  "2019-05-01",
+  "2019-05-10",
+  "2019-06-01",
+  "2019-07-01",
+  "2019-08-01",
+  "2019-10-01",
+  "2019-11-01",
+  "2020-01-01",
+  "2020-06-01",
+  "2020-08-01",
+  "2020-10-01",
+  "2021-01-01",
+  "2021-04-01",
+  "2022-01-01",
+  "2022-09-01",
+  "2022-12-01",
+  "2023-07-01",
+  "2024-03-01",
+  "2024-07-01",
+  "2024-11-01",
+  "2025-01-01",
+  "2025-03-01",
+  "2025-04-01",
+];
+
 /** Routes `/subscriptions/{id}` and `/subscriptions/{id}/resourcegroups[/{name}]`. */
 export function resourcesRoute(req: ArmRequest): Response | undefined {
   const m = req.path.match(/^\/subscriptions\/([^/]+)(?:\/resourcegroups(?:\/([^/]+))?)?$/i);
@@ -12,6 +52,15 @@ export function resourcesRoute(req: ArmRequest): Response | undefined {
   const [, sub, rg] = m;
   const missing = checkSubscription(req, sub);
   if (missing) return missing;
+  if (!RESOURCES_API_VERSIONS.includes(req.apiVersion)) {
+    return req.respond(
+      400,
+      armError(
+        "InvalidApiVersionParameter",
+        `The api-version '${req.apiVersion}' is invalid. The supported versions are '${[...RESOURCES_API_VERSIONS].reverse().join(",")}'.`,
+      ),
+    );
+  }
   const world = req.world;
   const subScope = `/subscriptions/${world.subscriptionId}`;
   const group = (name: string) => {
