@@ -41,6 +41,7 @@ import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { Vault, World } from "./world.ts";
 import { createKeyVaultRoute } from "./arm/keyvault_api.ts";
+import { createVmActionsRoute } from "./arm/vm_actions_api.ts";
 import { ArmThrottle, VaultThrottle } from "./throttling.ts";
 import { planHostNames, realAddressPlan, type RealHost } from "./real_addresses.ts";
 
@@ -97,7 +98,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const tls = await issueServerCertificate(ca, plan ? planHostNames(plan) : []);
   const caCertFile = `${options.caDir}/ca.pem`;
   const servers: Deno.HttpServer[] = [];
-  const compute = createComputeRoute({ pageSize: options.armPageSize, pollsUntilDone: 2, operations: new Map() });
+  const computeState = { pageSize: options.armPageSize, pollsUntilDone: 2, operations: new Map() };
+  const compute = createComputeRoute(computeState);
   const issuerClient = Deno.createHttpClient({ caCerts: [tls.caCertPem] });
   const fetchIssuer = async (url: string) => {
     if (!url.startsWith("https://")) throw new Error("the issuer must use https");
@@ -114,7 +116,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs, throttle }, routes: routes.vault });
     return https((request, info) => handler(request, info.remoteAddr.hostname), plan?.vaults[vault.name]);
   };
-  routes.arm.push(createKeyVaultRoute(startVault));
+  routes.arm.push(createKeyVaultRoute(startVault), createVmActionsRoute(computeState));
   const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>, real?: RealHost) => {
     const listen = real ? { hostname: real.ip, port: 443 } : { hostname: options.hostname, port: 0 };
     const server = Deno.serve({ ...listen, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);

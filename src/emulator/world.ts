@@ -41,6 +41,8 @@ export interface VirtualMachine {
   extraProperties: Record<string, unknown>;
   /** The resource's etag generation (1 when created, +1 per update). */
   etag?: number;
+  /** Power state; undefined means running. */
+  powerState?: "running" | "stopped" | "deallocated";
 }
 
 /** One access policy of a vault using the access-policy permission model. */

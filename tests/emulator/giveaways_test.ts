@@ -233,3 +233,45 @@ Deno.test("ARM: api-versions of subscriptions and resource groups, the assignmen
     await emu.stop();
   }
 });
+
+Deno.test("ARM: VM start/powerOff/deallocate/restart as long-running operations, instanceView, PATCH; resource group PUT", async () => {
+  const emu = await startEmulator();
+  const sub = emu.manifest.subscriptionId;
+  const arm = await adminToken(emu, "https://management.azure.com/");
+  const vmUrl = `${emu.manifest.armEndpoint}/subscriptions/${sub}/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-app-01`;
+  const power = async () => {
+    const view = await call(emu, "GET", `${vmUrl}/instanceView?api-version=2024-07-01`, arm);
+    return (view.body.statuses as { code: string }[]).find((s) => s.code.startsWith("PowerState/"))!.code;
+  };
+  const finish = async (operation: string) => {
+    for (let i = 0; i < 10; i++) if ((await call(emu, "GET", operation, arm)).body.status === "Succeeded") return;
+    throw new Error("operation never finished");
+  };
+  try {
+    assert.equal(await power(), "PowerState/running");
+    for (const [action, state] of [["powerOff", "stopped"], ["deallocate", "deallocated"], ["start", "running"], ["restart", "running"]]) {
+      const r = await call(emu, "POST", `${vmUrl}/${action}?api-version=2024-07-01`, arm);
+      assert.equal(r.status, 202, action);
+      assert.ok(r.headers.get("location"));
+      await finish(r.headers.get("azure-asyncoperation")!);
+      assert.equal(await power(), `PowerState/${state}`, action);
+    }
+    const before = String((await call(emu, "GET", `${vmUrl}?api-version=2024-07-01`, arm)).body.etag);
+    const patched = await call(emu, "PATCH", `${vmUrl}?api-version=2024-07-01`, arm, { tags: { owner: "ops" } });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.tags, { owner: "ops" });
+    assert.notEqual(patched.body.etag, before);
+    const vm = await vmToken(emu, "https://management.azure.com/");
+    const refused = await call(emu, "POST", `${vmUrl}/restart?api-version=2024-07-01`, vm);
+    assert.equal(refused.status, 403, "Reader may not restart");
+    assert.match((refused.body.error as { message: string }).message, /Microsoft\.Compute\/virtualMachines\/restart\/action/);
+
+    const rgUrl = `${emu.manifest.armEndpoint}/subscriptions/${sub}/resourceGroups/rg-new?api-version=2021-04-01`;
+    assert.equal((await call(emu, "PUT", rgUrl, arm, { location: "japaneast", tags: { a: "b" } })).status, 201);
+    assert.equal((await call(emu, "PUT", rgUrl, arm, { location: "japaneast" })).status, 200);
+    assert.equal((await call(emu, "PUT", rgUrl, arm, { location: "westus" })).status, 409);
+    assert.equal((await call(emu, "GET", rgUrl, arm)).body.name, "rg-new");
+  } finally {
+    await emu.stop();
+  }
+});
