@@ -42,6 +42,13 @@ Deno.test("custom roles: the RBAC article's Backup Keys Operator, what it allows
     const assigned = await emu.kvmi(["role", "assign", "--assignee", uamiId, "--role", "Backup Keys Operator", "--scope", vaultScope(emu)], { env: admin });
     assert.equal(assigned.code, 0, assigned.stderr);
     assert.equal((await call(emu, "GET", `${vault}/keys/cvm-key?api-version=7.4`, uamiToken)).status, 200, "keys/read is granted");
+    const backup = await call(emu, "POST", `${vault}/keys/cvm-key/backup?api-version=7.4`, uamiToken);
+    assert.equal(backup.status, 200, "keys/backup/action is granted");
+    assert.equal(
+      (await call(emu, "POST", `${vault}/keys/restore?api-version=7.4`, uamiToken, { value: backup.body.value })).status,
+      409,
+      "restore is granted; the key exists",
+    );
     const decrypt = await call(emu, "POST", `${vault}/keys/cvm-key/decrypt?api-version=7.4`, uamiToken, { alg: "RSA-OAEP-256", value: "AAAA" });
     assert.equal(decrypt.status, 403);
     assert.match((decrypt.body.error as { message: string }).message, /Action: 'Microsoft\.KeyVault\/vaults\/keys\/decrypt\/action'/);

@@ -160,7 +160,7 @@ Deno.test("an early refusal of a request with a body reaches curl over HTTP/2 as
   }
 });
 
-Deno.test("Key Vault: secret backup and restore; IDX messages by the token's shape", async () => {
+Deno.test("Key Vault: secret and key backup and restore; IDX messages by the token's shape", async () => {
   const emu = await startEmulator();
   const vault = emu.manifest.vaults["kv-demo"];
   const token = await adminToken(emu, "https://vault.azure.net");
@@ -177,6 +177,16 @@ Deno.test("Key Vault: secret backup and restore; IDX messages by the token's sha
     assert.equal((await call(emu, "GET", `${vault}/secrets/secret-for-vm?api-version=7.4`, token)).body.value, "this-is-test-secret");
     const corrupt = await call(emu, "POST", `${vault}/secrets/restore?api-version=7.4`, token, { value: "bm90LWEtYmFja3Vw" });
     assert.equal(corrupt.status, 400);
+
+    const key = await call(emu, "GET", `${vault}/keys/cvm-key?api-version=7.4`, token);
+    const keyBackup = await call(emu, "POST", `${vault}/keys/cvm-key/backup?api-version=7.4`, token);
+    assert.equal(keyBackup.status, 200);
+    assert.equal((await call(emu, "DELETE", `${vault}/keys/cvm-key?api-version=7.4`, token)).status, 200);
+    assert.equal((await call(emu, "DELETE", `${vault}/deletedkeys/cvm-key?api-version=7.4`, token)).status, 204);
+    const keyRestored = await call(emu, "POST", `${vault}/keys/restore?api-version=7.4`, token, { value: keyBackup.body.value });
+    assert.equal(keyRestored.status, 200, JSON.stringify(keyRestored.body));
+    assert.deepEqual((keyRestored.body.key as { kid: string; n: string }).kid, (key.body.key as { kid: string }).kid, "the same version id and key");
+    assert.deepEqual((keyRestored.body.key as { n: string }).n, (key.body.key as { n: string }).n);
 
     const url = `${vault}/secrets/secret-for-vm?api-version=7.4`;
     const message = async (t: string) => ((await call(emu, "GET", url, t)).body.error as { message: string }).message;

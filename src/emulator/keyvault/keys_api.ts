@@ -12,6 +12,7 @@ import { page } from "./paging.ts";
 import { attributesJson } from "./object_store.ts";
 import { akvError, deletedButRecoverable, requestObject, type VaultRequest } from "./vault_server.ts";
 import { cryptoOperation } from "./key_operations.ts";
+import { decodeKeyBackup, encodeKeyBackup } from "./key_backup.ts";
 import { isObject, nowSeconds } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
 
@@ -42,6 +43,8 @@ export function createKeysRoute(release: ReleaseHandler) {
       return denied ?? page(req, req.vault.keys.all().filter((e) => e.deleted), (e) => e.name, (e) => deletedBundle(req, e));
     }
     if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeURIComponent(m[1]), Boolean(m[2]));
+    if (/^\/keys\/restore\/?$/i.test(path) && method === "POST") return await restoreKey(req);
+    if ((m = path.match(/^\/keys\/([^/]+)\/backup\/?$/i)) && method === "POST") return backupKey(req, decodeURIComponent(m[1]));
     if ((m = path.match(/^\/keys\/([^/]+)\/create\/?$/i)) && method === "POST") return await createKey(req, decodeURIComponent(m[1]));
     if ((m = path.match(/^\/keys\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeURIComponent(m[1]));
     m = path.match(/^\/keys\/([^/]+)\/([0-9a-fA-F]{32})?\/?(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i) ??
@@ -309,6 +312,28 @@ function deleteKey(req: VaultRequest, name: string): Response {
   if (!entry) return keyNotFound(req, name);
   req.vault.keys.softDelete(entry, nowSeconds());
   return req.respond(200, deletedBundle(req, entry));
+}
+
+function backupKey(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/backup/action`, `/keys/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.keys.live(name);
+  if (!entry) return keyNotFound(req, name);
+  return req.respond(200, { value: encodeKeyBackup(entry) });
+}
+
+async function restoreKey(req: VaultRequest): Promise<Response> {
+  const body = await requestObject(req);
+  if (body instanceof Response) return body;
+  const entry = typeof body.value === "string" ? decodeKeyBackup(body.value) : undefined;
+  const denied = req.authorize(`${ACTION}/restore/action`, entry ? `/keys/${entry.name}` : "");
+  if (denied) return denied;
+  if (!entry) return req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
+  if (req.vault.keys.deleted(entry.name)) return req.respond(409, deletedButRecoverable("Key", entry.name));
+  if (!req.vault.keys.restore(entry)) {
+    return req.respond(409, akvError("Conflict", `Key ${entry.name} already exists in this vault; restore needs a vault without it.`));
+  }
+  return req.respond(200, keyBundle(req, entry, entry.versions[entry.versions.length - 1]));
 }
 
 function deletedKey(req: VaultRequest, name: string, recover: boolean): Response {
