@@ -31,6 +31,7 @@ Commands:
   vm          List and show virtual machines
   resource    List and show resources of any type (like 'az resource list')
   role        List, assign and remove Azure role assignments
+  vault       List and show key vaults; set and delete access policies
   imds        Instance metadata, scheduled events, attested data
   doctor      Check IMDS, proxy, clock, tokens and TLS on this machine
   emulator    Run the local Azure emulator (IMDS, Entra ID, Key Vault, ARM + RBAC)
@@ -68,6 +69,7 @@ export const COMMAND_MODULES: Record<string, { module: string; run: string }> = 
   rest: { module: "./commands/rest.ts", run: "runRest" },
   vm: { module: "./commands/vm.ts", run: "runVm" },
   role: { module: "./commands/role.ts", run: "runRole" },
+  vault: { module: "./commands/vault.ts", run: "runVault" },
   imds: { module: "./commands/imds.ts", run: "runImds" },
   whoami: { module: "./commands/whoami.ts", run: "runWhoami" },
   doctor: { module: "./commands/doctor.ts", run: "runDoctor" },

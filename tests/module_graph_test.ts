@@ -15,6 +15,7 @@ const ALLOWED_EXTERNAL: Record<string, string[]> = {
   token: ["jose"],
   whoami: ["jose"],
   secret: [],
+  vault: [],
   rest: [],
   vm: [],
   role: [],

@@ -12,13 +12,14 @@ import { KvmiError, usageError } from "../core/errors.ts";
 import { writeStderr, writeStdout } from "../core/stdio.ts";
 
 /** Help text. */
-export const EMULATOR_HELP = `Usage: kvmi emulator <start|env> [options]
+export const EMULATOR_HELP = `Usage: kvmi emulator <start|env|exec> [options]
 
 A local Azure for offline scripts and tests: IMDS (managed identity), Entra ID, Key Vault with
 Azure RBAC, and ARM (role assignments), on 127.0.0.1 with ephemeral ports.
 
 kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--delete-delay-ms N]
-                    [--arm-page-size N] [--hostname HOST]
+                    [--arm-page-size N] [--hostname HOST] [--imds-limits on|off]
+                    [--real-addresses [--netns NAME]] [--rbac-delay SECONDS] [--throttling on|off]
   Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM. Once every endpoint listens it writes
   the manifest (JSON: endpoints, vault URLs, CA file, tenant, subscription, the VM identity, the
   admin service principal and the environment variables to use). The manifest holds the admin's
@@ -30,6 +31,25 @@ kvmi emulator start [--manifest FILE] [--seed demo|empty] [--ca-dir DIR] [--dele
   --delete-delay-ms N   How long a soft-deleted secret stays invisible, as on Azure (default 0)
   --arm-page-size N     VMs per page of ARM list results (default 50)
   --hostname HOST       Interface to listen on (default 127.0.0.1)
+  --imds-limits on|off  IMDS's limits of 20 token requests per second and 5 at once per VM,
+                        answered 429 as Azure does (default on; off for load tests of other parts)
+  --real-addresses      (Linux, root) Run inside a network namespace (created, or reused if it
+                        exists) on Azure's real addresses: IMDS on 169.254.169.254, Key Vault on
+                        https://<vault>.vault.azure.net, ARM on https://management.azure.com, Entra
+                        ID on https://login.microsoftonline.com, attestation on *.attest.azure.net,
+                        through the namespace's own hosts file and certificate store
+                        (/etc/netns/NAME/), so unmodified scripts and SDKs work there with no
+                        variable. Nothing outside the namespace changes; all is removed on stop.
+  --netns NAME          The namespace's name (default kvmi-emu)
+  --throttling on|off   Key Vault's per-vault limits (secret CREATE 300, key CREATE 20, others
+                        4,000 per 10 s) and ARM's per-subscription buckets (reads 250 at 25/s,
+                        writes and deletes 200 at 10/s), answered 429 with Retry-After (default on)
+  --rbac-delay SECONDS  Role-assignment changes take effect only after this delay, as on Azure
+                        (up to ten minutes there), to test retry-after-grant logic (default 0)
+
+kvmi emulator exec [--netns NAME] -- COMMAND [ARGS...]
+  Runs COMMAND inside the real-address namespace (as \`ip netns exec NAME COMMAND\` does) and
+  exits with its exit code.
 
 kvmi emulator env --manifest FILE [--shell powershell|posix]
   Prints the environment variables of a running emulator as PowerShell and/or POSIX shell lines.
@@ -54,7 +74,8 @@ export async function runEmulator(args: string[]): Promise<number> {
   if (helped !== undefined) return helped;
   if (sub === "start") return await start(rest);
   if (sub === "env") return await env(rest);
-  throw usageError(`Unknown emulator subcommand '${sub}'.`, "Use start or env.");
+  if (sub === "exec") return await exec(rest);
+  throw usageError(`Unknown emulator subcommand '${sub}'.`, "Use start, env or exec.");
 }
 
 async function start(args: string[]): Promise<number> {
@@ -66,6 +87,12 @@ async function start(args: string[]): Promise<number> {
     "delete-delay-ms": { type: "string" },
     "arm-page-size": { type: "string" },
     hostname: { type: "string" },
+    "imds-limits": { type: "string" },
+    "real-addresses": { type: "boolean" },
+    netns: { type: "string" },
+    "inside-netns": { type: "boolean" },
+    "rbac-delay": { type: "string" },
+    throttling: { type: "string" },
   }, EMULATOR_HELP);
   if (!values) return ExitCode.Ok;
   noOutputOption(values);
@@ -76,6 +103,16 @@ async function start(args: string[]): Promise<number> {
   if (!Number.isInteger(delay) || delay < 0) throw usageError("--delete-delay-ms takes a whole number of milliseconds.");
   const pageSize = Number(stringOption(values, "arm-page-size") ?? "50");
   if (!Number.isInteger(pageSize) || pageSize < 1) throw usageError("--arm-page-size takes a positive whole number.");
+  const rbacDelay = Number(stringOption(values, "rbac-delay") ?? "0");
+  if (!Number.isFinite(rbacDelay) || rbacDelay < 0) throw usageError("--rbac-delay takes a number of seconds (0 or more).");
+  const throttling = stringOption(values, "throttling") ?? "on";
+  if (throttling !== "on" && throttling !== "off") throw usageError("--throttling takes on or off.");
+  const imdsLimits = stringOption(values, "imds-limits") ?? "on";
+  if (imdsLimits !== "on" && imdsLimits !== "off") throw usageError("--imds-limits takes on or off.");
+  const realAddresses = values["real-addresses"] === true;
+  if (!realAddresses && stringOption(values, "netns") !== undefined) {
+    throw usageError("--netns goes with --real-addresses.", "kvmi emulator start --real-addresses --netns NAME");
+  }
   const hostname = stringOption(values, "hostname") ?? "127.0.0.1";
   if (!/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[?[0-9A-Fa-f:.]+\]?)$/.test(hostname)) {
     throw usageError(`--hostname '${hostname}' is not a host name or IP address.`);
@@ -87,6 +124,7 @@ async function start(args: string[]): Promise<number> {
   const manifestPath = manifestOption ?? `${await Deno.makeTempDir({ prefix: "kvmi-emulator-" })}/kvmi-emulator.json`;
   const absoluteManifest = manifestPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(manifestPath) ? manifestPath : `${Deno.cwd()}/${manifestPath}`;
   const caDir = stringOption(values, "ca-dir") ?? absoluteManifest.replace(/[\\/][^\\/]*$/, "");
+  if (realAddresses && values["inside-netns"] !== true) return await startInNamespace(args, seed, caDir, absoluteManifest, stringOption(values, "netns"));
   const { startEmulator } = await import("../emulator/emulator.ts");
   const emulator = await startEmulator({
     hostname,
@@ -95,6 +133,10 @@ async function start(args: string[]): Promise<number> {
     manifestPath: absoluteManifest,
     deleteDelayMs: delay,
     armPageSize: pageSize,
+    imdsLimits: imdsLimits === "on",
+    realAddresses,
+    rbacDelaySeconds: rbacDelay,
+    throttling: throttling === "on",
   });
   const m = emulator.manifest;
   writeStderr(
@@ -106,6 +148,82 @@ async function start(args: string[]): Promise<number> {
   await emulator.close();
   writeStderr("kvmi emulator: stopped\n");
   return ExitCode.Ok;
+}
+
+/**
+ * Real-address mode, outside the namespace: prepares it (hosts file, certificate store with the
+ * emulator CA), runs this same command inside it with `ip netns exec`, forwards Ctrl+C/SIGTERM,
+ * and removes what it created when the emulator stops.
+ */
+async function startInNamespace(args: string[], seed: string, caDir: string, manifest: string, netns: string | undefined): Promise<number> {
+  const { DEFAULT_NETNS, namespaceCommand, namespaceUnavailable, prepareNamespace, removeNamespace, validNamespaceName } = await import(
+    "../emulator/netns.ts"
+  );
+  const name = netns ?? DEFAULT_NETNS;
+  if (!validNamespaceName(name)) throw usageError(`Invalid namespace name '${name}'.`, "Use letters, digits, '-', '_' and '.'.");
+  const unavailable = await namespaceUnavailable();
+  if (unavailable) throw new KvmiError(`Cannot start on real addresses: ${unavailable}.`, { code: "RealAddressesUnavailable", kind: "usage" });
+  const { seedWorld } = await import("../emulator/seed.ts");
+  const { hostsFile, realAddressPlan } = await import("../emulator/real_addresses.ts");
+  const { loadOrCreateCa } = await import("../emulator/tls.ts");
+  await Deno.mkdir(caDir, { recursive: true });
+  const ca = await loadOrCreateCa(caDir);
+  const plan = realAddressPlan([...seedWorld(seed as "demo" | "empty").vaults.values()].map((v) => v.name));
+  const prepared = await prepareNamespace(name, hostsFile(plan), ca.cert.toString("pem"));
+  try {
+    const [program, ...rest] = namespaceCommand(name, [
+      ...selfCommand(),
+      "emulator",
+      "start",
+      ...args,
+      "--ca-dir",
+      caDir,
+      "--manifest",
+      manifest,
+      "--inside-netns",
+    ]);
+    const child = new Deno.Command(program, { args: rest, stdin: "null", stdout: "inherit", stderr: "inherit" }).spawn();
+    const forward = (signal: Deno.Signal) => () => {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+    const handlers = signals.map((signal) => [signal, forward(signal)] as const);
+    for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+    const status = await child.status;
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+    return status.code;
+  } finally {
+    await removeNamespace(prepared);
+  }
+}
+
+/** The command line that runs this kvmi again: the compiled executable, or `deno run` of the entry module. */
+function selfCommand(): string[] {
+  const exe = Deno.execPath();
+  if (!/(^|[\\/])deno(\.exe)?$/i.test(exe)) return [exe];
+  const main = new URL(Deno.mainModule);
+  return [exe, "run", "--allow-all", "--quiet", main.protocol === "file:" ? decodeURIComponent(main.pathname) : main.href];
+}
+
+/** `kvmi emulator exec [--netns NAME] -- COMMAND ARGS…`: runs a command inside the namespace. */
+async function exec(args: string[]): Promise<number> {
+  const split = args.indexOf("--");
+  const values = parseOptions(split === -1 ? args : args.slice(0, split), { ...COMMON_OPTIONS, netns: { type: "string" } }, EMULATOR_HELP);
+  if (!values) return ExitCode.Ok;
+  const command = split === -1 ? [] : args.slice(split + 1);
+  if (command.length === 0) {
+    throw usageError("kvmi emulator exec needs a command after '--'.", "Example: kvmi emulator exec -- curl http://169.254.169.254/metadata/versions");
+  }
+  const { DEFAULT_NETNS, namespaceCommand, validNamespaceName } = await import("../emulator/netns.ts");
+  const name = stringOption(values, "netns") ?? DEFAULT_NETNS;
+  if (!validNamespaceName(name)) throw usageError(`Invalid namespace name '${name}'.`);
+  const [program, ...rest] = namespaceCommand(name, command);
+  const status = await new Deno.Command(program, { args: rest, stdin: "inherit", stdout: "inherit", stderr: "inherit" }).spawn().status;
+  return status.code;
 }
 
 function waitForStopSignal(): Promise<void> {

@@ -30,6 +30,7 @@ Azure RBAC role assignments through ARM.
   list     [--assignee OBJECT_ID] [--scope SCOPE]
   assign   --assignee OBJECT_ID --role NAME|GUID --scope SCOPE [--assignee-principal-type TYPE]
   unassign --assignee OBJECT_ID --role NAME|GUID --scope SCOPE
+  definition list|create|delete   Role definitions, custom roles (kvmi role definition --help)
 
   --assignee ID         Object (principal) id of the user, group or identity
   --role NAME|GUID      A role name such as "Key Vault Secrets User" (resolved to its GUID) or a GUID
@@ -53,6 +54,7 @@ export async function runRole(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, ROLE_HELP);
   if (helped !== undefined) return helped;
+  if (sub === "definition") return await (await import("./role_definition.ts")).runRoleDefinition(rest);
   if (!["list", "assign", "unassign"].includes(sub)) throw usageError(`Unknown role subcommand '${sub}'.`, "Use list, assign or unassign.");
   const values = parseOptions(rest, {
     ...COMMON_OPTIONS,

@@ -28,6 +28,7 @@ import { createEntraHandler } from "./entra_server.ts";
 import { Faults } from "./faults.ts";
 import { hostingRoutes } from "./hosting_endpoints.ts";
 import { createImdsHandler, type ImdsRoute } from "./imds_server.ts";
+import { AZURE_IMDS_LIMITS, ImdsLimiter } from "./imds_limits.ts";
 import { createReleaseHandler, createReleaseSigner } from "./keyvault/key_release.ts";
 import { createKeysRoute } from "./keyvault/keys_api.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
@@ -39,7 +40,11 @@ import { scheduledEventRoutes } from "./scheduled_events.ts";
 import { DEMO, seedCvmKey, type SeedName, seedWorld } from "./seed.ts";
 import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
-import type { World } from "./world.ts";
+import type { Vault, World } from "./world.ts";
+import { createKeyVaultRoute } from "./arm/keyvault_api.ts";
+import { createVmActionsRoute } from "./arm/vm_actions_api.ts";
+import { ArmThrottle, VaultThrottle } from "./throttling.ts";
+import { planHostNames, realAddressPlan, type RealHost } from "./real_addresses.ts";
 
 /** How to start the emulator. */
 export interface EmulatorOptions {
@@ -54,6 +59,17 @@ export interface EmulatorOptions {
   deleteDelayMs: number;
   /** VMs per page of an ARM list. */
   armPageSize: number;
+  /** Whether IMDS enforces Azure's limits (20 token requests/s, 5 concurrent); default true. */
+  imdsLimits?: boolean;
+  /**
+   * Listen on Azure's real addresses (IMDS on 169.254.169.254:80, every https service on port 443
+   * of its own loopback address, see real_addresses.ts); only inside the emulator's network namespace.
+   */
+  realAddresses?: boolean;
+  /** Seconds before role-assignment changes take effect (Azure: up to ten minutes); default 0. */
+  rbacDelaySeconds?: number;
+  /** Whether Key Vault and ARM enforce their documented request limits (429); default true. */
+  throttling?: boolean;
 }
 
 /** A running emulator. */
@@ -75,13 +91,16 @@ export interface EmulatorRoutes {
 /** Starts every endpoint and writes the manifest. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const world = seedWorld(options.seed);
+  world.rbacDelayMs = (options.rbacDelaySeconds ?? 0) * 1000;
   const issuer = await TokenIssuer.create();
   const faults = new Faults();
   const ca = await loadOrCreateCa(options.caDir);
-  const tls = await issueServerCertificate(ca);
+  const plan = options.realAddresses ? realAddressPlan([...world.vaults.keys()].map((k) => world.vaults.get(k)!.name)) : undefined;
+  const tls = await issueServerCertificate(ca, plan ? planHostNames(plan) : []);
   const caCertFile = `${options.caDir}/ca.pem`;
   const servers: Deno.HttpServer[] = [];
-  const compute = createComputeRoute({ pageSize: options.armPageSize, pollsUntilDone: 2, operations: new Map() });
+  const computeState = { pageSize: options.armPageSize, pollsUntilDone: 2, operations: new Map() };
+  const compute = createComputeRoute(computeState);
   const issuerClient = Deno.createHttpClient({ caCerts: [tls.caCertPem] });
   const fetchIssuer = async (url: string) => {
     if (!url.startsWith("https://")) throw new Error("the issuer must use https");
@@ -89,17 +108,26 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
     return await res.json();
   };
-  const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca), fetchIssuer));
+  const vaultHosts = plan ? Object.values(plan.vaults).map((v) => v.host) : [];
+  const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca, vaultHosts), fetchIssuer));
   const routes: EmulatorRoutes = {
     arm: [authorizationRoute, compute, resourcesRoute, createResourceListRoute(options.armPageSize)],
     vault: [secretsRoute, keysRoute],
     imds: [],
     control: [],
   };
-  const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>) => {
-    const server = Deno.serve({ hostname: options.hostname, port: 0, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
+  // A vault's data plane: one https listener each (seeded vaults, and vaults created through ARM later).
+  const startVault = (vault: Vault): string => {
+    const throttle = options.throttling === false ? undefined : new VaultThrottle();
+    const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs, throttle }, routes: routes.vault });
+    return https((request, info) => handler(request, info.remoteAddr.hostname), plan?.vaults[vault.name]);
+  };
+  routes.arm.push(createKeyVaultRoute(startVault), createVmActionsRoute(computeState));
+  const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>, real?: RealHost) => {
+    const listen = real ? { hostname: real.ip, port: 443 } : { hostname: options.hostname, port: 0 };
+    const server = Deno.serve({ ...listen, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
     servers.push(server);
-    return `https://${options.hostname}:${server.addr.port}`;
+    return real ? `https://${real.host}` : `https://${options.hostname}:${server.addr.port}`;
   };
 
   const vm = [...world.virtualMachines.values()].find((v) => v.name === DEMO.vm)!;
@@ -108,28 +136,35 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   routes.control.push(events.control);
   const cvm = await SimulatedCvm.create(ca);
   routes.control.push(cvmControlRoute(cvm));
-  const imdsContext = { world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control, hostRoutes: [] as ImdsRoute[] };
-  const imds = Deno.serve({ hostname: options.hostname, port: 0, onListen: () => {} }, createImdsHandler(imdsContext));
+  const limiter = options.imdsLimits === false ? undefined : new ImdsLimiter(AZURE_IMDS_LIMITS);
+  const imdsContext = { world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control, hostRoutes: [] as ImdsRoute[], limiter };
+  const imds = Deno.serve({ hostname: plan?.imds.ip ?? options.hostname, port: plan?.imds.port ?? 0, onListen: () => {} }, createImdsHandler(imdsContext));
   servers.push(imds);
-  const imdsEndpoint = `http://${options.hostname}:${imds.addr.port}`;
+  const imdsEndpoint = plan ? `http://${plan.imds.ip}` : `http://${options.hostname}:${imds.addr.port}`;
   const arcTokenDir = `${options.manifestPath.replace(/[\\/][^\\/]*$/, "")}/arc-tokens`;
   await Deno.mkdir(arcTokenDir, { recursive: true, mode: 0o700 });
   const hosting = hostingRoutes(imdsContext, { arcTokenDir, baseUrl: () => imdsEndpoint });
   imdsContext.hostRoutes.push(hosting.host);
   routes.control.push(hosting.control);
   let authorityHost = "";
-  authorityHost = https(createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }));
+  authorityHost = https(createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }), plan?.entra);
   let armEndpoint = "";
-  armEndpoint = https(createArmHandler({ world, issuer, faults, routes: routes.arm, baseUrl: () => armEndpoint }));
+  armEndpoint = https(
+    createArmHandler({
+      world,
+      issuer,
+      faults,
+      routes: routes.arm,
+      baseUrl: () => armEndpoint,
+      throttle: options.throttling === false ? undefined : new ArmThrottle(),
+    }),
+    plan?.arm,
+  );
   let attestationEndpoint = "";
-  attestationEndpoint = https(createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }));
+  attestationEndpoint = https(createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }), plan?.attestation);
   if (options.seed === "demo") seedCvmKey(world, attestationEndpoint);
   const vaults: Record<string, string> = {};
-  for (const vault of world.vaults.values()) {
-    const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs }, routes: routes.vault });
-    vault.url = https((request, info) => handler(request, info.remoteAddr.hostname));
-    vaults[vault.name] = vault.url;
-  }
+  for (const vault of world.vaults.values()) vaults[vault.name] = vault.url = startVault(vault);
 
   const vmPrincipal = world.principals.get(vm.systemIdentity!)!;
   const admin = [...world.principals.values()].find((p) => p.kind === "ServicePrincipal")!;
@@ -146,7 +181,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     admin: { clientId: admin.appId, clientSecret: admin.secret!, principalId: admin.objectId },
     attestationEndpoint,
   };
-  const manifest: Manifest = { ...base, env: manifestEnv(base, options.manifestPath) };
+  const manifest: Manifest = { ...base, env: plan ? {} : manifestEnv(base, options.manifestPath) };
   await writeManifest(options.manifestPath, manifest);
   return {
     manifest,

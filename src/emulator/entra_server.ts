@@ -5,10 +5,10 @@
  * @module
  */
 import { type Faults } from "./faults.ts";
-import { guid, jsonResponse } from "./http_util.ts";
+import { drainBody, guid, jsonResponse } from "./http_util.ts";
 import { identitySubject } from "./imds_server.ts";
 import type { TokenIssuer } from "./token_issuer.ts";
-import { canonicalResource, findPrincipal, type World } from "./world.ts";
+import { canonicalResource, findPrincipal, type Principal, type World } from "./world.ts";
 
 /** Lifetime of client-credential tokens. */
 export const CLIENT_TOKEN_SECONDS = 3599;
@@ -28,13 +28,16 @@ export function createEntraHandler(ctx: EntraContext): (request: Request) => Pro
     const url = new URL(request.url);
     const segments = url.pathname.split("/").filter(Boolean);
     const fault = ctx.faults.next("entra");
-    if (fault?.kind === "status") return aadError(fault.status!, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.");
+    if (fault?.kind === "status") {
+      await drainBody(request);
+      return aadError(fault.status!, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.");
+    }
     const [tenant, ...rest] = segments;
     const route = rest.join("/").toLowerCase();
     if (tenant === "common" && route === "discovery/instance") return instanceDiscovery(ctx, url);
     if (tenant === "common" && route === "discovery/keys") return jsonResponse(200, ctx.issuer.jwks);
     if (!tenant || (tenant !== ctx.world.tenantId && tenant !== "organizations")) {
-      await request.body?.cancel();
+      await drainBody(request);
       return aadError(
         400,
         "invalid_request",
@@ -46,8 +49,9 @@ export function createEntraHandler(ctx: EntraContext): (request: Request) => Pro
       return jsonResponse(200, openIdConfiguration(ctx, route.startsWith("v2.0")));
     }
     if (request.method === "GET" && (route === "discovery/v2.0/keys" || route === "discovery/keys")) return jsonResponse(200, ctx.issuer.jwks);
-    if (request.method === "POST" && route === "oauth2/v2.0/token") return await token(ctx, request);
-    await request.body?.cancel();
+    if (request.method === "POST" && route === "oauth2/v2.0/token") return await token(ctx, request, "v2");
+    if (request.method === "POST" && route === "oauth2/token") return await token(ctx, request, "v1");
+    await drainBody(request);
     return jsonResponse(404, { error: "not_found", error_description: `No such endpoint: ${url.pathname}` });
   };
 }
@@ -86,7 +90,7 @@ function aadError(status: number, error: string, code: number, text: string): Re
   const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
   return jsonResponse(status, {
     error,
-    error_description: `AADSTS${code}: ${text} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+    error_description: [`AADSTS${code}: ${text}`, `Trace ID: ${traceId}`, `Correlation ID: ${correlationId}`, `Timestamp: ${timestamp}`].join("\r\n"),
     error_codes: [code],
     timestamp,
     trace_id: traceId,
@@ -95,7 +99,12 @@ function aadError(status: number, error: string, code: number, text: string): Re
   });
 }
 
-async function token(ctx: EntraContext, request: Request): Promise<Response> {
+/**
+ * The client-credentials grant on the v2.0 endpoint (`scope=<resource>/.default`, numeric
+ * `expires_in`) or the v1 endpoint older scripts use (`resource=<resource>`, every field a string,
+ * with `expires_on`, `not_before` and the `resource` echoed).
+ */
+async function token(ctx: EntraContext, request: Request, dialect: "v1" | "v2"): Promise<Response> {
   const form = new URLSearchParams(await request.text());
   const grant = form.get("grant_type");
   if (grant !== "client_credentials") {
@@ -130,6 +139,7 @@ async function token(ctx: EntraContext, request: Request): Promise<Response> {
         clientId + "'.",
     );
   }
+  if (dialect === "v1") return await v1Token(ctx, form, principal);
   const scope = form.get("scope") ?? "";
   const scopes = scope.split(" ").filter(Boolean);
   if (scopes.length !== 1 || !scopes[0].endsWith("/.default")) {
@@ -142,14 +152,36 @@ async function token(ctx: EntraContext, request: Request): Promise<Response> {
   }
   const resource = scopes[0].slice(0, -"/.default".length);
   const audience = canonicalResource(ctx.world, resource);
-  if (!audience) {
-    return aadError(
-      400,
-      "invalid_resource",
-      500011,
-      `The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
-    );
-  }
+  if (!audience) return unknownResource(ctx, resource);
   const minted = await ctx.issuer.issue(identitySubject(ctx.world, principal), audience, CLIENT_TOKEN_SECONDS);
   return jsonResponse(200, { token_type: "Bearer", expires_in: CLIENT_TOKEN_SECONDS, ext_expires_in: CLIENT_TOKEN_SECONDS, access_token: minted.token });
+}
+
+function unknownResource(ctx: EntraContext, resource: string): Response {
+  return aadError(
+    400,
+    "invalid_resource",
+    500011,
+    `The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+  );
+}
+
+/** The v1 endpoint's answer for `resource=`: every field a string, as Entra's v1 token endpoint sends them. */
+async function v1Token(ctx: EntraContext, form: URLSearchParams, principal: Principal): Promise<Response> {
+  const resource = form.get("resource") ?? "";
+  if (!resource) {
+    return aadError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'resource'.");
+  }
+  const audience = canonicalResource(ctx.world, resource);
+  if (!audience) return unknownResource(ctx, resource);
+  const minted = await ctx.issuer.issue(identitySubject(ctx.world, principal), audience, CLIENT_TOKEN_SECONDS);
+  return jsonResponse(200, {
+    token_type: "Bearer",
+    expires_in: String(CLIENT_TOKEN_SECONDS),
+    ext_expires_in: String(CLIENT_TOKEN_SECONDS),
+    expires_on: String(minted.expiresOn),
+    not_before: String(minted.notBefore),
+    resource,
+    access_token: minted.token,
+  });
 }

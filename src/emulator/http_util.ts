@@ -48,3 +48,30 @@ export function isGuid(text: string): boolean {
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
+
+/** Bodies larger than this are cut off rather than read to the end when a request is refused early. */
+const DRAIN_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads and discards a request body the server refuses before looking at it (401 challenge, bad
+ * api-version, unknown tenant). Cancelling it instead resets the HTTP/2 stream, and clients such
+ * as curl then report `Stream error in the HTTP/2 framing layer` instead of the error body.
+ */
+export async function drainBody(request: Request): Promise<void> {
+  const body = request.body;
+  if (!body || request.bodyUsed) return;
+  const reader = body.getReader();
+  let read = 0;
+  try {
+    while (read <= DRAIN_LIMIT_BYTES) {
+      const chunk = await reader.read();
+      if (chunk.done) return;
+      read += chunk.value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away; nothing to drain.
+  } finally {
+    reader.releaseLock();
+  }
+}

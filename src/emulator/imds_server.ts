@@ -6,10 +6,11 @@
  * @module
  */
 import { type Faults, parseFault } from "./faults.ts";
-import { jsonResponse, nowSeconds, readJson } from "./http_util.ts";
+import { guid, jsonResponse, nowSeconds, readJson } from "./http_util.ts";
 import type { TokenIssuer } from "./token_issuer.ts";
 import { canonicalResource, findPrincipal, type Principal, type VirtualMachine, type World } from "./world.ts";
-import { instanceMetadata, selectMetadataNode } from "./instance_metadata.ts";
+import { type ImdsLimiter, THROTTLED_BODY } from "./imds_limits.ts";
+import { INSTANCE_API_VERSIONS, instanceMetadata, metadataForVersion, selectMetadataNode } from "./instance_metadata.ts";
 
 /** Lifetime of managed-identity tokens (IMDS hands out ~24 h tokens). */
 export const MANAGED_IDENTITY_TOKEN_SECONDS = 86_399;
@@ -28,6 +29,8 @@ export interface ImdsContext {
   controlRoutes: ImdsRoute[];
   /** Identity endpoints of other hosting environments (App Service, Arc), which need no Metadata header. */
   hostRoutes: ImdsRoute[];
+  /** The identity endpoint's rate and concurrency limits, or undefined when switched off. */
+  limiter?: ImdsLimiter;
 }
 
 /** A cached managed-identity token. */
@@ -39,8 +42,28 @@ export interface CachedToken {
 
 const IDENTITY_VERSIONS = ["2018-02-01", "2019-08-01", "2019-11-01", "2020-06-01", "2021-02-01", "2023-07-01"];
 
-/** Builds the IMDS request handler. */
+/** The `Server` header of IMDS's own answers (MSAL checks for `IMDS/`). */
+export const IMDS_SERVER_HEADER = "IMDS/150.870.65.1854";
+
+/** Paths that take POST as well as GET. */
+const POST_PATHS = ["/metadata/scheduledevents"];
+
+/** Builds the IMDS request handler: IMDS's own answers carry its `Server` header. */
 export function createImdsHandler(ctx: ImdsContext): (request: Request) => Promise<Response> {
+  const handle = imdsHandler(ctx);
+  return async (request) => {
+    const response = await handle(request);
+    const path = new URL(request.url).pathname.toLowerCase();
+    if (path.startsWith("/metadata/")) response.headers.set("Server", IMDS_SERVER_HEADER);
+    return response;
+  };
+}
+
+function methodNotAllowed(): Response {
+  return jsonResponse(405, { error: "Method not allowed" });
+}
+
+function imdsHandler(ctx: ImdsContext): (request: Request) => Promise<Response> {
   const cache = new Map<string, CachedToken>();
   return async (request) => {
     const url = new URL(request.url);
@@ -49,11 +72,21 @@ export function createImdsHandler(ctx: ImdsContext): (request: Request) => Promi
     if (request.headers.has("x-forwarded-for")) {
       return imdsError(400, "bad_request", "Requests with an X-Forwarded-For header are not allowed.");
     }
-    if (path === "/metadata/identity/oauth2/token") return await identityToken(ctx, cache, request, url);
+    if (path === "/metadata/identity/oauth2/token") {
+      if (request.method !== "GET") return imdsError(405, "method_not_allowed", "The request method is not supported for the identity endpoint.");
+      if (!ctx.limiter) return await identityToken(ctx, cache, request, url);
+      if (!ctx.limiter.enter()) return jsonResponse(429, THROTTLED_BODY);
+      try {
+        return await identityToken(ctx, cache, request, url);
+      } finally {
+        ctx.limiter.leave();
+      }
+    }
     for (const route of ctx.hostRoutes) {
       const response = await route(request, url, path);
       if (response) return response;
     }
+    if (request.method !== "GET" && !POST_PATHS.includes(path)) return methodNotAllowed();
     const fault = ctx.faults.next("imds");
     if (fault?.kind === "status") {
       return jsonResponse(fault.status!, { error: "Injected fault" }, fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {});
@@ -61,15 +94,17 @@ export function createImdsHandler(ctx: ImdsContext): (request: Request) => Promi
     if (request.headers.get("metadata") !== "true") {
       return jsonResponse(400, { error: "Bad request. Required metadata header not specified" });
     }
-    if (path === "/metadata/versions") return jsonResponse(200, { apiVersions: ["2017-03-01", "2021-02-01", "2023-07-01", "2024-07-17", "2025-04-07"] });
+    if (path === "/metadata/versions") return jsonResponse(200, { apiVersions: INSTANCE_API_VERSIONS });
     if (path === "/metadata/identity/info") return jsonResponse(200, { tenantId: ctx.world.tenantId });
     for (const route of ctx.extraRoutes) {
       const response = await route(request, url, path);
       if (response) return response;
     }
     if (path === "/metadata/instance" || path.startsWith("/metadata/instance/")) {
-      if (!url.searchParams.get("api-version")) return badApiVersion();
-      const node = selectMetadataNode(instanceMetadata(ctx.world, ctx.vm), url.pathname.split("/").slice(3).filter(Boolean));
+      const version = url.searchParams.get("api-version");
+      if (!version || !INSTANCE_API_VERSIONS.includes(version)) return badApiVersion();
+      const document = metadataForVersion(instanceMetadata(ctx.world, ctx.vm), version);
+      const node = selectMetadataNode(document, url.pathname.split("/").slice(3).filter(Boolean));
       if (node === undefined) return jsonResponse(404, { error: "Not found" });
       if (typeof node === "string") {
         return url.searchParams.get("format") === "text"
@@ -102,7 +137,7 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
     const descriptions: Record<number, [string, string]> = {
       404: ["not_found", "IMDS endpoint is updating"],
       410: ["gone", "IMDS is going through updates; retry after some time for a max of 70 seconds"],
-      429: ["too_many_requests", "Too many requests. The identity endpoint allows 20 requests per second per VM."],
+      429: [THROTTLED_BODY.error, THROTTLED_BODY.error_description],
     };
     const [error, description] = descriptions[fault.status!] ??
       ["unknown", "Failed to retrieve token from the Active directory. For details see logs in C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.Identity.MSI"];
@@ -127,11 +162,7 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
   }, fault?.kind);
   if (issued === "identity") return imdsError(400, "invalid_request", "Identity not found");
   if (issued === "resource") {
-    return imdsError(
-      400,
-      "invalid_resource",
-      `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${ctx.world.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
-    );
+    return imdsError(400, "invalid_resource", unknownResourceDescription(resource, ctx.world.tenantId));
   }
   const { identity, token: cached, now } = issued;
   const body: Record<string, string> = {
@@ -147,6 +178,17 @@ async function identityToken(ctx: ImdsContext, cache: Map<string, CachedToken>, 
   if (params.has("object_id")) body.object_id = params.get("object_id")!;
   if (params.has("msi_res_id")) body.msi_res_id = params.get("msi_res_id")!;
   return jsonResponse(200, body);
+}
+
+/** IMDS's documented AADSTS50001 description for a resource the tenant does not know, with Entra's trailer. */
+export function unknownResourceDescription(resource: string, tenantId: string): string {
+  const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return [
+    `AADSTS50001: The application named ${resource} wasn't found in the tenant named ${tenantId}. This message shows if the tenant administrator hasn't installed the application or no tenant user consented to it. You might have sent your authentication request to the wrong tenant.`,
+    `Trace ID: ${guid()}`,
+    `Correlation ID: ${guid()}`,
+    `Timestamp: ${timestamp}`,
+  ].join("\r\n");
 }
 
 /** A managed-identity token request, whatever endpoint dialect it came in. */

@@ -68,6 +68,92 @@ export function instanceMetadata(world: World, vm: VirtualMachine): { [key: stri
   };
 }
 
+/** The `/metadata/instance` api-versions IMDS accepts (IMDS doc "Supported API versions"), oldest first. */
+export const INSTANCE_API_VERSIONS: readonly string[] = [
+  "2017-03-01",
+  "2017-04-02",
+  "2017-08-01",
+  "2017-10-01",
+  "2017-12-01",
+  "2018-02-01",
+  "2018-04-02",
+  "2018-10-01",
+  "2019-02-01",
+  "2019-03-11",
+  "2019-04-30",
+  "2019-06-01",
+  "2019-06-04",
+  "2019-08-01",
+  "2019-08-15",
+  "2019-11-01",
+  "2020-06-01",
+  "2020-07-15",
+  "2020-09-01",
+  "2020-10-01",
+  "2020-12-01",
+  "2021-01-01",
+  "2021-02-01",
+  "2021-03-01",
+  "2021-05-01",
+  "2021-10-01",
+  "2021-11-01",
+  "2021-11-15",
+  "2021-12-13",
+  "2023-07-01",
+  "2023-11-15",
+  "2024-03-15",
+  "2024-07-17",
+  "2025-04-07",
+];
+
+/**
+ * The api-version that introduced each field (IMDS doc, "Instance metadata" table); a field not
+ * listed came with 2017-04-02. Dotted names are members of a section.
+ */
+const INTRODUCED: Record<string, string> = {
+  "compute.azEnvironment": "2018-10-01",
+  "compute.customData": "2019-02-01",
+  "compute.evictionPolicy": "2020-12-01",
+  "compute.isHostCompatibilityLayerVm": "2020-06-01",
+  "compute.licenseType": "2020-09-01",
+  "compute.osProfile": "2020-07-15",
+  "compute.osProfile.disablePasswordAuthentication": "2020-10-01",
+  "compute.placementGroupId": "2017-08-01",
+  "compute.plan": "2018-04-02",
+  "compute.priority": "2020-12-01",
+  "compute.provider": "2018-10-01",
+  "compute.publicKeys": "2018-04-02",
+  "compute.resourceGroupName": "2017-08-01",
+  "compute.resourceId": "2019-03-11",
+  "compute.securityProfile": "2020-06-01",
+  "compute.securityProfile.encryptionAtHost": "2021-11-01",
+  "compute.securityProfile.securityType": "2021-12-13",
+  "compute.storageProfile": "2019-06-01",
+  "compute.subscriptionId": "2017-08-01",
+  "compute.tags": "2017-08-01",
+  "compute.tagsList": "2019-06-04",
+  "compute.userData": "2021-01-01",
+  "compute.vmScaleSetName": "2017-12-01",
+  "compute.zone": "2017-12-01",
+};
+
+/** The document as an api-version shows it: fields introduced after `version` are absent. */
+export function metadataForVersion(root: { [key: string]: MetadataNode }, version: string): { [key: string]: MetadataNode } {
+  return prune(root, "", version) as { [key: string]: MetadataNode };
+}
+
+function prune(node: MetadataNode, path: string, version: string): MetadataNode {
+  if (typeof node === "string" || Array.isArray(node)) return node;
+  const kept: { [key: string]: MetadataNode } = {};
+  for (const [key, child] of Object.entries(node)) {
+    const name = path ? `${path}.${key}` : key;
+    const since = INTRODUCED[name];
+    if (since !== undefined && since > version) continue;
+    kept[key] = prune(child, name, version);
+  }
+  return kept;
+}
+
 /** Walks into the document by path segments (array nodes by index); undefined if absent. */
 export function selectMetadataNode(root: MetadataNode, segments: string[]): MetadataNode | undefined {
   let node: MetadataNode | undefined = root;

@@ -7,11 +7,12 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { base64url } from "jose";
+import { FIRST_PARTY_RESOURCES } from "./first_party_resources.ts";
 import { KeyStore } from "./keyvault/key_store.ts";
 import { SecretStore } from "./keyvault/secret_store.ts";
 import { defaultCvmPolicy } from "../skr/release_policy.ts";
 import { guid, nowSeconds } from "./http_util.ts";
-import { resourceGroupId, type RoleAssignment, vaultResourceId, type VirtualMachine, type World } from "./world.ts";
+import { type AccessPolicy, resourceGroupId, type RoleAssignment, type Vault, vaultResourceId, type VirtualMachine, type World } from "./world.ts";
 
 /** Names accepted by `--seed`. */
 export const SEEDS = ["demo", "empty"] as const;
@@ -19,17 +20,8 @@ export const SEEDS = ["demo", "empty"] as const;
 /** One of {@link SEEDS}. */
 export type SeedName = typeof SEEDS[number];
 
-/** The audiences (app ID URIs) the emulated tenant issues tokens for. */
-export const KNOWN_RESOURCES = [
-  "https://management.azure.com/",
-  "https://management.core.windows.net/",
-  "https://vault.azure.net",
-  "https://graph.microsoft.com/",
-  "https://storage.azure.com/",
-  "https://database.windows.net/",
-  "https://attest.azure.net",
-  "api://kvmi-demo-api",
-];
+/** The audiences (app ID URIs) the emulated tenant issues tokens for: Microsoft's first-party ones and the demo's own API. */
+export const KNOWN_RESOURCES = [...FIRST_PARTY_RESOURCES, "api://kvmi-demo-api"];
 
 /** Role GUIDs the seed assigns. */
 const ROLE = {
@@ -51,6 +43,8 @@ export const DEMO = {
   secretValue: "this-is-test-secret",
   userAssignedIdentity: "id-demo-scripts",
   cvmKey: "cvm-key",
+  /** A vault with the access-policy permission model: the VM identity may get and list secrets. */
+  policyVault: "kv-demo-policy",
 };
 
 /** Builds a fresh world for a seed. */
@@ -91,8 +85,40 @@ export function seedWorld(seed: SeedName): World {
     vault.secrets.set(DEMO.secretName, DEMO.secretValue, { contentType: "text/plain" }, nowSeconds());
     assign(world, vm.systemIdentity!, "ServicePrincipal", ROLE.keyVaultSecretsUser, vaultScope);
     assign(world, vm.systemIdentity!, "ServicePrincipal", ROLE.reader, subscriptionScope);
+    const policyVault = addPolicyVault(world, DEMO.policyVault);
+    policyVault.secrets.set(DEMO.secretName, DEMO.secretValue, { contentType: "text/plain" }, nowSeconds());
+    policyVault.accessPolicies!.push(
+      policy(world, vm.systemIdentity!, { secrets: ["get", "list"] }),
+      policy(world, admin.objectId, { secrets: ["all"], keys: ["all"] }),
+    );
   }
   return world;
+}
+
+/** Adds a vault with the access-policy permission model (no policies yet) to the demo resource group. */
+export function addPolicyVault(world: World, name: string): Vault {
+  const vault: Vault = {
+    name,
+    resourceGroup: DEMO.resourceGroup,
+    location: DEMO.location,
+    url: "",
+    secrets: new SecretStore(),
+    keys: new KeyStore(),
+    enableRbacAuthorization: false,
+    accessPolicies: [],
+    sku: "standard",
+  };
+  world.vaults.set(name, vault);
+  return vault;
+}
+
+/** An access policy for a principal of the tenant. */
+export function policy(world: World, objectId: string, permissions: { secrets?: string[]; keys?: string[] }): AccessPolicy {
+  return {
+    tenantId: world.tenantId,
+    objectId,
+    permissions: { secrets: permissions.secrets ?? [], keys: permissions.keys ?? [], certificates: [], storage: [] },
+  };
 }
 
 /** Adds a VM in the demo resource group, optionally with a system-assigned identity. */

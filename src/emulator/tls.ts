@@ -98,20 +98,24 @@ export async function issueCertificate(ca: CertificateAuthority, request: Certif
   });
 }
 
-/** The extensions of a TLS server certificate for 127.0.0.1 and localhost. */
-function serverExtensions(): x509.Extension[] {
+/** The extensions of a TLS server certificate for 127.0.0.1, localhost and `dnsNames`. */
+function serverExtensions(dnsNames: readonly string[] = []): x509.Extension[] {
   return [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "127.0.0.1" }, { type: "dns", value: "localhost" }]),
+    new x509.SubjectAlternativeNameExtension([
+      { type: "ip", value: "127.0.0.1" },
+      { type: "dns", value: "localhost" },
+      ...dnsNames.map((value) => ({ type: "dns" as const, value })),
+    ]),
   ];
 }
 
-/** Issues a server certificate for 127.0.0.1 and localhost. */
-export async function issueServerCertificate(ca: CertificateAuthority): Promise<TlsMaterial> {
+/** Issues a server certificate for 127.0.0.1, localhost and `dnsNames` (Azure's real host names in real-address mode). */
+export async function issueServerCertificate(ca: CertificateAuthority, dnsNames: readonly string[] = []): Promise<TlsMaterial> {
   const keys = await crypto.subtle.generateKey(ALG, true, ["sign", "verify"]) as CryptoKeyPair;
-  const extensions = [...serverExtensions(), await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey)];
+  const extensions = [...serverExtensions(dnsNames), await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey)];
   const cert = await issueCertificate(ca, { subject: "CN=localhost", publicKey: keys.publicKey, extensions });
   const caPem = ca.cert.toString("pem") + "\n";
   return {
@@ -122,10 +126,13 @@ export async function issueServerCertificate(ca: CertificateAuthority): Promise<
 }
 
 /** An RSA signing identity certified by the CA for 127.0.0.1/localhost (the vault's release signer). */
-export async function issueRsaSigningIdentity(ca: CertificateAuthority): Promise<{ privateKey: CryptoKey; chainDer: Uint8Array[] }> {
+export async function issueRsaSigningIdentity(
+  ca: CertificateAuthority,
+  dnsNames: readonly string[] = [],
+): Promise<{ privateKey: CryptoKey; chainDer: Uint8Array[] }> {
   const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
   const keys = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]) as CryptoKeyPair;
-  const cert = await issueCertificate(ca, { subject: "CN=localhost", publicKey: keys.publicKey, extensions: serverExtensions() });
+  const cert = await issueCertificate(ca, { subject: "CN=localhost", publicKey: keys.publicKey, extensions: serverExtensions(dnsNames) });
   return { privateKey: keys.privateKey, chainDer: [new Uint8Array(cert.rawData), new Uint8Array(ca.cert.rawData)] };
 }
 

@@ -39,6 +39,12 @@ export function issuerFor(tenantId: string): string {
   return `https://sts.windows.net/${tenantId}/`;
 }
 
+/** An `rh` claim shaped as Entra's: `0.A` and an opaque base64url blob ending in a dot. */
+function refreshHint(tenantId: string): string {
+  const tenant = Uint8Array.from(tenantId.replaceAll("-", "").match(/../g) ?? [], (h) => parseInt(h, 16));
+  return `0.A${base64url.encode(new Uint8Array([...tenant, ...crypto.getRandomValues(new Uint8Array(24))]))}.`;
+}
+
 /** Signs and verifies tokens with one RSA key. */
 export class TokenIssuer {
   #privateKey: CryptoKey;
@@ -79,7 +85,7 @@ export class TokenIssuer {
       idp: issuer,
       idtyp: "app",
       oid: subject.objectId,
-      rh: "0.kvmi-emulator.",
+      rh: refreshHint(subject.tenantId),
       sub: subject.objectId,
       tid: subject.tenantId,
       uti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),

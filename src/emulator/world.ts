@@ -4,6 +4,8 @@
  * assignments RBAC evaluates. Plain data; the servers read and change it.
  * @module
  */
+import { isFirstPartyHost } from "./first_party_resources.ts";
+import type { RoleDefinition } from "./rbac/role_definitions.ts";
 import type { KeyStore } from "./keyvault/key_store.ts";
 import type { SecretStore } from "./keyvault/secret_store.ts";
 
@@ -37,6 +39,28 @@ export interface VirtualMachine {
   timeCreated: string;
   /** Extra `properties` members set by PUT (kept as sent). */
   extraProperties: Record<string, unknown>;
+  /** The resource's etag generation (1 when created, +1 per update). */
+  etag?: number;
+  /** Power state; undefined means running. */
+  powerState?: "running" | "stopped" | "deallocated";
+}
+
+/** One access policy of a vault using the access-policy permission model. */
+export interface AccessPolicy {
+  tenantId: string;
+  objectId: string;
+  applicationId?: string;
+  /** Lower-cased permission names per object kind (`get`, `list`, `set`, … or `all`). */
+  permissions: { keys: string[]; secrets: string[]; certificates: string[]; storage: string[] };
+}
+
+/** A soft-deleted vault: the vault itself (its listener answers again once recovered) and when it was deleted. */
+export interface DeletedVault {
+  vault: Vault;
+  /** ISO time of the deletion. */
+  deletionDate: string;
+  /** ISO time it is purged at (90 days later). */
+  scheduledPurgeDate: string;
 }
 
 /** A Key Vault and its secrets. */
@@ -48,6 +72,13 @@ export interface Vault {
   url: string;
   secrets: SecretStore;
   keys: KeyStore;
+  /** The permission model: Azure RBAC (true) or access policies (false); undefined means RBAC. */
+  enableRbacAuthorization?: boolean;
+  /** The access policies (used when RBAC authorization is off). */
+  accessPolicies?: AccessPolicy[];
+  /** `standard` or `premium`. */
+  sku?: string;
+  tags?: Record<string, string>;
 }
 
 /** An Azure RBAC role assignment. */
@@ -64,6 +95,13 @@ export interface RoleAssignment {
   createdOn: string;
   updatedOn: string;
   createdBy: string;
+  /** An ABAC condition on the assignment, kept and returned as given. */
+  condition?: string;
+  conditionVersion?: string;
+  /** When it starts to count (ms since epoch; the emulator's `--rbac-delay` after its creation). */
+  effectiveAtMs?: number;
+  /** When a deleted assignment stops counting (its deletion plus the delay). */
+  removedAtMs?: number;
 }
 
 /** A resource group. */
@@ -86,6 +124,14 @@ export interface World {
   virtualMachines: Map<string, VirtualMachine>;
   /** Keyed by lower-cased vault name. */
   vaults: Map<string, Vault>;
+  /** Soft-deleted vaults (recoverable until purged), keyed by lower-cased name. */
+  deletedVaults?: Map<string, DeletedVault>;
+  /** How long role-assignment changes take to apply (`--rbac-delay`; Azure: up to ten minutes). */
+  rbacDelayMs?: number;
+  /** Deleted assignments still in force until their `removedAtMs`. */
+  removedAssignments?: RoleAssignment[];
+  /** Custom role definitions, keyed by lower-cased GUID. */
+  customRoles?: Map<string, RoleDefinition>;
   /** Keyed by lower-cased assignment name. */
   roleAssignments: Map<string, RoleAssignment>;
 }
@@ -112,5 +158,6 @@ export function findPrincipal(world: World, by: { objectId?: string; appId?: str
 /** The canonical audience for a requested resource, ignoring a trailing slash; undefined if unknown. */
 export function canonicalResource(world: World, resource: string): string | undefined {
   const trimmed = resource.replace(/\/+$/, "").toLowerCase();
-  return world.resources.find((r) => r.replace(/\/+$/, "").toLowerCase() === trimmed);
+  const known = world.resources.find((r) => r.replace(/\/+$/, "").toLowerCase() === trimmed);
+  return known ?? (isFirstPartyHost(resource) ? resource.replace(/\/+$/, "") : undefined);
 }

@@ -16,6 +16,7 @@ import { KvmiError, usageError } from "../core/errors.ts";
 import { deadlineExceeded, remainingMs } from "../core/deadline.ts";
 import { RESPONSE_BODY_MAX_BYTES, SERVICE_ATTEMPT_TIMEOUT_MS } from "../core/limits.ts";
 import { verbose } from "../core/verbose.ts";
+import { isUntrustedCertificate, systemCaBundle } from "./system_trust.ts";
 
 /** A request as the clients describe it. */
 export interface HttpRequest {
@@ -45,6 +46,7 @@ export interface HttpClientOptions {
 /** Sends requests; one instance per process is enough. */
 export class HttpClient {
   #caCerts: string[];
+  #systemTrusted = false;
   #client?: Deno.HttpClient;
   #directClients = new Map<string, Deno.HttpClient>();
 
@@ -52,8 +54,28 @@ export class HttpClient {
     this.#caCerts = options.caCerts ?? [];
   }
 
-  /** Sends one request and reads the whole body. Network failures become {@link KvmiError}s. */
+  /**
+   * Sends one request and reads the whole body. Network failures become {@link KvmiError}s. A
+   * certificate the bundled roots do not trust is tried once more with the system store added.
+   */
   async send(request: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await this.#send(request);
+    } catch (error) {
+      if (this.#systemTrusted || request.url.protocol !== "https:" || !isUntrustedCertificate(error)) throw error;
+      const system = systemCaBundle();
+      if (system === undefined) throw error;
+      this.#systemTrusted = true;
+      this.#caCerts = [...this.#caCerts, system];
+      this.close();
+      this.#client = undefined;
+      this.#directClients.clear();
+      verbose("the server's certificate is not trusted by the bundled roots; trying again with the system certificate store");
+      return await this.#send(request);
+    }
+  }
+
+  async #send(request: HttpRequest): Promise<HttpResponse> {
     const headers = checkedHeaders(request);
     const client = request.direct ? this.#directClient(request.url) : this.#defaultClient();
     const wantedMs = request.timeoutMs ?? SERVICE_ATTEMPT_TIMEOUT_MS;

@@ -41,6 +41,10 @@ export function keyVaultError(response: HttpResponse): KvmiError {
   const body = parseKeyVaultError(response);
   const status = response.status;
   if (status === 403 && body.innerCode === "ForbiddenByRbac") return forbiddenByRbac(body);
+  if (status === 403 && (body.innerCode === "AccessDenied" || body.innerCode === "ForbiddenByPolicy")) {
+    const policy = forbiddenByPolicy(body);
+    if (policy) return policy;
+  }
   const code = body.innerCode ?? body.code;
   const message = body.message.split(/\r?\n/)[0];
   const hints: Record<string, string> = {
@@ -77,6 +81,28 @@ function forbiddenByRbac(body: KeyVaultErrorBody): KvmiError {
             oid ? `, e.g. kvmi role assign --assignee ${oid} --role "${role.name}" --scope <vault resource id>` : ""
           }; role changes can take a few minutes to apply.`
         : "Assign a role that grants this data action; role changes can take a few minutes to apply.",
+    },
+  );
+}
+
+/**
+ * An access-policy refusal (a vault with the access-policy permission model): names the missing
+ * permission and how to grant it; undefined when the message is not the known layout.
+ */
+function forbiddenByPolicy(body: KeyVaultErrorBody): KvmiError | undefined {
+  const match = body.message.match(/oid=([^;']+);.*does not have (\w+) (\w+) permission on key vault '([^;']+)/);
+  if (!match) return undefined;
+  const [, oid, kind, permission, vault] = match;
+  return new KvmiError(
+    `ForbiddenByPolicy: the caller (object id ${oid}) lacks the '${permission}' permission on ${kind} in the access policies of vault '${vault}'.`,
+    {
+      code: "ForbiddenByPolicy",
+      status: 403,
+      kind: "forbidden",
+      hint:
+        `This vault uses access policies, not Azure RBAC (role assignments do not apply). Grant it: kvmi vault set-policy --name ${vault} --assignee ${oid} --${
+          kind === "secrets" ? "secret" : "key"
+        }-permissions ${permission}`,
     },
   );
 }

@@ -62,7 +62,7 @@ Deno.test("ARM role assignments: create, get, list with filters, conflicts, dele
     assert.equal((denied.body.error as { code: string }).code, "AuthorizationFailed");
     assert.equal(
       (denied.body.error as { message: string }).message,
-      `The client '${emu.manifest.vm.clientId}' with object id '${emu.manifest.vm.principalId}' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/delete' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      `The client '${emu.manifest.vm.clientId}' with object id '${emu.manifest.vm.principalId}' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/delete' over scope '${scope}/providers/Microsoft.Authorization/roleAssignments/${name}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
     );
 
     const del = await call(emu, "DELETE", `${arm}${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?${V}`, admin);

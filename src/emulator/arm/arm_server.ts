@@ -17,8 +17,9 @@
  */
 import { authorize } from "../rbac/authorize.ts";
 import type { Faults } from "../faults.ts";
-import { bearerToken, guid, jsonResponse } from "../http_util.ts";
+import { bearerToken, drainBody, guid, jsonResponse } from "../http_util.ts";
 import type { TokenIssuer } from "../token_issuer.ts";
+import { armOperationKind, type ArmThrottle } from "../throttling.ts";
 import type { World } from "../world.ts";
 
 const ARM_AUDIENCES = [
@@ -46,7 +47,7 @@ export interface ArmRequest {
   /** The emulator's own ARM base URL (for nextLink and operation URLs). */
   baseUrl: string;
   /** Checks an action on a scope; returns the 403 to send when denied. */
-  authorize(action: string, scope: string): Response | undefined;
+  authorize(action: string, scope: string, roleDefinitionId?: string): Response | undefined;
   /** Sends a JSON response with ARM's headers. */
   respond(status: number, body?: unknown, headers?: Record<string, string>): Response;
 }
@@ -61,6 +62,8 @@ export interface ArmContext {
   faults: Faults;
   routes: ArmRoute[];
   baseUrl: () => string;
+  /** The subscription's ARM request limits, or undefined when throttling is off. */
+  throttle?: ArmThrottle;
 }
 
 /** An ARM error body. */
@@ -105,9 +108,23 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
       ...limitHeader,
     };
     const send = (status: number, body?: unknown, extra: Record<string, string> = {}) => jsonResponse(status, body, { ...headers, ...extra });
+    const wait = ctx.throttle?.admit(method);
+    if (wait !== undefined) {
+      await drainBody(request);
+      const kind = armOperationKind(method);
+      const operation = kind === "reads" ? "Read" : kind === "deletes" ? "Delete" : "Write";
+      return send(
+        429,
+        armError(
+          "TooManyRequests",
+          `The request is being throttled as the limit has been reached for operation type - '${operation}'. For more information, see - https://aka.ms/throttling.`,
+        ),
+        { "Retry-After": String(wait) },
+      );
+    }
     const fault = ctx.faults.next("arm");
     if (fault?.kind === "status") {
-      await request.body?.cancel();
+      await drainBody(request);
       const body = fault.status === 429
         ? armError(
           "TooManyRequests",
@@ -122,7 +139,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
         `Bearer authorization_uri="https://login.windows.net/${ctx.world.tenantId}", error="invalid_token", error_description="${description}"`,
     });
     if (!token) {
-      await request.body?.cancel();
+      await drainBody(request);
       return send(
         401,
         armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."),
@@ -131,7 +148,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     }
     const verified = await ctx.issuer.verify(token, ARM_AUDIENCES, ctx.world.tenantId);
     if (!verified.ok) {
-      await request.body?.cancel();
+      await drainBody(request);
       const now = Math.floor(Date.now() / 1000);
       if (verified.problem === "expired") {
         return send(
@@ -159,7 +176,7 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     }
     const apiVersion = url.searchParams.get("api-version");
     if (!apiVersion) {
-      await request.body?.cancel();
+      await drainBody(request);
       return send(400, armError("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
     }
     const caller: ArmCaller = { objectId: String(verified.claims.oid ?? ""), appId: String(verified.claims.appid ?? "") };
@@ -171,8 +188,8 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
       world: ctx.world,
       caller,
       baseUrl: ctx.baseUrl(),
-      authorize(action, scope) {
-        if (authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: false })) return undefined;
+      authorize(action, scope, roleDefinitionId) {
+        if (authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: false, roleDefinitionId })) return undefined;
         return send(
           403,
           armError(
@@ -185,10 +202,22 @@ export function createArmHandler(ctx: ArmContext): (request: Request) => Promise
     };
     for (const route of ctx.routes) {
       const response = await route(armRequest);
-      if (response) return response;
+      if (response) {
+        await drainBody(request);
+        return response;
+      }
     }
-    await request.body?.cancel();
-    return send(404, armError("InvalidResourceType", `The resource type could not be found in the namespace for api version '${apiVersion}'.`));
+    await drainBody(request);
+    const provider = url.pathname.match(/\/providers\/([^/]+)\/([^/?]+)/i);
+    return send(
+      404,
+      armError(
+        "InvalidResourceType",
+        provider
+          ? `The resource type '${provider[2]}' could not be found in the namespace '${provider[1]}' for api version '${apiVersion}'.`
+          : `The resource type could not be found in the namespace 'Microsoft.Resources' for api version '${apiVersion}'.`,
+      ),
+    );
   };
 }
 

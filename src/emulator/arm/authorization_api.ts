@@ -6,7 +6,8 @@
  */
 import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
 import { scopeContains } from "../rbac/authorize.ts";
-import { BUILTIN_ROLES, findRole, type RoleDefinition } from "../rbac/role_definitions.ts";
+import { BUILTIN_ROLES, findRoleIn, type RoleDefinition } from "../rbac/role_definitions.ts";
+import { customRoleResource, deleteRoleDefinition, putRoleDefinition } from "./custom_roles_api.ts";
 import { isGuid, isObject, readJson } from "../http_util.ts";
 import { findPrincipal, type RoleAssignment } from "../world.ts";
 
@@ -39,12 +40,9 @@ export async function authorizationRoute(req: ArmRequest): Promise<Response | un
   if (!AUTHORIZATION_API_VERSIONS.includes(req.apiVersion)) return unsupportedApiVersion(req, type, AUTHORIZATION_API_VERSIONS);
   const method = req.request.method;
   if (type.toLowerCase() === "roledefinitions") {
-    if (method !== "GET") {
-      return req.respond(
-        405,
-        armError("MethodNotAllowed", `The requested method ${method} is not allowed on role definitions in this emulator (built-in roles only).`),
-      );
-    }
+    if (name && method === "PUT") return await putRoleDefinition(req, scope, name);
+    if (name && method === "DELETE") return deleteRoleDefinition(req, scope, name);
+    if (method !== "GET") return req.respond(405, armError("MethodNotAllowed", `HTTP ${method} not allowed`));
     return name ? getRoleDefinition(req, scope, name) : listRoleDefinitions(req, scope);
   }
   if (!name) return method === "GET" ? listAssignments(req, scope) : req.respond(405, armError("MethodNotAllowed", `HTTP ${method} not allowed`));
@@ -56,6 +54,7 @@ export async function authorizationRoute(req: ArmRequest): Promise<Response | un
 
 /** The role definition resource as ARM returns it. */
 export function roleDefinitionResource(scope: string, role: RoleDefinition): Record<string, unknown> {
+  if (role.custom) return customRoleResource(role);
   return {
     id: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`,
     type: "Microsoft.Authorization/roleDefinitions",
@@ -77,7 +76,7 @@ export function roleDefinitionResource(scope: string, role: RoleDefinition): Rec
 function getRoleDefinition(req: ArmRequest, scope: string, id: string): Response {
   const denied = req.authorize("Microsoft.Authorization/roleDefinitions/read", scope);
   if (denied) return denied;
-  const role = isGuid(id) ? findRole(id) : undefined;
+  const role = isGuid(id) ? findRoleIn(req.world.customRoles, id) : undefined;
   if (!role) return req.respond(404, armError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${id}' does not exist.`));
   return req.respond(200, roleDefinitionResource(scope, role));
 }
@@ -86,12 +85,15 @@ function listRoleDefinitions(req: ArmRequest, scope: string): Response {
   const denied = req.authorize("Microsoft.Authorization/roleDefinitions/read", scope);
   if (denied) return denied;
   const filter = req.url.searchParams.get("$filter");
-  let roles: readonly RoleDefinition[] = BUILTIN_ROLES;
+  const custom = [...(req.world.customRoles?.values() ?? [])].filter((r) =>
+    r.custom!.assignableScopes.some((s) => scopeContains(s, scope) || scopeContains(scope, s))
+  );
+  let roles: readonly RoleDefinition[] = [...BUILTIN_ROLES, ...custom];
   if (filter) {
     const byName = filter.match(/^roleName\s+eq\s+'(.*)'$/i);
     const byType = filter.match(/^type\s+eq\s+'(BuiltInRole|CustomRole)'$/i);
     if (byName) roles = roles.filter((r) => r.roleName.toLowerCase() === byName[1].replace(/''/g, "'").toLowerCase());
-    else if (byType) roles = byType[1].toLowerCase() === "builtinrole" ? roles : [];
+    else if (byType) roles = roles.filter((r) => (byType[1].toLowerCase() === "customrole") === Boolean(r.custom));
     else {return req.respond(
         400,
         armError("InvalidFilterInQueryString", `The filter '${filter}' is not supported. Supported filters: roleName eq '{name}', type eq 'BuiltInRole'.`),
@@ -108,8 +110,8 @@ function assignmentResource(req: ArmRequest, a: RoleAssignment): Record<string, 
       principalId: a.principalId,
       principalType: a.principalType,
       scope: a.scope,
-      condition: null,
-      conditionVersion: null,
+      condition: a.condition ?? null,
+      conditionVersion: a.conditionVersion ?? null,
       createdOn: a.createdOn,
       updatedOn: a.updatedOn,
       createdBy: a.createdBy,
@@ -167,7 +169,9 @@ function listAssignments(req: ArmRequest, scope: string): Response {
 }
 
 async function putAssignment(req: ArmRequest, scope: string, name: string): Promise<Response> {
-  const denied = req.authorize("Microsoft.Authorization/roleAssignments/write", scope);
+  // ARM names the assignment's own id as the scope of a refused write.
+  const assignmentId = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+  const denied = req.authorize("Microsoft.Authorization/roleAssignments/write", assignmentId);
   if (denied) return denied;
   if (!isGuid(name)) {
     return req.respond(400, armError("InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`));
@@ -181,8 +185,19 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
     );
   }
   const roleId = typeof props.roleDefinitionId === "string" ? props.roleDefinitionId.split("/").pop() ?? "" : "";
-  const role = isGuid(roleId) ? findRole(roleId) : undefined;
+  const role = isGuid(roleId) ? findRoleIn(req.world.customRoles, roleId) : undefined;
   if (!role) return req.respond(400, armError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleId}' does not exist.`));
+  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/write", assignmentId, role.id);
+  if (conditioned) return conditioned;
+  if (role.custom && !role.custom.assignableScopes.some((s) => scopeContains(s, scope))) {
+    return req.respond(
+      403,
+      armError(
+        "InvalidRoleAssignmentScope",
+        `The role '${role.roleName}' cannot be assigned at scope '${scope}': it is not within the role's assignable scopes.`,
+      ),
+    );
+  }
   const principalId = typeof props.principalId === "string" ? props.principalId : "";
   if (!isGuid(principalId) || !findPrincipal(req.world, { objectId: principalId })) {
     return req.respond(
@@ -213,6 +228,10 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
     principalId,
     principalType: typeof props.principalType === "string" ? props.principalType : "User",
     description: typeof props.description === "string" ? props.description : undefined,
+    ...(typeof props.condition === "string"
+      ? { condition: props.condition, conditionVersion: typeof props.conditionVersion === "string" ? props.conditionVersion : "2.0" }
+      : {}),
+    effectiveAtMs: Date.now() + (req.world.rbacDelayMs ?? 0),
     createdOn: now,
     updatedOn: now,
     createdBy: req.caller.objectId,
@@ -222,10 +241,14 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
 }
 
 function deleteAssignment(req: ArmRequest, scope: string, name: string): Response {
-  const denied = req.authorize("Microsoft.Authorization/roleAssignments/delete", scope);
+  const assignmentId = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+  const denied = req.authorize("Microsoft.Authorization/roleAssignments/delete", assignmentId);
   if (denied) return denied;
   const a = req.world.roleAssignments.get(name.toLowerCase());
   if (!a || !sameScope(a.scope, scope)) return req.respond(204);
+  const conditioned = req.authorize("Microsoft.Authorization/roleAssignments/delete", assignmentId, a.roleDefinitionId);
+  if (conditioned) return conditioned;
   req.world.roleAssignments.delete(a.name);
+  if (req.world.rbacDelayMs) (req.world.removedAssignments ??= []).push({ ...a, removedAtMs: Date.now() + req.world.rbacDelayMs });
   return req.respond(200, assignmentResource(req, a));
 }

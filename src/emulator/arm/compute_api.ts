@@ -46,7 +46,7 @@ export interface Operation {
   complete: () => void;
   /** The VM id the operation is about (for Location polling results). */
   resourceId: string;
-  kind: "put" | "delete";
+  kind: "put" | "delete" | "action";
 }
 
 const VM_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachines(?:\/([^/]+))?$/i;
@@ -102,15 +102,18 @@ export function createComputeRoute(state: ComputeState) {
       const url = operationUrl(req, sub, vm.location, op.id);
       return req.respond(202, undefined, { Location: `${url}&monitor=true`, "Azure-AsyncOperation": url, "Retry-After": "1" });
     }
+    if (method === "PATCH") return undefined; // vm_actions_api.ts
     return req.respond(405, armError("MethodNotAllowed", `The requested resource does not support http method '${method}'.`));
   };
 }
 
-function vmId(world: World, rg: string, name: string): string {
+/** The ARM id of a VM. */
+export function vmId(world: World, rg: string, name: string): string {
   return `/subscriptions/${world.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
 }
 
-function notFound(req: ArmRequest, rg: string, name: string): Response {
+/** ARM's 404 for a VM. */
+export function notFound(req: ArmRequest, rg: string, name: string): Response {
   return req.respond(
     404,
     armError(
@@ -130,6 +133,7 @@ export function vmResource(world: World, vm: VirtualMachine, provisioningState =
     id: vm.id,
     type: "Microsoft.Compute/virtualMachines",
     location: vm.location,
+    etag: `"${vm.etag ?? 1}"`,
     tags: vm.tags,
     ...(identityType
       ? {
@@ -231,6 +235,7 @@ async function putVm(req: ArmRequest, state: ComputeState, rg: string, name: str
     vmSize: typeof hardware.vmSize === "string" ? hardware.vmSize : vm.vmSize,
     tags: isObject(body.tags) ? body.tags as Record<string, string> : vm.tags,
     extraProperties: { ...vm.extraProperties, ...extra },
+    etag: existing ? (vm.etag ?? 1) + 1 : 1,
   };
   const op = startOperation(state, id, "put", () => req.world.virtualMachines.set(id.toLowerCase(), updated));
   if (!existing) req.world.virtualMachines.set(id.toLowerCase(), { ...updated });
@@ -241,13 +246,15 @@ async function putVm(req: ArmRequest, state: ComputeState, rg: string, name: str
   });
 }
 
-function startOperation(state: ComputeState, resourceId: string, kind: Operation["kind"], complete: () => void): Operation {
+/** Starts a long-running operation that `complete`s after the configured polls. */
+export function startOperation(state: ComputeState, resourceId: string, kind: Operation["kind"], complete: () => void): Operation {
   const op: Operation = { id: guid(), startTime: new Date().toISOString(), pollsLeft: state.pollsUntilDone, complete, resourceId, kind };
   state.operations.set(op.id, op);
   return op;
 }
 
-function operationUrl(req: ArmRequest, sub: string, location: string, id: string): string {
+/** The `Azure-AsyncOperation` URL of an operation. */
+export function operationUrl(req: ArmRequest, sub: string, location: string, id: string): string {
   return `${req.baseUrl}/subscriptions/${sub}/providers/Microsoft.Compute/locations/${location}/operations/${id}?p=${guid()}&api-version=${req.apiVersion}`;
 }
 

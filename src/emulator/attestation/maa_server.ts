@@ -20,7 +20,7 @@ import * as x509 from "@peculiar/x509";
 import { base64url, exportJWK, SignJWT } from "jose";
 import { MIN_SNP_FW_SVN, parseSnpReport, POLICY_DEBUG_BIT, SNP_REPORT_SIZE, verifySnpReport } from "./snp_report.ts";
 import type { Faults } from "../faults.ts";
-import { isObject, jsonResponse, readJson } from "../http_util.ts";
+import { drainBody, isObject, jsonResponse, readJson } from "../http_util.ts";
 import { type CertificateAuthority, randomSerial } from "../tls.ts";
 
 /** MAA api-versions accepted for attest calls. */
@@ -102,7 +102,7 @@ export function createMaaHandler(ctx: MaaContext): (request: Request) => Promise
       }
       return await attest(ctx, request, fault?.kind === "expired-token");
     }
-    await request.body?.cancel();
+    await drainBody(request);
     return maaError(404, "NotFound", `No such attestation endpoint: ${request.method} ${url.pathname}`);
   };
 }

@@ -130,8 +130,8 @@ function transferKey(claims: Record<string, unknown>): JWK | string {
 }
 
 /** Issues the vault's release-signing identity: an RSA key and a certificate chain from the emulator CA. */
-export async function createReleaseSigner(ca: CertificateAuthority): Promise<ReleaseSigner> {
-  const { privateKey, chainDer } = await issueRsaSigningIdentity(ca);
+export async function createReleaseSigner(ca: CertificateAuthority, dnsNames: readonly string[] = []): Promise<ReleaseSigner> {
+  const { privateKey, chainDer } = await issueRsaSigningIdentity(ca, dnsNames);
   const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
   const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", new Uint8Array(chainDer[0])));
   const sha256 = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(chainDer[0])));

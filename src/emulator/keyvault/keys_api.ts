@@ -12,6 +12,7 @@ import { page } from "./paging.ts";
 import { attributesJson } from "./object_store.ts";
 import { akvError, deletedButRecoverable, requestObject, type VaultRequest } from "./vault_server.ts";
 import { cryptoOperation } from "./key_operations.ts";
+import { decodeKeyBackup, encodeKeyBackup } from "./key_backup.ts";
 import { isObject, nowSeconds } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
 
@@ -35,16 +36,20 @@ export function createKeysRoute(release: ReleaseHandler) {
       return denied ??
         page(req, req.vault.keys.all().filter((e) => !e.deleted), (e) => e.name, (e) => keyItem(req, e, e.versions[e.versions.length - 1], false));
     }
+    const deletedKeysPath = /^\/deletedkeys(\/|$)/i.test(path);
+    if (deletedKeysPath && !req.api.softDelete) return undefined;
     if (/^\/deletedkeys\/?$/i.test(path) && method === "GET") {
       const denied = req.authorize(`${ACTION}/read`, "");
       return denied ?? page(req, req.vault.keys.all().filter((e) => e.deleted), (e) => e.name, (e) => deletedBundle(req, e));
     }
     if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeURIComponent(m[1]), Boolean(m[2]));
+    if (/^\/keys\/restore\/?$/i.test(path) && method === "POST") return await restoreKey(req);
+    if ((m = path.match(/^\/keys\/([^/]+)\/backup\/?$/i)) && method === "POST") return backupKey(req, decodeURIComponent(m[1]));
     if ((m = path.match(/^\/keys\/([^/]+)\/create\/?$/i)) && method === "POST") return await createKey(req, decodeURIComponent(m[1]));
     if ((m = path.match(/^\/keys\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeURIComponent(m[1]));
     m = path.match(/^\/keys\/([^/]+)\/([0-9a-fA-F]{32})?\/?(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i) ??
       path.match(/^\/keys\/([^/]+)\/()(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i);
-    if (m && method === "POST") {
+    if (m && method === "POST" && !(m[3].toLowerCase() === "release" && !req.api.keyRelease)) {
       const name = decodeURIComponent(m[1]);
       const op = m[3].toLowerCase();
       const entry = req.vault.keys.live(name);
@@ -86,8 +91,8 @@ function keyId(req: VaultRequest, entry: KeyEntry, v?: KeyVersion): string {
   return `${req.vault.url}/keys/${entry.name}${v ? `/${v.version}` : ""}`;
 }
 
-function attributes(v: KeyVersion): Record<string, unknown> {
-  return { ...attributesJson(v.attributes), ...(v.attributes.exportable ? { exportable: true } : {}) };
+function attributes(req: VaultRequest, v: KeyVersion): Record<string, unknown> {
+  return { ...attributesJson(v.attributes, req.api), ...(v.attributes.exportable && req.api.keyRelease ? { exportable: true } : {}) };
 }
 
 /** The public JWK as Key Vault returns it. */
@@ -99,17 +104,19 @@ export function publicKeyJwk(req: VaultRequest, entry: KeyEntry, v: KeyVersion):
 export function keyBundle(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Record<string, unknown> {
   return {
     key: publicKeyJwk(req, entry, v),
-    attributes: attributes(v),
+    attributes: attributes(req, v),
     ...(v.tags ? { tags: v.tags } : {}),
-    ...(v.releasePolicy ? { release_policy: v.releasePolicy } : {}),
+    ...(v.releasePolicy && req.api.keyRelease ? { release_policy: v.releasePolicy } : {}),
   };
 }
 
 function keyItem(req: VaultRequest, entry: KeyEntry, v: KeyVersion, withVersion: boolean): Record<string, unknown> {
-  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(v), ...(v.tags ? { tags: v.tags } : {}) };
+  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(req, v), ...(v.tags ? { tags: v.tags } : {}) };
 }
 
+/** The DeletedKeyBundle; before soft delete existed (2015-06-01) the plain KeyBundle. */
 function deletedBundle(req: VaultRequest, entry: KeyEntry): Record<string, unknown> {
+  if (!req.api.softDelete) return keyBundle(req, entry, entry.versions[entry.versions.length - 1]);
   return {
     recoveryId: `${req.vault.url}/deletedkeys/${entry.name}`,
     deletedDate: entry.deleted!.deletedDate,
@@ -305,6 +312,28 @@ function deleteKey(req: VaultRequest, name: string): Response {
   if (!entry) return keyNotFound(req, name);
   req.vault.keys.softDelete(entry, nowSeconds());
   return req.respond(200, deletedBundle(req, entry));
+}
+
+function backupKey(req: VaultRequest, name: string): Response {
+  const denied = req.authorize(`${ACTION}/backup/action`, `/keys/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.keys.live(name);
+  if (!entry) return keyNotFound(req, name);
+  return req.respond(200, { value: encodeKeyBackup(entry) });
+}
+
+async function restoreKey(req: VaultRequest): Promise<Response> {
+  const body = await requestObject(req);
+  if (body instanceof Response) return body;
+  const entry = typeof body.value === "string" ? decodeKeyBackup(body.value) : undefined;
+  const denied = req.authorize(`${ACTION}/restore/action`, entry ? `/keys/${entry.name}` : "");
+  if (denied) return denied;
+  if (!entry) return req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
+  if (req.vault.keys.deleted(entry.name)) return req.respond(409, deletedButRecoverable("Key", entry.name));
+  if (!req.vault.keys.restore(entry)) {
+    return req.respond(409, akvError("Conflict", `Key ${entry.name} already exists in this vault; restore needs a vault without it.`));
+  }
+  return req.respond(200, keyBundle(req, entry, entry.versions[entry.versions.length - 1]));
 }
 
 function deletedKey(req: VaultRequest, name: string, recover: boolean): Response {

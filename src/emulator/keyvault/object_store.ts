@@ -4,6 +4,7 @@
  * recovery and purge, listed in upper-cased name order.
  * @module
  */
+import type { ApiShape } from "./api_versions.ts";
 
 /** Days a deleted object stays recoverable (the service default). */
 export const RECOVERABLE_DAYS = 90;
@@ -77,6 +78,14 @@ export class ObjectStore<V extends { version: string }> {
     return stored;
   }
 
+  /** Puts a whole object (a restored backup) in place; false when the name is taken, live or deleted. */
+  restore(entry: StoredObject<V>): boolean {
+    const key = entry.name.toLowerCase();
+    if (this.#entries.has(key)) return false;
+    this.#entries.set(key, { name: entry.name, versions: entry.versions });
+    return true;
+  }
+
   /** Soft-deletes an object; `GET` of the deleted object finds it after `delayMs`. */
   softDelete(entry: StoredObject<V>, now: number, delayMs = 0): void {
     entry.deleted = { deletedDate: now, scheduledPurgeDate: now + RECOVERABLE_DAYS * 86_400, visibleAtMs: Date.now() + delayMs };
@@ -102,15 +111,15 @@ export interface VersionAttributes {
   updated: number;
 }
 
-/** The `attributes` object as the service returns it: unset times omitted, recovery level added. */
-export function attributesJson(a: VersionAttributes): Record<string, unknown> {
+/** The `attributes` object as the service returns it: unset times omitted, recovery level and days added where the api-version has them. */
+export function attributesJson(a: VersionAttributes, api: ApiShape): Record<string, unknown> {
   return {
     enabled: a.enabled,
     ...(a.nbf !== undefined ? { nbf: a.nbf } : {}),
     ...(a.exp !== undefined ? { exp: a.exp } : {}),
     created: a.created,
     updated: a.updated,
-    recoveryLevel: "Recoverable+Purgeable",
-    recoverableDays: RECOVERABLE_DAYS,
+    ...(api.softDelete ? { recoveryLevel: "Recoverable+Purgeable" } : {}),
+    ...(api.recoverableDays ? { recoverableDays: RECOVERABLE_DAYS } : {}),
   };
 }

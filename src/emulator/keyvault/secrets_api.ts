@@ -9,6 +9,7 @@ import { attributesJson } from "./object_store.ts";
 import { findVersion, latest, type SecretEntry, type SecretVersion, type VersionProperties } from "./secret_store.ts";
 import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
+import { decodeSecretBackup, encodeSecretBackup } from "./secret_backup.ts";
 
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const MAX_VALUE_LENGTH = 25_600;
@@ -23,6 +24,8 @@ export async function secretsRoute(req: VaultRequest): Promise<Response | undefi
     if (method === "GET") return listSecrets(req);
     return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
   }
+  if (/^\/secrets\/restore\/?$/i.test(path) && method === "POST") return await restoreSecret(req);
+  if ((m = path.match(/^\/secrets\/([^/]+)\/backup\/?$/i)) && method === "POST") return backupSecret(req, decode(m[1]));
   if ((m = path.match(/^\/secrets\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decode(m[1]));
   if ((m = path.match(/^\/secrets\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
     const name = decode(m[1]);
@@ -34,6 +37,7 @@ export async function secretsRoute(req: VaultRequest): Promise<Response | undefi
     if (method === "DELETE" && version === "") return deleteSecret(req, name);
     return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
   }
+  if (!req.api.softDelete) return undefined;
   if (/^\/deletedsecrets\/?$/i.test(path) && method === "GET") return listDeleted(req);
   if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/recover\/?$/i)) && method === "POST") return recoverSecret(req, decode(m[1]));
   if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/?$/i))) {
@@ -80,8 +84,8 @@ function secretId(req: VaultRequest, name: string, version?: string): string {
   return `${req.vault.url}/secrets/${name}${version ? `/${version}` : ""}`;
 }
 
-function attributes(v: SecretVersion): Record<string, unknown> {
-  return attributesJson(v.attributes);
+function attributes(req: VaultRequest, v: SecretVersion): Record<string, unknown> {
+  return attributesJson(v.attributes, req.api);
 }
 
 function optional(v: SecretVersion): Record<string, unknown> {
@@ -90,18 +94,20 @@ function optional(v: SecretVersion): Record<string, unknown> {
 
 /** The SecretBundle of a version, with its value. */
 function bundle(req: VaultRequest, entry: SecretEntry, v: SecretVersion): Record<string, unknown> {
-  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(v) };
+  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(req, v) };
 }
 
+/** The DeletedSecretBundle; before soft delete existed (2015-06-01) the plain bundle without its value. */
 function deletedBundle(req: VaultRequest, entry: SecretEntry): Record<string, unknown> {
   const v = latest(entry);
+  if (!req.api.softDelete) return { id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(req, v) };
   return {
     recoveryId: `${req.vault.url}/deletedsecrets/${entry.name}`,
     deletedDate: entry.deleted!.deletedDate,
     scheduledPurgeDate: entry.deleted!.scheduledPurgeDate,
     id: secretId(req, entry.name, v.version),
     ...optional(v),
-    attributes: attributes(v),
+    attributes: attributes(req, v),
   };
 }
 
@@ -221,8 +227,35 @@ function purgeSecret(req: VaultRequest, name: string): Response {
   return req.respond(204);
 }
 
+function backupSecret(req: VaultRequest, name: string): Response {
+  if (!NAME.test(name)) return badName(req, name);
+  const denied = req.authorize(`${ACTION}/backup/action`, `/secrets/${name}`);
+  if (denied) return denied;
+  const entry = req.vault.secrets.live(name);
+  if (!entry) return notFound(req, name);
+  return req.respond(200, { value: encodeSecretBackup(entry) });
+}
+
+async function restoreSecret(req: VaultRequest): Promise<Response> {
+  const parsed = await readJson(req.request);
+  const blob = "value" in parsed && isObject(parsed.value) ? parsed.value.value : undefined;
+  const entry = typeof blob === "string" ? decodeSecretBackup(blob) : undefined;
+  if (!entry) {
+    const denied = req.authorize(`${ACTION}/restore/action`, "");
+    return denied ?? req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
+  }
+  const denied = req.authorize(`${ACTION}/restore/action`, `/secrets/${entry.name}`);
+  if (denied) return denied;
+  if (req.vault.secrets.deleted(entry.name)) return conflictDeleted(req, entry.name);
+  if (!req.vault.secrets.restore(entry)) {
+    return req.respond(409, akvError("Conflict", `Secret ${entry.name} already exists in this vault; restore needs a vault without it.`));
+  }
+  const { value: _value, ...withoutValue } = bundle(req, entry, latest(entry));
+  return req.respond(200, withoutValue);
+}
+
 function item(req: VaultRequest, entry: SecretEntry, v: SecretVersion, withVersion: boolean): Record<string, unknown> {
-  return { id: secretId(req, entry.name, withVersion ? v.version : undefined), attributes: attributes(v), ...optional(v) };
+  return { id: secretId(req, entry.name, withVersion ? v.version : undefined), attributes: attributes(req, v), ...optional(v) };
 }
 
 function listSecrets(req: VaultRequest): Response {

@@ -18,31 +18,14 @@
  * @module
  */
 import { authorize } from "../rbac/authorize.ts";
+import type { VaultThrottle } from "../throttling.ts";
 import type { Faults } from "../faults.ts";
-import { bearerToken, guid, isObject, jsonResponse, readJson } from "../http_util.ts";
+import { accessPolicyRefusal, permissionFor, policiesGrant, usesAccessPolicies } from "./access_policies.ts";
+import { type ApiShape, apiShape, apiVersionRefusal } from "./api_versions.ts";
+import { bearerToken, drainBody, guid, isObject, jsonResponse, readJson } from "../http_util.ts";
 import { issuerFor, type TokenIssuer } from "../token_issuer.ts";
 import { type Vault, vaultResourceId, type World } from "../world.ts";
 
-/** Data-plane api-versions the service accepts; the SDKs send one of these. */
-export const KEYVAULT_API_VERSIONS = [
-  "7.0",
-  "7.1",
-  "7.2",
-  "7.3",
-  "7.4",
-  "7.5",
-  "7.6",
-  "2025-06-01",
-  "2025-07-01",
-  "2026-04-01",
-  "7.3-preview",
-  "7.4-preview.1",
-  "7.5-preview.1",
-  "7.6-preview.1",
-  "7.6-preview.2",
-];
-
-const LATEST_API_VERSION = "2026-04-01";
 const KEYVAULT_AUDIENCES = ["https://vault.azure.net", "https://vault.azure.net/"];
 
 /** What every handler gets: the request, the vault, and the authenticated caller. */
@@ -52,6 +35,8 @@ export interface VaultRequest {
   world: World;
   vault: Vault;
   caller: Caller;
+  /** What the request's api-version puts in responses. */
+  api: ApiShape;
   options: VaultOptions;
   /** Checks RBAC for a data action on `objectPath` (e.g. `/secrets/name`, or "" for the vault). */
   authorize(action: string, objectPath: string): Response | undefined;
@@ -71,6 +56,8 @@ export interface Caller {
 export interface VaultOptions {
   /** How long a soft delete stays invisible to `GET /deletedsecrets/{name}` (the real service: seconds). */
   deleteDelayMs: number;
+  /** The vault's documented request limits, or undefined when throttling is off. */
+  throttle?: VaultThrottle;
 }
 
 /** A route handler; returns undefined when the path is not its own. */
@@ -94,27 +81,43 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
     const send = (status: number, body?: unknown, extra: Record<string, string> = {}) => jsonResponse(status, body, { ...headers, ...extra });
     const fault = ctx.faults.next("keyvault");
     if (fault?.kind === "status") {
-      await request.body?.cancel();
+      await drainBody(request);
       return send(fault.status!, faultBody(fault.status!), fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {});
     }
     const challenge = { "WWW-Authenticate": `Bearer authorization="${authorityUrl(ctx.world)}", resource="https://vault.azure.net"` };
     const token = bearerToken(request);
     if (!token) {
-      await request.body?.cancel();
+      await drainBody(request);
       return send(401, akvError("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."), challenge);
     }
     const verified = await ctx.issuer.verify(token, KEYVAULT_AUDIENCES, ctx.world.tenantId);
     if (!verified.ok) {
-      await request.body?.cancel();
-      return send(401, akvError("Unauthorized", tokenMessage(verified.problem, verified.claims, verified.header, ctx.world.tenantId)), challenge);
+      await drainBody(request);
+      return send(
+        401,
+        akvError(
+          "Unauthorized",
+          verified.problem === "malformed"
+            ? malformedTokenMessage(token)
+            : tokenMessage(verified.problem, verified.claims, verified.header, ctx.world.tenantId),
+        ),
+        challenge,
+      );
+    }
+    if (ctx.world.vaults.get(ctx.vault.name.toLowerCase()) !== ctx.vault) {
+      await drainBody(request);
+      return send(404, akvError("VaultNotFound", `The vault '${ctx.vault.name}' was deleted; recover it or purge it through ARM.`));
     }
     const apiVersion = url.searchParams.get("api-version");
-    if (apiVersion === null || !KEYVAULT_API_VERSIONS.includes(apiVersion)) {
-      await request.body?.cancel();
-      const message = apiVersion === null
-        ? `The api-version query parameter is missing. Consider using the latest supported version (${LATEST_API_VERSION}).`
-        : `The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${LATEST_API_VERSION}).`;
-      return send(400, akvError("BadParameter", message));
+    const api = apiShape(apiVersion);
+    if (!api) {
+      await drainBody(request);
+      return send(400, akvError("BadParameter", apiVersionRefusal(apiVersion)));
+    }
+    const wait = ctx.options.throttle?.admit(request.method, url.pathname);
+    if (wait !== undefined) {
+      await drainBody(request);
+      return send(429, faultBody(429), { "Retry-After": String(wait) });
     }
     const claims = verified.claims;
     const caller: Caller = {
@@ -130,8 +133,15 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
       world: ctx.world,
       vault: ctx.vault,
       caller,
+      api,
       options: ctx.options,
       authorize(action, objectPath) {
+        if (usesAccessPolicies(ctx.vault)) {
+          const needed = permissionFor(action, objectPath === "");
+          if (needed && policiesGrant(ctx.vault.accessPolicies ?? [], caller.objectId, needed)) return undefined;
+          const denied = needed ?? { kind: "secrets" as const, permission: action };
+          return send(403, akvError("Forbidden", accessPolicyRefusal(caller, denied, ctx.vault), "AccessDenied"));
+        }
         const scope = vaultResourceId(ctx.world, ctx.vault) + objectPath;
         const assignment = authorize(ctx.world, { principalId: caller.objectId, action, scope, dataAction: true });
         if (assignment) {
@@ -149,9 +159,12 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
     };
     for (const route of ctx.routes) {
       const response = await route(vaultRequest);
-      if (response) return response;
+      if (response) {
+        await drainBody(request);
+        return response;
+      }
     }
-    await request.body?.cancel();
+    await drainBody(request);
     return send(404, akvError("NotFound", `The requested path ${url.pathname} was not found on this vault.`));
   };
 }
@@ -172,12 +185,33 @@ function baseHeaders(request: Request, clientIp: string): Record<string, string>
     Expires: "-1",
     "Strict-Transport-Security": "max-age=31536000;includeSubDomains",
     "X-Content-Type-Options": "nosniff",
-    "x-ms-client-request-id": request.headers.get("x-ms-client-request-id") ?? "",
+    ...clientRequestId(request),
     "x-ms-request-id": guid(),
     "x-ms-keyvault-region": "japaneast",
     "x-ms-keyvault-service-version": "1.9.2763.1",
     "x-ms-keyvault-network-info": `conn_type=Ipv4;addr=${clientIp};act_addr_fam=InterNetwork;`,
   };
+}
+
+/** The client's `x-ms-client-request-id`, echoed only when it sent a non-empty one (as the service does). */
+function clientRequestId(request: Request): Record<string, string> {
+  const id = request.headers.get("x-ms-client-request-id");
+  return id ? { "x-ms-client-request-id": id } : {};
+}
+
+const PII = "[PII of type 'System.String' is hidden. For more details, see https://aka.ms/IdentityModel/PII.]";
+
+/** The IdentityModel message for a token that is not a well-formed JWT, by how many dots it has. */
+export function malformedTokenMessage(token: string): string {
+  const dots = token.split(".").length - 1;
+  const reason = dots === 0
+    ? "IDX14100: JWT is not well formed, there are no dots (.)."
+    : dots === 1
+    ? "IDX14120: JWT is not well formed, there is only one dot (.)."
+    : dots === 2
+    ? `IDX14102: Unable to decode the header '${PII}' as Base64Url encoded string.`
+    : "IDX14121: JWT is not a well formed JWE, there must be four dots (.).";
+  return `Error validating token: '${reason}'.`;
 }
 
 function tokenMessage(problem: string, claims: Record<string, unknown> | undefined, header: string | undefined, tenantId: string): string {

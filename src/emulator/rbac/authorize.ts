@@ -19,7 +19,7 @@
  * ```
  * @module
  */
-import { findRole, type Permissions } from "./role_definitions.ts";
+import { findRoleIn, type Permissions } from "./role_definitions.ts";
 import type { RoleAssignment, World } from "../world.ts";
 
 /** Whether `action` matches the glob `pattern` (`*` matches any run of characters), case-insensitively. */
@@ -53,15 +53,33 @@ export interface AccessRequest {
   /** ARM id of the resource acted on (vault, secret, VM, scope…). */
   scope: string;
   dataAction: boolean;
+  /** For role-assignment writes and deletes: the role definition id being assigned or removed (what role conditions test). */
+  roleDefinitionId?: string;
+  /** Now, in ms (role-assignment changes take effect after the emulator's `--rbac-delay`). */
+  nowMs?: number;
+}
+
+/** Whether a role's condition lets it act on the request (only role-assignment writes and deletes are conditioned). */
+function conditionHolds(role: { assignableRoleIds?: string[] }, request: AccessRequest): boolean {
+  if (!role.assignableRoleIds || !/^Microsoft\.Authorization\/roleAssignments\/(write|delete)$/i.test(request.action)) return true;
+  // Without the attribute (ARM's first check, before the body is read) the action itself is granted; the check with it follows.
+  return request.roleDefinitionId === undefined || role.assignableRoleIds.includes(request.roleDefinitionId.toLowerCase());
+}
+
+/** Whether an assignment is in force at `nowMs`: created at least the delay ago, and not removed more than the delay ago. */
+export function inForce(assignment: RoleAssignment, nowMs: number): boolean {
+  return (assignment.effectiveAtMs ?? 0) <= nowMs && (assignment.removedAtMs === undefined || assignment.removedAtMs > nowMs);
 }
 
 /** Returns the first role assignment that grants the request, or undefined (denied). */
 export function authorize(world: World, request: AccessRequest): RoleAssignment | undefined {
-  for (const assignment of world.roleAssignments.values()) {
+  const now = request.nowMs ?? Date.now();
+  for (const assignment of [...world.roleAssignments.values(), ...(world.removedAssignments ?? [])]) {
+    if (!inForce(assignment, now)) continue;
     if (assignment.principalId.toLowerCase() !== request.principalId.toLowerCase()) continue;
     if (!scopeContains(assignment.scope, request.scope)) continue;
-    const role = findRole(assignment.roleDefinitionId);
-    if (role && permissionsGrant(role.permissions, request.action, request.dataAction)) return assignment;
+    const role = findRoleIn(world.customRoles, assignment.roleDefinitionId);
+    if (role && permissionsGrant(role.permissions, request.action, request.dataAction) && conditionHolds(role, request)) return assignment;
   }
   return undefined;
 }

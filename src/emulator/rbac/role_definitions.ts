@@ -10,14 +10,24 @@ export interface Permissions {
   notActions: string[];
   dataActions: string[];
   notDataActions: string[];
+  /** An ABAC condition on the role's permissions (shown as ARM shows it). */
+  condition?: string;
+  conditionVersion?: string;
 }
 
-/** A built-in role definition. */
+/** A role definition: built-in, or custom (created through ARM, with its assignable scopes). */
 export interface RoleDefinition {
   id: string;
   roleName: string;
   description: string;
   permissions: Permissions;
+  /**
+   * The role's condition, evaluated: role assignments it may write or delete are only those of
+   * these role definition ids (Key Vault Data Access Administrator).
+   */
+  assignableRoleIds?: string[];
+  /** Set for custom roles only. */
+  custom?: { assignableScopes: string[]; createdOn: string; updatedOn: string; createdBy: string };
 }
 
 const CP_READ = [
@@ -35,6 +45,50 @@ const CP_READ = [
 
 function role(id: string, roleName: string, description: string, p: Partial<Permissions>): RoleDefinition {
   return { id, roleName, description, permissions: { actions: [], notActions: [], dataActions: [], notDataActions: [], ...p } };
+}
+
+/** The Key Vault data roles Key Vault Data Access Administrator may assign and remove (its built-in condition). */
+export const KEY_VAULT_DATA_ROLE_IDS: readonly string[] = [
+  "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+  "a4417e6f-fecd-4de8-b567-7b0420556985",
+  "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
+  "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+  "12338af0-0e69-4776-bea7-57ae8d297424",
+  "21090545-7ca7-4776-b22c-e363652d74d2",
+  "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+  "4633458b-17de-408a-b874-0445c86b69e6",
+];
+
+/** Key Vault Data Access Administrator: role assignments, limited by its condition to the Key Vault data roles. */
+function dataAccessAdministrator(): RoleDefinition {
+  const ids = KEY_VAULT_DATA_ROLE_IDS.join(", ");
+  const condition = "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR " +
+    `(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}})) AND ` +
+    "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR " +
+    `(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`;
+  return {
+    ...role(
+      "8b54135c-b56d-4d72-a534-26097cfdc8d8",
+      "Key Vault Data Access Administrator",
+      "Manage access to Azure Key Vault by adding or removing role assignments for the Key Vault Administrator, Key Vault Certificates Officer, Key Vault Crypto Officer, Key Vault Crypto Service Encryption User, Key Vault Crypto User, Key Vault Reader, Key Vault Secrets Officer, or Key Vault Secrets User roles. Includes an ABAC condition to constrain role assignments.",
+      {
+        actions: [
+          "Microsoft.Authorization/roleAssignments/write",
+          "Microsoft.Authorization/roleAssignments/delete",
+          "Microsoft.Authorization/*/read",
+          "Microsoft.Resources/deployments/*",
+          "Microsoft.Resources/subscriptions/resourceGroups/read",
+          "Microsoft.Resources/subscriptions/read",
+          "Microsoft.Management/managementGroups/read",
+          "Microsoft.Support/*",
+          "Microsoft.KeyVault/vaults/*/read",
+        ],
+        condition,
+        conditionVersion: "2.0",
+      },
+    ),
+    assignableRoleIds: [...KEY_VAULT_DATA_ROLE_IDS],
+  };
 }
 
 /** Every built-in role the emulator knows. */
@@ -103,6 +157,7 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
     actions: CP_READ,
     dataActions: ["Microsoft.KeyVault/vaults/secrets/*"],
   }),
+  dataAccessAdministrator(),
   role("4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User", "Read secret contents.", {
     dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"],
   }),
@@ -168,6 +223,12 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
     },
   ),
 ];
+
+/** Finds a custom role of the tenant, then a built-in one, by GUID or by name (case-insensitive). */
+export function findRoleIn(customRoles: ReadonlyMap<string, RoleDefinition> | undefined, idOrName: string): RoleDefinition | undefined {
+  const key = idOrName.toLowerCase();
+  return customRoles?.get(key) ?? [...(customRoles?.values() ?? [])].find((r) => r.roleName.toLowerCase() === key) ?? findRole(idOrName);
+}
 
 /** Finds a built-in role by GUID or by name (case-insensitive). */
 export function findRole(idOrName: string): RoleDefinition | undefined {
