@@ -18,10 +18,12 @@ Deno.test('the second article\'s story: kvmi resource list --name VM --query "[*
     const items = JSON.parse(all.stdout) as { id: string; name: string; type: string; properties?: unknown }[];
     const vmNames = (JSON.parse((await emu.kvmi(["vm", "list", "--all"])).stdout) as { name: string }[]).map((v) => v.name);
     assert.ok(vmNames.includes("vm-extra"));
-    assert.deepEqual(items.map((r) => r.name).sort(), ["kv-demo", ...vmNames].sort(), "the VMs ARM lists and the vault");
+    const vaultNames = Object.keys(emu.manifest.vaults);
+    assert.deepEqual(vaultNames.sort(), ["kv-demo", "kv-demo-policy"], "the seed's RBAC vault and access-policy vault");
+    assert.deepEqual(items.map((r) => r.name).sort(), [...vaultNames, ...vmNames].sort(), "the VMs ARM lists and the vaults");
     assert.ok(items.every((r) => r.properties === undefined));
     const vaults = await emu.kvmi(["resource", "list", "--resource-type", "Microsoft.KeyVault/vaults", "--query", "[].name", "-o", "tsv"]);
-    assert.equal(vaults.stdout, "kv-demo\n");
+    assert.equal(vaults.stdout, "kv-demo\nkv-demo-policy\n");
     const tagged = await emu.kvmi([
       "resource",
       "list",
