@@ -47,6 +47,14 @@ export function checkPrincipal(id: string): string {
   return id.toLowerCase();
 }
 
+/** An ARM URL for Microsoft.Authorization at `path` under `armEndpoint`, with its api-version and `query`. */
+export function authorizationUrl(armEndpoint: string, path: string, query: Record<string, string> = {}): URL {
+  const url = new URL(armEndpoint + path);
+  url.searchParams.set("api-version", AUTHORIZATION_API_VERSION);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return url;
+}
+
 /** Role assignment operations for one ARM endpoint. */
 export class RoleAssignments {
   #client: RestClient;
@@ -58,10 +66,7 @@ export class RoleAssignments {
   }
 
   #url(path: string, query: Record<string, string> = {}): URL {
-    const url = new URL(this.#arm + path);
-    url.searchParams.set("api-version", AUTHORIZATION_API_VERSION);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    return url;
+    return authorizationUrl(this.#arm, path, query);
   }
 
   /** Resolves a role name or GUID to `{id, name}` through the roleDefinitions API. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { jsonBody, type RestClient } from "./arm_client.ts";
-import { AUTHORIZATION_API_VERSION } from "./role_assignments.ts";
+import { authorizationUrl } from "./role_assignments.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 
 /** A role definition as kvmi prints it. */
@@ -77,10 +77,7 @@ export class RoleDefinitions {
   }
 
   #url(path: string, query: Record<string, string> = {}): URL {
-    const url = new URL(this.#arm + path);
-    url.searchParams.set("api-version", AUTHORIZATION_API_VERSION);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    return url;
+    return authorizationUrl(this.#arm, path, query);
   }
 
   /** The roles visible at `scope` (custom only when asked). */
