@@ -8,18 +8,20 @@ function Invoke-KvmiProcess {
     CommandLineToArgvW on Windows PowerShell 5.1). Standard input carries secrets (never the command
     line), written as UTF-8 without a byte-order mark and then closed; stdout and stderr are read as
     UTF-8 whatever the console code page, stderr asynchronously so neither pipe can fill up. The wait
-    is bounded. Nothing is thrown: a failure to find, start or finish kvmi comes back as an
-    ErrorRecord for the calling cmdlet to raise.
+    is bounded. With -Console nothing is redirected: kvmi (and the program 'kvmi run' starts) share
+    PowerShell's console, and the wait lasts as long as the program runs. Nothing is thrown: a
+    failure to find, start or finish kvmi comes back as an ErrorRecord for the calling cmdlet to raise.
 
     .OUTPUTS
-    A hashtable with ExitCode, StdOut and StdErr, or with ErrorRecord.
+    A hashtable with ExitCode, StdOut and StdErr (ExitCode only with -Console), or with ErrorRecord.
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
     param(
         [Parameter(Mandatory = $true)][AllowEmptyCollection()][AllowEmptyString()][string[]]$Arguments,
         [AllowNull()][string]$InputText,
-        [int]$TimeoutSeconds = 600
+        [int]$TimeoutSeconds = 600,
+        [switch]$Console
     )
 
     $command = Resolve-KvmiCommand
@@ -32,13 +34,15 @@ function Invoke-KvmiProcess {
     $psi = New-Object System.Diagnostics.ProcessStartInfo
     $psi.FileName = $command.FilePath
     $psi.UseShellExecute = $false
-    $psi.CreateNoWindow = $true
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.StandardOutputEncoding = $utf8
-    $psi.StandardErrorEncoding = $utf8
-    $psi.EnvironmentVariables['KVMI_ERROR_FORMAT'] = 'json'
+    if (-not $Console) {
+        $psi.CreateNoWindow = $true
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.StandardOutputEncoding = $utf8
+        $psi.StandardErrorEncoding = $utf8
+        $psi.EnvironmentVariables['KVMI_ERROR_FORMAT'] = 'json'
+    }
     if ($null -ne $psi.PSObject.Properties['ArgumentList']) {
         foreach ($a in $all) { $psi.ArgumentList.Add($a) }
     }
@@ -55,6 +59,15 @@ function Invoke-KvmiProcess {
     catch {
         $exception = New-Object System.InvalidOperationException -ArgumentList ("kvmi could not be started from '{0}': {1}" -f $command.FilePath, $_.Exception.Message)
         return @{ ErrorRecord = (New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiStartFailed', ([System.Management.Automation.ErrorCategory]::NotInstalled), $command.FilePath) }
+    }
+    if ($Console) {
+        try {
+            $process.WaitForExit()
+            return @{ ExitCode = $process.ExitCode }
+        }
+        finally {
+            $process.Dispose()
+        }
     }
     try {
         $stderrTask = $process.StandardError.ReadToEndAsync()

@@ -93,38 +93,9 @@ function Invoke-KvProcess {
     $arguments.Add($FilePath)
     foreach ($a in $ArgumentList) { $arguments.Add($a) }
 
-    $command = Resolve-KvmiCommand
-    if ($null -ne $command.ErrorMessage) {
-        $exception = New-Object System.IO.FileNotFoundException -ArgumentList $command.ErrorMessage
-        $PSCmdlet.ThrowTerminatingError((New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiNotFound', ([System.Management.Automation.ErrorCategory]::NotInstalled), $command.FilePath))
-    }
-    $all = @($command.PrefixArguments) + @($arguments.ToArray())
-    $psi = New-Object System.Diagnostics.ProcessStartInfo
-    $psi.FileName = $command.FilePath
-    $psi.UseShellExecute = $false
-    if ($null -ne $psi.PSObject.Properties['ArgumentList']) {
-        foreach ($a in $all) { $psi.ArgumentList.Add($a) }
-    }
-    else {
-        $psi.Arguments = ConvertTo-KvArgumentString -Arguments $all
-    }
-    Write-Verbose -Message ('kvmi ' + (($arguments | Where-Object { $_ -ne '--verbose' }) -join ' '))
-    $process = New-Object System.Diagnostics.Process
-    $process.StartInfo = $psi
-    try {
-        [void]$process.Start()
-    }
-    catch {
-        $exception = New-Object System.InvalidOperationException -ArgumentList ("kvmi could not be started from '{0}': {1}" -f $command.FilePath, $_.Exception.Message)
-        $PSCmdlet.ThrowTerminatingError((New-Object System.Management.Automation.ErrorRecord -ArgumentList $exception, 'KvmiStartFailed', ([System.Management.Automation.ErrorCategory]::NotInstalled), $command.FilePath))
-    }
-    try {
-        $process.WaitForExit()
-        $exitCode = $process.ExitCode
-    }
-    finally {
-        $process.Dispose()
-    }
+    $result = Invoke-KvmiProcess -Arguments $arguments.ToArray() -Console
+    if ($null -ne $result.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($result.ErrorRecord) }
+    $exitCode = $result.ExitCode
     if ($PassThru) {
         return [pscustomobject]@{ PSTypeName = 'KvMi.ProcessResult'; FilePath = $FilePath; ExitCode = $exitCode }
     }
