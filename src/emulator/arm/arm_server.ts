@@ -17,7 +17,7 @@
  */
 import { authorize } from "../rbac/authorize.ts";
 import type { Faults } from "../faults.ts";
-import { bearerToken, drainBody, guid, jsonResponse } from "../http_util.ts";
+import { bearerToken, drainBody, guid, isObject, jsonResponse, readJson } from "../http_util.ts";
 import type { TokenIssuer } from "../token_issuer.ts";
 import { armOperationKind, type ArmThrottle } from "../throttling.ts";
 import type { World } from "../world.ts";
@@ -69,6 +69,19 @@ export interface ArmContext {
 /** An ARM error body. */
 export function armError(code: string, message: string): Record<string, unknown> {
   return { error: { code, message } };
+}
+
+/**
+ * Reads a PUT body's `properties` object; when the body is not a JSON object with one, returns
+ * ARM's 400 InvalidRequestContent response instead.
+ */
+export async function readArmProperties(req: ArmRequest): Promise<Record<string, unknown> | Response> {
+  const parsed = await readJson(req.request);
+  if ("value" in parsed && isObject(parsed.value) && isObject(parsed.value.properties)) return parsed.value.properties;
+  return req.respond(
+    400,
+    armError("InvalidRequestContent", "The request content was invalid and could not be deserialized: a JSON object with 'properties' is required."),
+  );
 }
 
 /** Formats a date as ARM does in ExpiredAuthenticationToken ('8/17/2017 10:54:41 PM'). */

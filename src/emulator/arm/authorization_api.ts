@@ -4,11 +4,11 @@
  * list with `$filter=roleName eq '…'`), each RBAC-checked like the real provider.
  * @module
  */
-import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
+import { armError, type ArmRequest, checkSubscription, readArmProperties, unsupportedApiVersion } from "./arm_server.ts";
 import { scopeContains } from "../rbac/authorize.ts";
 import { BUILTIN_ROLES, findRoleIn, type RoleDefinition } from "../rbac/role_definitions.ts";
 import { customRoleResource, deleteRoleDefinition, putRoleDefinition } from "./custom_roles_api.ts";
-import { isGuid, isObject, readJson } from "../http_util.ts";
+import { isGuid } from "../http_util.ts";
 import { findPrincipal, type RoleAssignment } from "../world.ts";
 
 /** Api-versions of roleAssignments and roleDefinitions that the emulator accepts. */
@@ -176,14 +176,8 @@ async function putAssignment(req: ArmRequest, scope: string, name: string): Prom
   if (!isGuid(name)) {
     return req.respond(400, armError("InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`));
   }
-  const parsed = await readJson(req.request);
-  const props = "value" in parsed && isObject(parsed.value) && isObject(parsed.value.properties) ? parsed.value.properties : undefined;
-  if (!props) {
-    return req.respond(
-      400,
-      armError("InvalidRequestContent", "The request content was invalid and could not be deserialized: a JSON object with 'properties' is required."),
-    );
-  }
+  const props = await readArmProperties(req);
+  if (props instanceof Response) return props;
   const roleId = typeof props.roleDefinitionId === "string" ? props.roleDefinitionId.split("/").pop() ?? "" : "";
   const role = isGuid(roleId) ? findRoleIn(req.world.customRoles, roleId) : undefined;
   if (!role) return req.respond(400, armError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleId}' does not exist.`));

@@ -5,8 +5,8 @@
  * RBAC engine's: wildcards and the Not* lists (rbac/authorize.ts).
  * @module
  */
-import { armError, type ArmRequest } from "./arm_server.ts";
-import { isGuid, isObject, readJson } from "../http_util.ts";
+import { armError, type ArmRequest, readArmProperties } from "./arm_server.ts";
+import { isGuid, isObject } from "../http_util.ts";
 import { findRole, type Permissions, type RoleDefinition } from "../rbac/role_definitions.ts";
 import { scopeContains } from "../rbac/authorize.ts";
 
@@ -41,14 +41,8 @@ export async function putRoleDefinition(req: ArmRequest, scope: string, id: stri
     return req.respond(400, armError("InvalidRoleDefinitionId", `The role definition ID '${id}' is not valid. The role definition ID must be a GUID.`));
   }
   if (findRole(id)) return req.respond(403, armError("BuiltInRoleCannotBeModified", "Built-in roles cannot be modified."));
-  const parsed = await readJson(req.request);
-  const props = "value" in parsed && isObject(parsed.value) && isObject(parsed.value.properties) ? parsed.value.properties : undefined;
-  if (!props) {
-    return req.respond(
-      400,
-      armError("InvalidRequestContent", "The request content was invalid and could not be deserialized: a JSON object with 'properties' is required."),
-    );
-  }
+  const props = await readArmProperties(req);
+  if (props instanceof Response) return props;
   const roleName = typeof props.roleName === "string" ? props.roleName.trim() : "";
   if (!roleName) return req.respond(400, armError("RoleDefinitionNameNullOrEmpty", "The role definition name cannot be null or empty."));
   const permissions = readPermissions(props.permissions);
