@@ -10,6 +10,7 @@ import { printError, setJsonOutputShape } from "./cli/output.ts";
 import { peekJsonShaping } from "./cli/json_shaping.ts";
 import { writeStdout } from "./core/stdio.ts";
 import { setVerbose } from "./core/verbose.ts";
+import { trustOsCertificateStore } from "./http/os_trust_store.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 
 /** kvmi's version: the one in deno.json, which also names the release zips and the module's ModuleVersion. */
@@ -106,6 +107,7 @@ export async function main(args: string[]): Promise<number> {
   // Wrappers (the KvMi module) set KVMI_ERROR_FORMAT=json to read errors as JSON whatever --output is.
   const format = Deno.env.get("KVMI_ERROR_FORMAT") === "json" ? "json" : peekOutputFormat(args);
   setVerbose(args.includes("--verbose"));
+  trustOsCertificateStore();
   const [command, ...rest] = args;
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {

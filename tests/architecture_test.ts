@@ -23,7 +23,8 @@ const ALLOWED: Record<string, string[]> = {
   cli: ["core"],
   commands: ["keyvault", "arm", "imds", "attestation", "auth", "http", "cloud", "cli", "core", "skr", "emulator"],
   emulator: ["skr"],
-  "main.ts": ["commands", "cli", "core", "deno.json"],
+  // main also sets up the process's TLS trust (http/os_trust_store.ts) before any command runs.
+  "main.ts": ["commands", "cli", "http", "core", "deno.json"],
 };
 
 function importsOf(source: string): string[] {

@@ -48,11 +48,12 @@ async function graphOf(path: string): Promise<Graph> {
   return { local, external: [...external].sort() };
 }
 
-Deno.test("the entry point loads only the kernel and argument parsing, never a command", async () => {
+Deno.test("the entry point loads only the kernel, argument parsing and the TLS trust set-up, never a command", async () => {
   const main = await graphOf(`${SRC}main.ts`);
   assert.deepEqual(main.external, []);
   const folders = new Set(main.local.filter((p) => p.startsWith(SRC)).map((p) => p.slice(SRC.length).split("/")[0]));
-  assert.deepEqual([...folders].sort(), ["cli", "core", "main.ts"]);
+  assert.deepEqual([...folders].sort(), ["cli", "core", "http", "main.ts"]);
+  assert.deepEqual(main.local.filter((p) => p.startsWith(`${SRC}http/`)), [`${SRC}http/os_trust_store.ts`]);
 });
 
 Deno.test("each command loads only its own path: no emulator, no Node compatibility layer, crypto and x509 only where used", async () => {

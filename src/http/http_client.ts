@@ -77,7 +77,7 @@ export class HttpClient {
 
   async #send(request: HttpRequest): Promise<HttpResponse> {
     const headers = checkedHeaders(request);
-    const client = request.direct ? this.#directClient(request.url) : this.#defaultClient();
+    const client = request.direct && proxyConfigured() ? this.#directClient(request.url) : this.#defaultClient();
     const wantedMs = request.timeoutMs ?? SERVICE_ATTEMPT_TIMEOUT_MS;
     const leftMs = remainingMs();
     if (leftMs <= 0) throw deadlineExceeded(`${request.method} ${describeUrl(request.url)}`);
@@ -128,6 +128,17 @@ export class HttpClient {
     }
     return client;
   }
+}
+
+/** The variables Deno's fetch takes a proxy from (upper case, then lower case). */
+const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+
+/**
+ * Whether fetch would send a request through a proxy. A direct request needs its own
+ * proxy-bypassing client only then; otherwise it shares the one client (one TLS setup per run).
+ */
+export function proxyConfigured(env: (name: string) => string | undefined = (name) => Deno.env.get(name)): boolean {
+  return PROXY_VARIABLES.some((name) => (env(name) ?? "") !== "");
 }
 
 /** Sends one unauthenticated GET to the root of `url`'s origin, to check DNS and TLS; returns the HTTP status. */
