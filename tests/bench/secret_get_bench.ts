@@ -8,8 +8,9 @@
  *    IMDS token request and the Key Vault GET;
  * 2b. the same, warm: the token from the per-user token cache (filled by the warm-up), so the
  *    Key Vault GET only;
- * 3. the packaged kvmi: `KVMI_BENCH_PACKAGED`, else the Linux zip of `deno task package` (in `dist/` or
- *    `tests/.out/package/`) unpacked into `tests/.out/bench-packaged/`; skipped, with the reason, when there is none;
+ * 3. the packaged kvmi: `KVMI_BENCH_PACKAGED`, else the Linux zip built from the current source by
+ *    `build.ts package --platform linux-x64` (the release build) and unpacked into
+ *    `tests/.out/bench-packaged/` (never a zip lying in dist/, which may be older than the source);
  * 4. `@azure/identity` + `@azure/keyvault-secrets` on Node (installed by npm into tests/.out/bench-node/);
  * 5. two `curl -s` calls, for reference.
  *
@@ -63,29 +64,34 @@ const SECRET = "this-is-test-secret";
 const runs = Math.max(1, Number(Deno.args[0] ?? "10"));
 const DENO_RUN = ["run", "--allow-all", "--quiet"];
 
-/** Unpacks the newest Linux release zip found, and returns its kvmi, or undefined. */
-async function unpackedPackage(): Promise<string | undefined> {
+/**
+ * Builds the Linux package of the source as it is now (`build.ts package --platform linux-x64`,
+ * the same build the release uses) and unpacks it; returns its kvmi, or undefined when the build
+ * fails. A zip lying in dist/ may be older than the source, so none is reused.
+ */
+async function freshPackage(): Promise<string | undefined> {
   const root = new URL("../../", import.meta.url).pathname;
   const version = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)) as { version: string }).version;
-  for (const dir of [`${root}dist`, `${root}tests/.out/package`]) {
-    const zip = `${dir}/kvmi-${version}-linux-x64.zip`;
-    try {
-      await Deno.stat(zip);
-    } catch {
-      continue;
-    }
-    const target = `${root}tests/.out/bench-packaged`;
-    await Deno.remove(target, { recursive: true }).catch(() => {});
-    const out = await new Deno.Command("unzip", { args: ["-q", zip, "-d", target] }).output();
-    if (out.success) return `${target}/kvmi`;
+  const out = `${root}tests/.out/bench-package`;
+  const build = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", `${root}build.ts`, "package", "--platform", "linux-x64", "--out", out],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!build.success) {
+    Deno.stderr.writeSync(new TextEncoder().encode(`package build failed: ${new TextDecoder().decode(build.stderr)}\n`));
+    return undefined;
   }
-  return undefined;
+  const target = `${root}tests/.out/bench-packaged`;
+  await Deno.remove(target, { recursive: true }).catch(() => {});
+  const unzip = await new Deno.Command("unzip", { args: ["-q", `${out}/kvmi-${version}-linux-x64.zip`, "-d", target] }).output();
+  return unzip.success ? `${target}/kvmi` : undefined;
 }
 
 /** The packaged launcher from KVMI_BENCH_PACKAGED or the release zip, or why there is none. */
 async function packagedKvmi(): Promise<{ path: string } | { skipped: string }> {
-  const path = Deno.env.get("KVMI_BENCH_PACKAGED") ?? (await unpackedPackage());
-  if (!path) return { skipped: "no package: run 'deno task package' first, or set KVMI_BENCH_PACKAGED to a kvmi launcher" };
+  const path = Deno.env.get("KVMI_BENCH_PACKAGED") ?? (await freshPackage());
+  if (!path) return { skipped: "the package build failed (see above); or set KVMI_BENCH_PACKAGED to a kvmi launcher" };
   try {
     const info = await Deno.stat(path);
     if (!info.isFile || ((info.mode ?? 0o111) & 0o111) === 0) return { skipped: `KVMI_BENCH_PACKAGED=${path} is not an executable file` };
