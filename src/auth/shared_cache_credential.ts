@@ -1,12 +1,13 @@
 /**
  * A credential in front of an identity source that shares its tokens with every kvmi process of
  * the same OS user through the on-disk cache (`token_cache.ts`). The cache folder is opened on the
- * first token request only, so a command that fails on its input touches nothing.
+ * first token request only, so a command that fails on its input touches nothing; the cache's
+ * modules load then too, so a run with the cache off never loads them.
  * @module
  */
 import type { AccessToken, TokenCredential } from "../core/credential.ts";
 import { verbose } from "../core/verbose.ts";
-import { TokenCache } from "./token_cache.ts";
+import type { TokenCache } from "./token_cache.ts";
 import { cacheKey, type CacheScope } from "./token_cache_key.ts";
 import type { TokenCacheSettings } from "./token_cache_location.ts";
 
@@ -37,7 +38,7 @@ export class SharedCacheCredential implements TokenCredential {
   }
 
   #open(): Promise<TokenCache | undefined> {
-    this.#cache ??= TokenCache.open(this.#dir);
+    this.#cache ??= import("./token_cache.ts").then(({ TokenCache }) => TokenCache.open(this.#dir));
     return this.#cache;
   }
 }
