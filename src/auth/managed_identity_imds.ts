@@ -34,7 +34,10 @@ export class ImdsCredential implements TokenCredential {
     let response: HttpResponse;
     try {
       response = await sendWithRetry(
-        withShortFirstAnswer((timeoutMs) => this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs })),
+        withShortFirstAnswer(
+          url,
+          (timeoutMs, signal) => this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs, signal }),
+        ),
         imdsRetryPolicy,
       );
     } catch (error) {

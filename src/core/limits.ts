@@ -50,8 +50,11 @@ export const DOCTOR_DEADLINE_MS = 9_000;
 /** How long one attempt at Key Vault, ARM, Entra ID or Attestation may take (headers and body). */
 export const SERVICE_ATTEMPT_TIMEOUT_MS = 20_000;
 
-/** How long IMDS may take to give its first answer; with none, it is reported unreachable at once (the SDKs' short probe). */
-export const IMDS_FIRST_ANSWER_TIMEOUT_MS = 3_000;
+/**
+ * How long the first TCP connection to IMDS may take; with none, IMDS is reported unreachable at
+ * once (the SDKs' short IMDS probe). Off Azure, packets to 169.254.169.254 go nowhere.
+ */
+export const IMDS_CONNECT_TIMEOUT_MS = 3_000;
 
 /** How long one IMDS attempt may take once IMDS has answered (a slow IMDS keeps Microsoft's retry policy). */
 export const IMDS_ATTEMPT_TIMEOUT_MS = 10_000;

@@ -1,28 +1,76 @@
 /**
- * The short first look at a link-local endpoint (IMDS), as the Azure SDKs' IMDS probe does: the
- * first attempt gets `IMDS_FIRST_ANSWER_TIMEOUT_MS`; if nothing at all answers by then the
- * endpoint is reported unreachable at once, without retries. Once it has answered (any status),
- * later attempts get the full per-attempt timeout and the retry policy applies as documented.
+ * The first look at a link-local endpoint (IMDS), as the Azure SDKs' IMDS probe does it: a short
+ * *connect* timeout. Off Azure, packets to 169.254.169.254 go nowhere, so while the first attempt
+ * runs, a TCP connect to the same host and port races it: no connection within
+ * `IMDS_CONNECT_TIMEOUT_MS` aborts the attempt and the endpoint is reported unreachable at once,
+ * without retries. Once connected, the first attempt gets the full `IMDS_ATTEMPT_TIMEOUT_MS`, so
+ * an IMDS that is slow to issue its first token is waited for; if it sends nothing at all within
+ * that time it is reported unreachable too. After any answer (any status) the retry policy applies
+ * as documented. The racing connect costs no time on the command's path.
+ *
+ * @example
+ * ```ts
+ * import { withShortFirstAnswer } from "./first_answer.ts";
+ * import { HttpClient } from "./http_client.ts";
+ * const http = new HttpClient();
+ * const url = new URL("http://169.254.169.254/metadata/instance?api-version=2021-02-01");
+ * const attempt = withShortFirstAnswer(url, (timeoutMs, signal) => http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs, signal }));
+ * const response = await attempt();
+ * ```
  * @module
  */
 import { KvmiError } from "../core/errors.ts";
-import { IMDS_ATTEMPT_TIMEOUT_MS, IMDS_FIRST_ANSWER_TIMEOUT_MS } from "../core/limits.ts";
+import { IMDS_ATTEMPT_TIMEOUT_MS, IMDS_CONNECT_TIMEOUT_MS } from "../core/limits.ts";
 import type { HttpResponse } from "./http_client.ts";
 
-/** Wraps `send(timeoutMs)` so its first attempt is short and a silent endpoint fails with code `NoAnswer` (never retried). */
-export function withShortFirstAnswer(send: (timeoutMs: number) => Promise<HttpResponse>): () => Promise<HttpResponse> {
+/** One attempt: `timeoutMs` for the whole exchange, `signal` to abandon it early. */
+export type Attempt = (timeoutMs: number, signal?: AbortSignal) => Promise<HttpResponse>;
+
+/**
+ * Wraps `send` so that its first attempt fails with code `NoAnswer` (never retried) when no TCP
+ * connection to `target` is made within `connectMs`, or nothing answers within the attempt timeout.
+ */
+export function withShortFirstAnswer(target: URL, send: Attempt, connectMs = IMDS_CONNECT_TIMEOUT_MS): () => Promise<HttpResponse> {
   let answered = false;
   return async () => {
     if (answered) return await send(IMDS_ATTEMPT_TIMEOUT_MS);
+    const abandon = new AbortController();
+    const probe = connects(target, connectMs, abandon.signal).then((connected) => {
+      if (!connected) abandon.abort();
+    });
     try {
-      const response = await send(IMDS_FIRST_ANSWER_TIMEOUT_MS);
+      const response = await send(IMDS_ATTEMPT_TIMEOUT_MS, abandon.signal);
       answered = true;
       return response;
     } catch (error) {
-      if (error instanceof KvmiError && error.code === "Timeout") {
-        throw new KvmiError(`no answer within ${IMDS_FIRST_ANSWER_TIMEOUT_MS} ms`, { code: "NoAnswer", kind: "unavailable" });
-      }
+      if (abandon.signal.aborted) throw noAnswer(`no connection to ${target.host} within ${connectMs} ms`);
+      if (error instanceof KvmiError && error.code === "Timeout") throw noAnswer(`no answer within ${IMDS_ATTEMPT_TIMEOUT_MS} ms`);
       throw error;
+    } finally {
+      abandon.abort();
+      await probe;
     }
   };
+}
+
+/**
+ * Whether a TCP connection to the URL's host and port is made within `ms`. True also when the
+ * host refuses it (the attempt itself then fails at once, with the real reason) and when `stop`
+ * ends the look early (the attempt is over).
+ */
+export async function connects(url: URL, ms: number, stop?: AbortSignal): Promise<boolean> {
+  const timeout = AbortSignal.timeout(ms);
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  try {
+    const conn = await Deno.connect({ hostname, port, signal: stop ? AbortSignal.any([timeout, stop]) : timeout });
+    conn.close();
+    return true;
+  } catch {
+    return !timeout.aborted || stop?.aborted === true;
+  }
+}
+
+function noAnswer(message: string): KvmiError {
+  return new KvmiError(message, { code: "NoAnswer", kind: "unavailable" });
 }

@@ -28,6 +28,8 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Connect straight to the host even if HTTP(S)_PROXY/ALL_PROXY are set (IMDS, loopback). */
   direct?: boolean;
+  /** Abandons the request early (the caller decides what that means); the timeout applies as well. */
+  signal?: AbortSignal;
 }
 
 /** A fully read response. */
@@ -91,7 +93,7 @@ export class HttpClient {
         body: request.body,
         client,
         redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: request.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), request.signal]) : AbortSignal.timeout(timeoutMs),
       });
       const body = await readBody(response, request.url);
       verbose(`${response.status} from ${request.url.host} in ${Math.round(performance.now() - started)} ms`);

@@ -123,7 +123,7 @@ export class ImdsClient {
     let response;
     try {
       response = await sendWithRetry(
-        withShortFirstAnswer((timeoutMs) =>
+        withShortFirstAnswer(url, (timeoutMs, signal) =>
           this.#http.send({
             method,
             url,
@@ -131,8 +131,8 @@ export class ImdsClient {
             headers: { Metadata: "true", ...(body ? { "Content-Type": "application/json" } : {}) },
             direct: true,
             timeoutMs,
-          })
-        ),
+            signal,
+          })),
         imdsRetryPolicy,
       );
     } catch (error) {
