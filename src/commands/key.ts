@@ -197,7 +197,9 @@ export async function runKey(args: string[]): Promise<number> {
         return 0;
       case "rotation-policy":
         printRotationPolicy(
-          policyAction === "set" ? await client.setRotationPolicy(name, await readRotationPolicyFile(requiredOption(values, "file"))) : await client.rotationPolicy(name),
+          policyAction === "set"
+            ? await client.setRotationPolicy(name, await readRotationPolicyFile(requiredOption(values, "file")))
+            : await client.rotationPolicy(name),
           format,
         );
         return 0;

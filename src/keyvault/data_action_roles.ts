@@ -41,5 +41,6 @@ const TABLE: Record<string, BuiltInRole> = {
 /** The built-in role to suggest for a data action such as `Microsoft.KeyVault/vaults/secrets/getSecret/action`. */
 export function roleForDataAction(action: string): BuiltInRole | undefined {
   const key = action.toLowerCase().replace(/^microsoft\.keyvault\/vaults\//, "");
-  return TABLE[key] ?? (key.startsWith("keys/") || key.startsWith("keyrotationpolicies/") ? CRYPTO_OFFICER : key.startsWith("secrets/") ? SECRETS_OFFICER : undefined);
+  return TABLE[key] ??
+    (key.startsWith("keys/") || key.startsWith("keyrotationpolicies/") ? CRYPTO_OFFICER : key.startsWith("secrets/") ? SECRETS_OFFICER : undefined);
 }

@@ -58,7 +58,12 @@ Deno.test("kvmi key rotate, rotation-policy show and set, backup (0600, no overw
       assert.equal(ps.code, 0, ps.stderr);
       const jwk = JSON.parse((await kvmi(["get", "--name", "cli-rsa"])).stdout).key;
       const pub = createPublicKey({ key: { kty: "RSA", n: jwk.n, e: jwk.e }, format: "jwk" });
-      const ok = nodeVerify("sha256", new TextEncoder().encode("pay me"), { key: pub, padding: 6, saltLength: 32 }, Buffer.from(JSON.parse(ps.stdout).value, "base64url"));
+      const ok = nodeVerify(
+        "sha256",
+        new TextEncoder().encode("pay me"),
+        { key: pub, padding: 6, saltLength: 32 },
+        Buffer.from(JSON.parse(ps.stdout).value, "base64url"),
+      );
       assert.equal(ok, true, "PS256 from kvmi verifies with node:crypto (PSS, salt 32)");
       const digest = createHash("sha256").update("x").digest("base64url");
       const short = await kvmi(["sign", "--name", "cli-rsa", "--alg", "PS384", "--digest", digest]);
@@ -110,7 +115,9 @@ Deno.test("kvmi key rotate, rotation-policy show and set, backup (0600, no overw
     await t.step("--help shows every new subcommand with an example", async () => {
       const help = await emu.kvmi(["key", "rotate", "--help"]);
       assert.equal(help.code, 0);
-      for (const example of ["kvmi key rotate", "kvmi key rotation-policy show", "kvmi key rotation-policy set", "kvmi key backup", "kvmi key restore", "ES256K"]) {
+      for (
+        const example of ["kvmi key rotate", "kvmi key rotation-policy show", "kvmi key rotation-policy set", "kvmi key backup", "kvmi key restore", "ES256K"]
+      ) {
         assert.ok(help.stdout.includes(example), example);
       }
     });

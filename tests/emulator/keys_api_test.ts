@@ -69,10 +69,12 @@ Deno.test("keys: sign and verify a digest for every algorithm, checked independe
   const data = new TextEncoder().encode("kvmi signs what it is given");
   try {
     const keys: Record<string, Record<string, string>> = {};
-    for (const [name, body] of [["rsa", { kty: "RSA", key_size: 2048 }], ["p256", { kty: "EC", crv: "P-256" }], ["p256k", { kty: "EC-HSM", crv: "P-256K" }], [
-      "p384",
-      { kty: "EC", crv: "P-384" },
-    ], ["p521", { kty: "EC", crv: "P-521" }]] as const) {
+    for (
+      const [name, body] of [["rsa", { kty: "RSA", key_size: 2048 }], ["p256", { kty: "EC", crv: "P-256" }], ["p256k", { kty: "EC-HSM", crv: "P-256K" }], [
+        "p384",
+        { kty: "EC", crv: "P-384" },
+      ], ["p521", { kty: "EC", crv: "P-521" }]] as const
+    ) {
       const r = await kv("POST", `/keys/sig-${name}/create`, body);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       keys[name] = r.body.key as Record<string, string>;
@@ -111,7 +113,9 @@ Deno.test("keys: sign and verify a digest for every algorithm, checked independe
         } else if (alg.startsWith("ES")) {
           independent = nodeVerify(hash, data, { key: pub, dsaEncoding: "ieee-p1363" }, signature);
         } else if (alg.startsWith("PS")) {
-          const cryptoKey = await crypto.subtle.importKey("jwk", pub.export({ format: "jwk" }), { name: "RSA-PSS", hash: `SHA-${alg.slice(2)}` }, false, ["verify"]);
+          const cryptoKey = await crypto.subtle.importKey("jwk", pub.export({ format: "jwk" }), { name: "RSA-PSS", hash: `SHA-${alg.slice(2)}` }, false, [
+            "verify",
+          ]);
           independent = await crypto.subtle.verify({ name: "RSA-PSS", saltLength: digest.length }, cryptoKey, signature, data);
         } else {
           independent = nodeVerify(hash, data, pub, signature);
@@ -187,7 +191,7 @@ Deno.test("keys: rotation policy default, validation and storage; rotate makes a
         assert.equal(r.status, 400, JSON.stringify(body));
         assert.equal((r.body.error as { code: string }).code, "BadParameter");
       }
-      assert.deepEqual(((await kv("GET", "/keys/rot-key/rotationpolicy")).body.attributes), {}, "nothing was stored");
+      assert.deepEqual((await kv("GET", "/keys/rot-key/rotationpolicy")).body.attributes, {}, "nothing was stored");
     });
     await t.step("a valid policy: types case-insensitive, returned as Rotate/Notify, Notify added, created/updated set", async () => {
       const r = await kv("PUT", "/keys/rot-key/rotationpolicy", {
@@ -303,7 +307,8 @@ Deno.test("keys: backup blobs are opaque, keep version ids and policy, and resto
       const sub = emu.manifest.subscriptionId;
       const vaults: Record<string, string> = {};
       for (const [name, location] of [["kv-west-jp", "japanwest"], ["kv-eu", "westeurope"]]) {
-        const url = `${emu.manifest.armEndpoint}/subscriptions/${sub}/resourceGroups/rg-demo/providers/Microsoft.KeyVault/vaults/${name}?api-version=2023-07-01`;
+        const url =
+          `${emu.manifest.armEndpoint}/subscriptions/${sub}/resourceGroups/rg-demo/providers/Microsoft.KeyVault/vaults/${name}?api-version=2023-07-01`;
         const created = await call(emu, "PUT", url, arm, {
           location,
           properties: {

@@ -38,7 +38,10 @@ export const FIXTURE_FILES: Record<string, string | Uint8Array> = {
   "@BAD_ENV_MANIFEST": JSON.stringify({ env: { "X=1; touch /tmp/pwned #": "v" } }),
   "@STRING_ENV_MANIFEST": JSON.stringify({ env: "AZURE=1" }),
   "@CTRL_ENV_MANIFEST": JSON.stringify({ env: { GOOD: "line\nrm -rf /" } }),
-  "@ROTATION_POLICY": JSON.stringify({ lifetimeActions: [{ trigger: { timeAfterCreate: "P90D" }, action: { type: "Rotate" } }], attributes: { expiryTime: "P1Y" } }),
+  "@ROTATION_POLICY": JSON.stringify({
+    lifetimeActions: [{ trigger: { timeAfterCreate: "P90D" }, action: { type: "Rotate" } }],
+    attributes: { expiryTime: "P1Y" },
+  }),
   "@ROTATION_ACTIONS_STRING": JSON.stringify({ lifetimeActions: "Rotate" }),
   "@ROTATION_ATTRIBUTES_NULL": JSON.stringify({ attributes: null }),
 };

@@ -125,10 +125,19 @@ Deno.test("official KeyClient and CryptographyClient against the emulator", asyn
           assert.equal((await crypto.verify(alg, digest, signedData.result)).result, true, `${alg} signData verified remotely`);
           const jwk = await keys.getKey("sdk-ps");
           const spki = createPublicKey({ key: { kty: "RSA", n: Buffer.from(jwk.key!.n!).toString("base64url"), e: "AQAB" }, format: "jwk" });
-          const webKey = await globalThis.crypto.subtle.importKey("jwk", spki.export({ format: "jwk" }), { name: "RSA-PSS", hash: `SHA-${alg.slice(2)}` }, false, [
-            "verify",
-          ]);
-          assert.equal(await globalThis.crypto.subtle.verify({ name: "RSA-PSS", saltLength: digest.length }, webKey, new Uint8Array(signedData.result), data), true);
+          const webKey = await globalThis.crypto.subtle.importKey(
+            "jwk",
+            spki.export({ format: "jwk" }),
+            { name: "RSA-PSS", hash: `SHA-${alg.slice(2)}` },
+            false,
+            [
+              "verify",
+            ],
+          );
+          assert.equal(
+            await globalThis.crypto.subtle.verify({ name: "RSA-PSS", saltLength: digest.length }, webKey, new Uint8Array(signedData.result), data),
+            true,
+          );
           continue;
         }
         assert.equal((await crypto.verifyData(alg, data, signedData.result)).result, true, `${alg} verifyData`);
@@ -140,7 +149,10 @@ Deno.test("official KeyClient and CryptographyClient against the emulator", asyn
       );
     });
     await t.step("getRandomBytes: a vault answers 400 as the service does (Managed HSM only)", async () => {
-      await assert.rejects(keys.getRandomBytes(16), (e: { statusCode?: number; message?: string }) => e.statusCode === 400 && /Managed HSM/.test(e.message ?? ""));
+      await assert.rejects(
+        keys.getRandomBytes(16),
+        (e: { statusCode?: number; message?: string }) => e.statusCode === 400 && /Managed HSM/.test(e.message ?? ""),
+      );
     });
     await t.step("rotateKey, getKeyRotationPolicy (default), updateKeyRotationPolicy", async () => {
       const key = await keys.createEcKey("sdk-rotate", { curve: "P-256" });

@@ -64,7 +64,9 @@ export function algorithmMismatch(alg: string, kty: string, crv: string | undefi
   const names = Object.keys(SIGNATURE_ALGORITHMS).join(", ");
   if (!a) return `Invalid algorithm '${alg}'. The algorithm must be one of ${names}.`;
   if (a.family === "ES" ? !kty.startsWith("EC") : !kty.startsWith("RSA")) {
-    return `The algorithm '${alg}' is not valid for a key of type ${kty}: ${kty.startsWith("EC") ? "EC keys take ES256, ES256K, ES384 or ES512" : "RSA keys take RS* or PS*"}.`;
+    return `The algorithm '${alg}' is not valid for a key of type ${kty}: ${
+      kty.startsWith("EC") ? "EC keys take ES256, ES256K, ES384 or ES512" : "RSA keys take RS* or PS*"
+    }.`;
   }
   if (a.curve && a.curve !== crv) return `Key and signing algorithm are incompatible: ${alg} needs a ${a.curve} key, this key is on ${crv}.`;
   return undefined;

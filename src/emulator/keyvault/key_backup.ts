@@ -8,7 +8,7 @@
 import { createPrivateKey } from "node:crypto";
 import type { KeyEntry, KeyVersion } from "./key_store.ts";
 import type { RotationPolicy } from "./rotation_policy.ts";
-import { type OpenFailure, openBackup, sealBackup, type SecurityWorld } from "./backup_sealing.ts";
+import { openBackup, type OpenFailure, sealBackup, type SecurityWorld } from "./backup_sealing.ts";
 
 /** What a key backup holds. */
 export interface KeyBackup {

@@ -59,4 +59,3 @@ export function deletedBundle(req: VaultRequest, entry: KeyEntry): Record<string
     ...keyBundle(req, entry, entry.versions[entry.versions.length - 1]),
   };
 }
-

@@ -43,7 +43,13 @@ function rotateKey(req: VaultRequest, name: string): Response {
   const v = req.vault.keys.add(name, {
     kty: current.kty,
     keyOps: [...current.keyOps],
-    attributes: { enabled: true, created: now, updated: now, exportable: current.attributes.exportable, ...(expiry ? { exp: now + durationSeconds(expiry)! } : {}) },
+    attributes: {
+      enabled: true,
+      created: now,
+      updated: now,
+      exportable: current.attributes.exportable,
+      ...(expiry ? { exp: now + durationSeconds(expiry)! } : {}),
+    },
     tags: current.tags ? { ...current.tags } : undefined,
     releasePolicy: current.releasePolicy,
     privateKey: generated.privateKey,
