@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
-import { adminToken, call, type EmulatorHandle, startEmulator } from "../fixtures/emulator.ts";
+import { adminToken, call, type EmulatorHandle, startEmulator, vmToken } from "../fixtures/emulator.ts";
 
 const API = "api-version=2025-07-01";
 const HASH: Record<string, string> = { "256": "sha256", "384": "sha384", "512": "sha512", "256K": "sha256" };
@@ -338,6 +338,40 @@ Deno.test("keys: backup blobs are opaque, keep version ids and policy, and resto
     });
   } finally {
     await other.stop();
+    await emu.stop();
+  }
+});
+
+Deno.test("keys: rotate, rotation policies and backup are checked with their own data actions and access-policy permissions", async () => {
+  const emu = await startEmulator({ seed: "demo" });
+  const kv = await vaultCaller(emu);
+  const policyKv = await vaultCaller(emu, "kv-demo-policy");
+  const vm = await vmToken(emu, "https://vault.azure.net");
+  const asVm = (vault: string, method: string, path: string, body?: unknown) => call(emu, method, `${emu.manifest.vaults[vault]}${path}?${API}`, vm, body);
+  try {
+    assert.equal((await kv("POST", "/keys/acl-key/create", { kty: "RSA" })).status, 200);
+    for (
+      const [method, path, action] of [
+        ["POST", "/keys/acl-key/rotate", "keys/rotate/action"],
+        ["GET", "/keys/acl-key/rotationpolicy", "keyrotationpolicies/read"],
+        ["PUT", "/keys/acl-key/rotationpolicy", "keyrotationpolicies/write"],
+        ["POST", "/keys/acl-key/backup", "keys/backup/action"],
+      ]
+    ) {
+      const r = await asVm("kv-demo", method, path, method === "PUT" ? { lifetimeActions: [] } : undefined);
+      assert.equal(r.status, 403, path);
+      assert.match(message(r.body), new RegExp(`Action: 'Microsoft\\.KeyVault/vaults/${action.replaceAll("/", "\\/")}'`), path);
+    }
+    assert.equal((await policyKv("POST", "/keys/ap-key/create", { kty: "EC" })).status, 200);
+    assert.equal((await policyKv("POST", "/keys/ap-key/rotate")).status, 200, "keys: all covers rotate");
+    assert.equal((await policyKv("PUT", "/keys/ap-key/rotationpolicy", { lifetimeActions: [] })).status, 200);
+    assert.equal((await policyKv("POST", "/keys/ap-key/backup")).status, 200);
+    for (const [method, path, permission] of [["POST", "/keys/ap-key/rotate", "rotate"], ["GET", "/keys/ap-key/rotationpolicy", "getrotationpolicy"]]) {
+      const r = await asVm("kv-demo-policy", method, path);
+      assert.equal(r.status, 403);
+      assert.match(message(r.body), new RegExp(`does not have keys ${permission} permission`));
+    }
+  } finally {
     await emu.stop();
   }
 });
