@@ -6,7 +6,7 @@
  * name in use, in another geography and in another subscription).
  */
 import assert from "node:assert/strict";
-import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, verify as nodeVerify } from "node:crypto";
 import { adminToken, call, type EmulatorHandle, startEmulator, vmToken } from "../fixtures/emulator.ts";
 
 const API = "api-version=2025-07-01";
@@ -127,6 +127,20 @@ Deno.test("keys: sign and verify a digest for every algorithm, checked independe
         }
       });
     }
+    await t.step("an imported P-256K JWK keeps its curve name and signs ES256K", async () => {
+      const { privateKey } = generateKeyPairSync("ec", { namedCurve: "secp256k1" });
+      const jwk = privateKey.export({ format: "jwk" }) as Record<string, string>;
+      const imported = await kv("PUT", "/keys/sig-imported-k1", { key: { ...jwk, crv: "P-256K", key_ops: ["sign", "verify"] } });
+      assert.equal(imported.status, 200, JSON.stringify(imported.body));
+      const key = imported.body.key as Record<string, string>;
+      assert.equal(key.crv, "P-256K");
+      assert.equal(key.x, jwk.x);
+      assert.equal(key.d, undefined);
+      const digest = new Uint8Array(createHash("sha256").update(data).digest());
+      const signed = await kv("POST", "/keys/sig-imported-k1/sign", { alg: "ES256K", value: b64u(digest) });
+      const signature = new Uint8Array(Buffer.from(String(signed.body.value), "base64url"));
+      assert.equal(await opensslVerify(createPublicKey(privateKey).export({ format: "pem", type: "spki" }) as string, digest, signature), true);
+    });
     await t.step("a digest of the wrong length is refused with the service's message", async () => {
       const short = await kv("POST", "/keys/sig-rsa/sign", { alg: "RS256", value: b64u(new Uint8Array(10)) });
       assert.equal(short.status, 400);
