@@ -1,7 +1,8 @@
 /**
  * `kvmi key …`: Key Vault keys (get, list, versions, create, sign, verify, encrypt, decrypt,
- * wrap, unwrap), Secure Key Release with the released key unwrapped (`release`), and a local
- * dry run of a release policy against an attestation token (`policy check`).
+ * wrap, unwrap, rotate, rotation-policy show|set, backup, restore), Secure Key Release with the
+ * released key unwrapped (`release`), and a local dry run of a release policy against an
+ * attestation token (`policy check`).
  * @module
  */
 import type { KeyObject } from "node:crypto";
@@ -31,7 +32,7 @@ import { checkPrivateFileTarget, writePrivateFile } from "../core/private_file.t
 import { DATA_FILE_MAX_BYTES, JSON_FILE_MAX_BYTES, JWT_MAX_BYTES, PEM_MAX_BYTES } from "../core/limits.ts";
 import { printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { writeStdout } from "../core/stdio.ts";
-import { type KeyBundle, KeyClient, type KeyOperation } from "../keyvault/key_client.ts";
+import { type KeyBundle, KeyClient, type KeyOperation, type KeyRotationPolicy } from "../keyvault/key_client.ts";
 import { releaseKey } from "../keyvault/key_release.ts";
 import { checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
 import { checkNonce } from "../attestation/attest_flow.ts";
@@ -47,11 +48,21 @@ Key Vault keys with the machine's identity, and Secure Key Release.
   get       [--version V]                     The key's public JWK, attributes and release policy
   list                                        Keys in the vault
   versions                                    Versions of a key
-  create    [--kty RSA|RSA-HSM|EC|EC-HSM] [--size 2048|3072|4096] [--curve P-256|P-384|P-521]
+  create    [--kty RSA|RSA-HSM|EC|EC-HSM] [--size 2048|3072|4096] [--curve P-256|P-256K|P-384|P-521]
             [--ops encrypt,decrypt,…] [--exportable --policy FILE | --default-cvm-policy [--maa URL]] [--immutable]
-  sign      --alg RS256|RS384|RS512 (--digest B64URL | --data-file F)
-  verify    --alg … (--digest B64URL | --data-file F) --signature B64URL
+  sign      --alg ALG (--digest B64URL | --data-file F)
+            ALG: RS256|RS384|RS512|PS256|PS384|PS512 (RSA keys), ES256 (P-256), ES256K (P-256K),
+            ES384 (P-384), ES512 (P-521). --digest is the hash itself (32, 48 or 64 bytes, as the
+            service signs what it is given); --data-file is hashed here first.
+  verify    --alg ALG (--digest B64URL | --data-file F) --signature B64URL   (ES signatures are raw r||s)
   encrypt | decrypt | wrap | unwrap  --alg RSA-OAEP|RSA-OAEP-256|RSA1_5 --value B64URL
+  rotate                                      A new current version of the same type and size
+  rotation-policy show                        The key's rotation policy (the service default if none was set)
+  rotation-policy set --file FILE             Set it from JSON: {"lifetimeActions":[{"trigger":
+            {"timeAfterCreate":"P90D"},"action":{"type":"Rotate"}}],"attributes":{"expiryTime":"P2Y"}}
+  backup    --out FILE [--force]              Every version, as the service's opaque blob (owner-only
+            file, never overwritten without --force; restorable in the same subscription and geography)
+  restore   --file FILE                       Restore a backup into --vault (no --name: the blob has it)
   release   [--version V] [--attestation-token FILE|- --transfer-key FILE | --maa URL] [--nonce N]
             [--enc RSA_AES_KEY_WRAP_256|RSA_AES_KEY_WRAP_384|CKM_RSA_AES_KEY_WRAP]
             --out FILE|- [--format pem|jwk|der] [--force] [--trust-root PEM]
@@ -64,13 +75,38 @@ ${IDENTITY_HELP}
 ${COMMON_HELP}
 
 Examples:
+  kvmi key create --vault kv-demo --name signer --kty EC --curve P-256K
+  kvmi key sign --vault kv-demo --name signer --alg ES256K --data-file ./payload.bin
+  kvmi key verify --vault kv-demo --name rsa-key --alg PS256 --data-file ./payload.bin --signature "$SIG"
+  kvmi key rotate --vault kv-demo --name app-key
+  kvmi key rotation-policy show --vault kv-demo --name app-key
+  kvmi key rotation-policy set --vault kv-demo --name app-key --file ./rotation.json
+  kvmi key backup --vault kv-demo --name app-key --out ./app-key.keybackup
+  kvmi key restore --vault kv-demo --file ./app-key.keybackup
   kvmi key release --vault kv-demo --name cvm-key --out ./cvm-key.pem
   kvmi attest --save-transfer-key tk.pem > token.jwt
   kvmi key release --vault kv-demo --name cvm-key --attestation-token token.jwt --transfer-key tk.pem --out key.jwk --format jwk
   kvmi key policy check --policy policy.json --token token.jwt
 `;
 
-const SUBCOMMANDS = ["get", "list", "versions", "create", "sign", "verify", "encrypt", "decrypt", "wrap", "unwrap", "release", "policy"];
+const SUBCOMMANDS = [
+  "get",
+  "list",
+  "versions",
+  "create",
+  "sign",
+  "verify",
+  "encrypt",
+  "decrypt",
+  "wrap",
+  "unwrap",
+  "release",
+  "policy",
+  "rotate",
+  "rotation-policy",
+  "backup",
+  "restore",
+];
 
 const KEY_OPTIONS: OptionSpecs = {
   ...COMMON_OPTIONS,
@@ -101,6 +137,7 @@ const KEY_OPTIONS: OptionSpecs = {
   force: { type: "boolean" },
   "trust-root": { type: "string", multiple: true },
   token: { type: "string" },
+  file: { type: "string" },
 };
 
 /** Runs `kvmi key …`. */
@@ -114,11 +151,19 @@ export async function runKey(args: string[]): Promise<number> {
     if (rest[0] !== "check" && !rest.includes("--help")) throw usageError("Use 'kvmi key policy check --policy FILE --token FILE'.");
     restArgs = rest[0] === "check" ? rest.slice(1) : rest;
   }
+  const policyAction = sub === "rotation-policy" ? rest[0] : undefined;
+  if (sub === "rotation-policy") {
+    if (policyAction !== "show" && policyAction !== "set" && !rest.includes("--help")) {
+      throw usageError("Use 'kvmi key rotation-policy show' or 'kvmi key rotation-policy set --file FILE'.");
+    }
+    restArgs = policyAction === "show" || policyAction === "set" ? rest.slice(1) : rest;
+  }
   const values = parseOptions(restArgs, KEY_OPTIONS, KEY_HELP);
   if (!values) return ExitCode.Ok;
   if (sub === "policy") return await policyCheck(values);
   const vault = requiredOption(values, "vault");
-  const name = sub === "list" ? "" : requiredOption(values, "name");
+  if (sub === "restore" && values.name !== undefined) throw usageError("restore takes no --name: the backup carries the key's name.");
+  const name = sub === "list" || sub === "restore" ? "" : requiredOption(values, "name");
   const format = outputFormat(values);
   checkKeyOptions(values);
   const context = createAzureContext(values);
@@ -147,6 +192,22 @@ export async function runKey(args: string[]): Promise<number> {
         return 0;
       case "release":
         return await release(values, context, client, name);
+      case "rotate":
+        printKey(await client.rotate(name), format);
+        return 0;
+      case "rotation-policy":
+        printRotationPolicy(
+          policyAction === "set"
+            ? await client.setRotationPolicy(name, await readRotationPolicyFile(requiredOption(values, "file")))
+            : await client.rotationPolicy(name),
+          format,
+        );
+        return 0;
+      case "backup":
+        return await backup(values, client, name);
+      case "restore":
+        printKey(await client.restore(await readBackupFile(requiredOption(values, "file"))), format);
+        return 0;
       default:
         printJson(await client.operation(name, stringOption(values, "version"), operationOf(sub), await operationBody(sub, values)));
         return 0;
@@ -184,6 +245,7 @@ async function digestFor(alg: string, values: ParsedValues): Promise<string> {
     PS384: "SHA-384",
     PS512: "SHA-512",
     ES256: "SHA-256",
+    ES256K: "SHA-256",
     ES384: "SHA-384",
     ES512: "SHA-512",
   } as Record<string, string>)[alg];
@@ -262,6 +324,52 @@ function printKey(bundle: KeyBundle, format: string): void {
       }),
     );
   } else printJson(bundle);
+}
+
+function printRotationPolicy(policy: KeyRotationPolicy, format: string): void {
+  if (format !== "table") return printJson(policy);
+  const actions = (policy.lifetimeActions ?? []).map((a) => {
+    const t = a.trigger ?? {};
+    return `${a.action?.type ?? "?"} ${t.timeAfterCreate ? `${t.timeAfterCreate} after create` : `${t.timeBeforeExpiry ?? "?"} before expiry`}`;
+  });
+  writeStdout(renderProperties({ Id: policy.id, ExpiryTime: policy.attributes?.expiryTime ?? "", LifetimeActions: actions.join("; ") }));
+}
+
+async function readRotationPolicyFile(path: string): Promise<KeyRotationPolicy> {
+  const json = parseJsonInput(await readTextFileBounded(path, JSON_FILE_MAX_BYTES, "the rotation policy"), `The rotation policy '${path}'`);
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw usageError(`The rotation policy '${path}' must be a JSON object.`);
+  const policy = json as Record<string, unknown>;
+  if (policy.lifetimeActions !== undefined && !Array.isArray(policy.lifetimeActions)) {
+    throw usageError(`The rotation policy '${path}' has a lifetimeActions that is not an array.`);
+  }
+  const attributes = policy.attributes;
+  if (attributes !== undefined && (attributes === null || typeof attributes !== "object" || Array.isArray(attributes))) {
+    throw usageError(`The rotation policy '${path}' has attributes that are not an object.`);
+  }
+  return policy as KeyRotationPolicy;
+}
+
+async function backup(values: ParsedValues, client: KeyClient, name: string): Promise<number> {
+  const out = requiredOption(values, "out");
+  if (out === "-") throw usageError("A key backup is binary: write it to a file with --out FILE, not stdout.");
+  const force = Boolean(values.force);
+  await checkPrivateFileTarget(out, force);
+  const blob = base64url.decode(await client.backup(name));
+  await writePrivateFile(out, blob, { overwrite: force });
+  printJson({ name, out, bytes: blob.length });
+  return 0;
+}
+
+async function readBackupFile(path: string): Promise<string> {
+  let data: Uint8Array;
+  try {
+    data = await readFileBounded(path, DATA_FILE_MAX_BYTES, "the backup");
+  } catch (error) {
+    if (error instanceof KvmiError) throw error;
+    throw usageError(`Cannot read the backup '${path}': ${(error as Error).message}.`);
+  }
+  if (data.length === 0) throw usageError(`The backup '${path}' is empty.`);
+  return base64url.encode(data);
 }
 
 async function readToken(path: string): Promise<string> {

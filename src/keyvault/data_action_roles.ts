@@ -31,10 +31,16 @@ const TABLE: Record<string, BuiltInRole> = {
   "keys/verify/action": CRYPTO_USER,
   "keys/update/action": CRYPTO_USER,
   "keys/release/action": RELEASE_USER,
+  "keys/backup/action": CRYPTO_USER,
+  "keys/restore/action": CRYPTO_OFFICER,
+  "keys/rotate/action": CRYPTO_OFFICER,
+  "keyrotationpolicies/read": READER,
+  "keyrotationpolicies/write": CRYPTO_OFFICER,
 };
 
 /** The built-in role to suggest for a data action such as `Microsoft.KeyVault/vaults/secrets/getSecret/action`. */
 export function roleForDataAction(action: string): BuiltInRole | undefined {
   const key = action.toLowerCase().replace(/^microsoft\.keyvault\/vaults\//, "");
-  return TABLE[key] ?? (key.startsWith("keys/") ? CRYPTO_OFFICER : key.startsWith("secrets/") ? SECRETS_OFFICER : undefined);
+  return TABLE[key] ??
+    (key.startsWith("keys/") || key.startsWith("keyrotationpolicies/") ? CRYPTO_OFFICER : key.startsWith("secrets/") ? SECRETS_OFFICER : undefined);
 }

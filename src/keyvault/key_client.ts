@@ -1,6 +1,6 @@
 /**
  * The Key Vault keys data plane over REST: get, list, versions, create, update, the
- * cryptographic operations, and release.
+ * cryptographic operations, release, rotate, rotation policy, backup and restore.
  * @module
  */
 import { KeyVaultTransport } from "./keyvault_transport.ts";
@@ -20,6 +20,13 @@ export interface KeyItem {
   kid: string;
   attributes: Record<string, unknown>;
   tags?: Record<string, string>;
+}
+
+/** A key rotation policy as the REST API returns and takes it. */
+export interface KeyRotationPolicy {
+  id?: string;
+  lifetimeActions?: { trigger?: { timeAfterCreate?: string; timeBeforeExpiry?: string }; action?: { type?: string } }[];
+  attributes?: { expiryTime?: string; created?: number; updated?: number };
 }
 
 /** The path segment of a cryptographic operation. */
@@ -72,5 +79,33 @@ export class KeyClient {
     const body = { target, enc, ...(nonce ? { nonce } : {}) };
     const json = await this.#kv.json("POST", `${this.#path(name, version)}${version ? "/" : ""}release`, body);
     return String(json.value ?? "");
+  }
+
+  /** Makes a new current version of the key (`POST /keys/{name}/rotate`). */
+  async rotate(name: string): Promise<KeyBundle> {
+    return await this.#kv.json("POST", `/keys/${checkObjectName(name, "key")}/rotate`) as unknown as KeyBundle;
+  }
+
+  /** The key's rotation policy (the service's default when none was set). */
+  async rotationPolicy(name: string): Promise<KeyRotationPolicy> {
+    return await this.#kv.json("GET", `/keys/${checkObjectName(name, "key")}/rotationpolicy`) as KeyRotationPolicy;
+  }
+
+  /** Sets the key's rotation policy; returns it as the service stored it. */
+  async setRotationPolicy(name: string, policy: KeyRotationPolicy): Promise<KeyRotationPolicy> {
+    const { lifetimeActions, attributes } = policy;
+    const body = { ...(lifetimeActions ? { lifetimeActions } : {}), ...(attributes?.expiryTime ? { attributes: { expiryTime: attributes.expiryTime } } : {}) };
+    return await this.#kv.json("PUT", `/keys/${checkObjectName(name, "key")}/rotationpolicy`, body) as KeyRotationPolicy;
+  }
+
+  /** The key's backup blob (base64url, every version; restorable only in the same subscription and geography). */
+  async backup(name: string): Promise<string> {
+    const json = await this.#kv.json("POST", `/keys/${checkObjectName(name, "key")}/backup`);
+    return String(json.value ?? "");
+  }
+
+  /** Restores a backup blob into this vault; returns the restored key. */
+  async restore(blob: string): Promise<KeyBundle> {
+    return await this.#kv.json("POST", "/keys/restore", { value: blob }) as unknown as KeyBundle;
   }
 }

@@ -3,11 +3,12 @@ import { adminToken, call, startEmulator } from "../fixtures/emulator.ts";
 import { apiShape, KEYVAULT_API_VERSIONS } from "../../src/emulator/keyvault/api_versions.ts";
 
 Deno.test("Key Vault api-versions: the table of what each version adds", () => {
-  assert.deepEqual(apiShape("2015-06-01"), { version: "2015-06-01", softDelete: false, recoverableDays: false, keyRelease: false });
-  assert.deepEqual(apiShape("2016-10-01"), { version: "2016-10-01", softDelete: true, recoverableDays: false, keyRelease: false });
-  assert.deepEqual(apiShape("7.0"), { version: "7.0", softDelete: true, recoverableDays: false, keyRelease: false });
-  assert.deepEqual(apiShape("7.1"), { version: "7.1", softDelete: true, recoverableDays: true, keyRelease: false });
+  assert.deepEqual(apiShape("2015-06-01"), { version: "2015-06-01", softDelete: false, recoverableDays: false, keyRelease: false, keyRotation: false });
+  assert.deepEqual(apiShape("2016-10-01"), { version: "2016-10-01", softDelete: true, recoverableDays: false, keyRelease: false, keyRotation: false });
+  assert.deepEqual(apiShape("7.0"), { version: "7.0", softDelete: true, recoverableDays: false, keyRelease: false, keyRotation: false });
+  assert.deepEqual(apiShape("7.1"), { version: "7.1", softDelete: true, recoverableDays: true, keyRelease: false, keyRotation: false });
   for (const v of ["7.3", "7.3-preview", "7.6", "2025-07-01", "2026-04-01"]) assert.equal(apiShape(v)?.keyRelease, true, v);
+  for (const v of ["7.3", "7.6", "2025-07-01"]) assert.equal(apiShape(v)?.keyRotation, true, v);
   for (const v of ["2016-10-01.1", "7.7", "8.0", "2099-01-01", "", null]) assert.equal(apiShape(v), undefined, String(v));
 });
 

@@ -38,6 +38,12 @@ export const FIXTURE_FILES: Record<string, string | Uint8Array> = {
   "@BAD_ENV_MANIFEST": JSON.stringify({ env: { "X=1; touch /tmp/pwned #": "v" } }),
   "@STRING_ENV_MANIFEST": JSON.stringify({ env: "AZURE=1" }),
   "@CTRL_ENV_MANIFEST": JSON.stringify({ env: { GOOD: "line\nrm -rf /" } }),
+  "@ROTATION_POLICY": JSON.stringify({
+    lifetimeActions: [{ trigger: { timeAfterCreate: "P90D" }, action: { type: "Rotate" } }],
+    attributes: { expiryTime: "P1Y" },
+  }),
+  "@ROTATION_ACTIONS_STRING": JSON.stringify({ lifetimeActions: "Rotate" }),
+  "@ROTATION_ATTRIBUTES_NULL": JSON.stringify({ attributes: null }),
 };
 
 const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
@@ -310,6 +316,39 @@ const TABLES: CommandTable[] = [
     "trust-root": [{ label: "/dev/zero", value: "/dev/zero", message: /larger than/ }, { label: "missing", value: "/nonexistent/root.pem" }],
     maa: [{ label: "plain http", value: "http://127.0.0.1:1" }],
     nonce: [{ label: "too long", value: "1".repeat(100) }],
+  }),
+  keyCommand("rotate", KEY),
+  keyCommand("rotation-policy", ["show", ...KEY]),
+  keyCommand("rotation-policy", ["set", ...KEY, "--file", "@ROTATION_POLICY"], {
+    file: [
+      { label: "/dev/zero", value: "/dev/zero", message: /larger than/ },
+      { label: "missing", value: "/nonexistent/rotation.json" },
+      { label: "a directory", value: "/tmp" },
+      { label: "null", value: "@NULL_JSON", message: /JSON object/ },
+      { label: "an array", value: "@ARRAY_JSON", message: /JSON object/ },
+      { label: "not JSON", value: "@NOT_JSON" },
+      { label: "nested 20000 deep", value: "@DEEP_JSON", message: /nested/ },
+      { label: "lifetimeActions a string", value: "@ROTATION_ACTIONS_STRING", message: /lifetimeActions/ },
+      { label: "attributes null", value: "@ROTATION_ATTRIBUTES_NULL", message: /attributes/ },
+    ],
+  }),
+  keyCommand("backup", [...KEY, "--out", "@OUT_NEW"], {
+    out: [
+      { label: "missing folder", value: "/nonexistent/dir/x.keybackup", message: /does not exist/ },
+      { label: "existing file", value: "@EMPTY", message: /already exists/ },
+      { label: "a symlink", value: "@SYMLINK", args: ["--out", "@SYMLINK", "--force"], message: /symbolic link/ },
+      { label: "stdout", value: "-", message: /binary/ },
+    ],
+    force: flagWithValue("force"),
+  }),
+  keyCommand("restore", [...V, "--file", "@ROTATION_POLICY"], {
+    file: [
+      { label: "/dev/zero", value: "/dev/zero", message: /larger than/ },
+      { label: "missing", value: "/nonexistent/key.keybackup" },
+      { label: "a directory", value: "/tmp" },
+      { label: "empty", value: "@EMPTY", message: /empty/ },
+    ],
+    name: [{ label: "given", value: "cvm-key", message: /no --name/ }],
   }),
   {
     command: ["key", "policy", "check"],

@@ -28,4 +28,8 @@ Deno.test("roleForDataAction names the least-privileged built-in role", () => {
   });
   assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/keys/release/action")?.name, "Key Vault Crypto Service Release User");
   assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/secrets/setSecret/action")?.name, "Key Vault Secrets Officer");
+  assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/keys/backup/action")?.name, "Key Vault Crypto User");
+  assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/keys/rotate/action")?.name, "Key Vault Crypto Officer");
+  assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/keyrotationpolicies/read")?.name, "Key Vault Reader");
+  assert.equal(roleForDataAction("Microsoft.KeyVault/vaults/keyrotationpolicies/write")?.name, "Key Vault Crypto Officer");
 });

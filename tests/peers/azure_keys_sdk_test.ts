@@ -1,13 +1,15 @@
 /**
  * @azure/keyvault-keys as a peer: KeyClient creates an exportable key with a release policy and
  * releases it with a token from the emulator's attestation service; CryptographyClient signs,
- * verifies, wraps and unwraps against the emulator. Admin credentials only (no managed identity,
+ * verifies (RS*, PS*, ES256/384/512, ES256K; sign/verify and signData/verifyData), wraps and
+ * unwraps against the emulator; getRandomBytes, rotateKey, the rotation policy, backupKey and
+ * restoreKeyBackup. Admin credentials only (no managed identity,
  * so no process-wide msal state is touched).
  */
 import assert from "node:assert/strict";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { ClientSecretCredential } from "@azure/identity";
-import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
+import { CryptographyClient, KeyClient, type SignatureAlgorithm } from "@azure/keyvault-keys";
 import { startEmulator } from "../fixtures/emulator.ts";
 import { loadTransferKey } from "../../src/attestation/transfer_key.ts";
 import { unwrapKeyHsm } from "../../src/skr/key_wrap.ts";
@@ -95,10 +97,117 @@ Deno.test("official KeyClient and CryptographyClient against the emulator", asyn
       await keys.purgeDeletedKey("sdk-imported");
       await assert.rejects(keys.getKey("sdk-imported"), (e: { statusCode?: number }) => e.statusCode === 404);
     });
+    await t.step("CryptographyClient sign/verify and signData/verifyData for PS*, ES256/384/512 and ES256K", async () => {
+      const rsa = await keys.createRsaKey("sdk-ps", { keySize: 2048 });
+      const curves = { ES256: "P-256", ES256K: "P-256K", ES384: "P-384", ES512: "P-521" } as const;
+      const data = new TextEncoder().encode("signed by the official client");
+      const cases: [SignatureAlgorithm, string, string][] = [
+        ["PS256", rsa.id!, "sha256"],
+        ["PS384", rsa.id!, "sha384"],
+        ["PS512", rsa.id!, "sha512"],
+      ];
+      for (const [alg, crv] of Object.entries(curves)) {
+        const ec = await keys.createEcKey(`sdk-${alg.toLowerCase()}`, { curve: crv });
+        assert.equal(ec.key!.crv, crv);
+        cases.push([alg as SignatureAlgorithm, ec.id!, alg === "ES256K" ? "sha256" : `sha${alg.slice(2)}`]);
+      }
+      for (const [alg, id, hash] of cases) {
+        const crypto = new CryptographyClient(id, credential, options);
+        const digest = createHash(hash).update(data).digest();
+        const signed = await crypto.sign(alg, digest);
+        assert.equal(signed.algorithm, alg);
+        assert.equal((await crypto.verify(alg, digest, signed.result)).result, true, `${alg} verify`);
+        assert.equal((await crypto.verify(alg, createHash(hash).update("x").digest(), signed.result)).result, false, `${alg} verify of another digest`);
+        const signedData = await crypto.signData(alg, data);
+        if (alg.startsWith("PS")) {
+          // The SDK (4.10.2) runs RSA verifyData locally with node's default PKCS#1 v1.5 padding, so it cannot check a PSS
+          // signature from any service; check signData's result remotely (verify of the digest) and with WebCrypto instead.
+          assert.equal((await crypto.verify(alg, digest, signedData.result)).result, true, `${alg} signData verified remotely`);
+          const jwk = await keys.getKey("sdk-ps");
+          const spki = createPublicKey({ key: { kty: "RSA", n: Buffer.from(jwk.key!.n!).toString("base64url"), e: "AQAB" }, format: "jwk" });
+          const webKey = await globalThis.crypto.subtle.importKey(
+            "jwk",
+            spki.export({ format: "jwk" }),
+            { name: "RSA-PSS", hash: `SHA-${alg.slice(2)}` },
+            false,
+            [
+              "verify",
+            ],
+          );
+          assert.equal(
+            await globalThis.crypto.subtle.verify({ name: "RSA-PSS", saltLength: digest.length }, webKey, new Uint8Array(signedData.result), data),
+            true,
+          );
+          continue;
+        }
+        assert.equal((await crypto.verifyData(alg, data, signedData.result)).result, true, `${alg} verifyData`);
+        assert.equal((await crypto.verifyData(alg, new TextEncoder().encode("tampered"), signedData.result)).result, false, `${alg} verifyData tampered`);
+      }
+      await assert.rejects(
+        new CryptographyClient(rsa.id!, credential, options).sign("PS256", new Uint8Array(10)),
+        (e: { statusCode?: number; message?: string }) => e.statusCode === 400 && /Invalid length of 'value': 10 bytes/.test(e.message ?? ""),
+      );
+    });
+    await t.step("getRandomBytes: a vault answers 400 as the service does (Managed HSM only)", async () => {
+      await assert.rejects(
+        keys.getRandomBytes(16),
+        (e: { statusCode?: number; message?: string }) => e.statusCode === 400 && /Managed HSM/.test(e.message ?? ""),
+      );
+    });
+    await t.step("rotateKey, getKeyRotationPolicy (default), updateKeyRotationPolicy", async () => {
+      const key = await keys.createEcKey("sdk-rotate", { curve: "P-256" });
+      const initial = await keys.getKeyRotationPolicy("sdk-rotate");
+      const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
+      assert.deepEqual(plain(initial.lifetimeActions), [{ action: "Notify", timeBeforeExpiry: "P30D" }]);
+      assert.equal(initial.expiresIn, undefined);
+      const updated = await keys.updateKeyRotationPolicy("sdk-rotate", {
+        lifetimeActions: [{ action: "Rotate", timeAfterCreate: "P90D" }, { action: "Notify", timeBeforeExpiry: "P20D" }],
+        expiresIn: "P1Y",
+      });
+      assert.deepEqual(plain(updated.lifetimeActions), [{ action: "Rotate", timeAfterCreate: "P90D" }, { action: "Notify", timeBeforeExpiry: "P20D" }]);
+      assert.equal(updated.expiresIn, "P1Y");
+      assert.ok(updated.createdOn instanceof Date);
+      assert.equal(updated.id, `${emu.manifest.vaults["kv-demo"]}/keys/sdk-rotate/rotationpolicy`);
+      assert.deepEqual((await keys.getKeyRotationPolicy("sdk-rotate")).lifetimeActions, updated.lifetimeActions);
+      await assert.rejects(keys.updateKeyRotationPolicy("sdk-rotate", { expiresIn: "P1D" }), (e: { statusCode?: number }) => e.statusCode === 400);
+      const rotated = await keys.rotateKey("sdk-rotate");
+      assert.equal(rotated.name, "sdk-rotate");
+      assert.notEqual(rotated.properties.version, key.properties.version);
+      assert.equal(rotated.key!.crv, "P-256");
+      assert.ok(rotated.properties.expiresOn! > new Date(Date.now() + 360 * 86_400_000), "exp from the policy's expiresIn");
+      const versions = [];
+      for await (const v of keys.listPropertiesOfKeyVersions("sdk-rotate")) versions.push(v.version);
+      assert.equal(versions.length, 2);
+    });
+    await t.step("backupKey, then restoreKeyBackup after delete and purge", async () => {
+      const key = await keys.createRsaKey("sdk-backup", { keySize: 2048 });
+      const blob = await keys.backupKey("sdk-backup");
+      assert.ok(blob instanceof Uint8Array && blob.length > 100);
+      await assert.rejects(keys.restoreKeyBackup(blob!), (e: { statusCode?: number }) => e.statusCode === 409);
+      await (await keys.beginDeleteKey("sdk-backup", { intervalInMs: 100 })).pollUntilDone();
+      await keys.purgeDeletedKey("sdk-backup");
+      const restored = await keys.restoreKeyBackup(blob!);
+      assert.equal(restored.id, key.id, "same name and version id");
+      assert.deepEqual([...restored.key!.n!], [...key.key!.n!]);
+      const crypto = new CryptographyClient(restored.id!, credential, options);
+      const digest = createHash("sha256").update("after restore").digest();
+      assert.equal((await crypto.verify("RS256", digest, (await crypto.sign("RS256", digest)).result)).result, true);
+    });
     await t.step("list and get through the SDK", async () => {
       const names = [];
       for await (const p of keys.listPropertiesOfKeys()) names.push(p.name);
-      assert.deepEqual(names.sort(), ["sdk-crypto", "sdk-plain", "sdk-release"]);
+      assert.deepEqual(names.sort(), [
+        "sdk-backup",
+        "sdk-crypto",
+        "sdk-es256",
+        "sdk-es256k",
+        "sdk-es384",
+        "sdk-es512",
+        "sdk-plain",
+        "sdk-ps",
+        "sdk-release",
+        "sdk-rotate",
+      ]);
       const got = await keys.getKey("sdk-crypto");
       assert.equal(got.keyType, "RSA");
     });

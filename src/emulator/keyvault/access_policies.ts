@@ -38,6 +38,11 @@ const PERMISSIONS: Record<string, PolicyPermission> = {
   "keys/sign/action": { kind: "keys", permission: "sign" },
   "keys/verify/action": { kind: "keys", permission: "verify" },
   "keys/release/action": { kind: "keys", permission: "release" },
+  "keys/backup/action": { kind: "keys", permission: "backup" },
+  "keys/restore/action": { kind: "keys", permission: "restore" },
+  "keys/rotate/action": { kind: "keys", permission: "rotate" },
+  "keyrotationpolicies/read": { kind: "keys", permission: "getrotationpolicy" },
+  "keyrotationpolicies/write": { kind: "keys", permission: "setrotationpolicy" },
 };
 
 /** The permission names a vault accepts per kind (the ARM API's enums, lower-cased). */

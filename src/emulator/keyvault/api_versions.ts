@@ -2,7 +2,7 @@
  * Key Vault data-plane api-versions: which ones the service accepts, the text it refuses others
  * with, and what each version changes in the response shapes the emulator sends (2015-06-01 has
  * no soft delete and no `recoveryLevel`; `recoverableDays` arrives in 7.1; exportable keys and
- * key release in 7.3).
+ * key release, key rotation and `/rng` in 7.3).
  * @module
  */
 
@@ -16,6 +16,8 @@ export interface ApiShape {
   recoverableDays: boolean;
   /** `exportable`, `release_policy` and `POST …/release` on keys: 7.3 and later. */
   keyRelease: boolean;
+  /** `POST /keys/{n}/rotate`, `/keys/{n}/rotationpolicy` and `POST /rng`: 7.3 and later. */
+  keyRotation: boolean;
 }
 
 /** Data-plane api-versions the service accepts, oldest first (the stable ones, then previews seen in recordings). */
@@ -55,7 +57,7 @@ function rank(version: string): number {
 export function apiShape(version: string | null): ApiShape | undefined {
   if (version === null || !KEYVAULT_API_VERSIONS.includes(version)) return undefined;
   const r = rank(version);
-  return { version, softDelete: r >= rank("2016-10-01"), recoverableDays: r >= rank("7.1"), keyRelease: r >= rank("7.3") };
+  return { version, softDelete: r >= rank("2016-10-01"), recoverableDays: r >= rank("7.1"), keyRelease: r >= rank("7.3"), keyRotation: r >= rank("7.3") };
 }
 
 /** The message of the 400 `BadParameter` for a missing or unknown api-version. */

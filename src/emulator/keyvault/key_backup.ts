@@ -1,32 +1,42 @@
 /**
  * Key backup blobs: every version of a key with its private key (PKCS#8), attributes, tags and
- * release policy, as an opaque base64url string (the service's blob is encrypted and bound to
- * the vault's geography; this one is only opaque). Restore reads it back.
+ * release policy, plus the key's rotation policy, sealed to the vault's security world (same
+ * subscription and geography; backup_sealing.ts). Restore reads it back, refusing blobs that are
+ * not key backups and blobs from another subscription or geography.
  * @module
  */
 import { createPrivateKey } from "node:crypto";
-import { base64url } from "jose";
 import type { KeyEntry, KeyVersion } from "./key_store.ts";
+import type { RotationPolicy } from "./rotation_policy.ts";
+import { openBackup, type OpenFailure, sealBackup, type SecurityWorld } from "./backup_sealing.ts";
 
-const MARKER = "kvmi-emulator-key-backup-v1";
-
-/** Encodes every version of a key into a backup blob. */
-export function encodeKeyBackup(entry: KeyEntry): string {
-  const versions = entry.versions.map(({ privateKey, ...rest }) => ({ ...rest, pkcs8: privateKey.export({ format: "pem", type: "pkcs8" }) }));
-  return base64url.encode(JSON.stringify({ marker: MARKER, name: entry.name, versions }));
+/** What a key backup holds. */
+export interface KeyBackup {
+  entry: KeyEntry;
+  rotationPolicy?: RotationPolicy;
 }
 
-/** Decodes a backup blob; undefined when it is not one. */
-export function decodeKeyBackup(blob: string): KeyEntry | undefined {
+type StoredVersion = Omit<KeyVersion, "privateKey"> & { pkcs8: string };
+
+/** Encodes every version of a key (and its rotation policy) into a backup blob sealed to `world`. */
+export async function encodeKeyBackup(world: SecurityWorld, backup: KeyBackup): Promise<string> {
+  const versions: StoredVersion[] = backup.entry.versions.map(({ privateKey, ...rest }) => ({
+    ...rest,
+    pkcs8: privateKey.export({ format: "pem", type: "pkcs8" }) as string,
+  }));
+  return await sealBackup("Key", world, { name: backup.entry.name, versions, rotationPolicy: backup.rotationPolicy });
+}
+
+/** Decodes a backup blob in `world`; why not when it is not a key backup of this security world. */
+export async function decodeKeyBackup(world: SecurityWorld, blob: string): Promise<KeyBackup | OpenFailure> {
+  const opened = await openBackup("Key", world, blob);
+  if ("failure" in opened) return opened.failure;
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(base64url.decode(blob)));
-    if (parsed?.marker !== MARKER || typeof parsed.name !== "string" || !Array.isArray(parsed.versions) || parsed.versions.length === 0) return undefined;
-    const versions: KeyVersion[] = parsed.versions.map(({ pkcs8, ...rest }: { pkcs8: string } & Omit<KeyVersion, "privateKey">) => ({
-      ...rest,
-      privateKey: createPrivateKey(pkcs8),
-    }));
-    return { name: parsed.name, versions };
+    const parsed = opened.payload as { name?: unknown; versions?: unknown; rotationPolicy?: RotationPolicy };
+    if (typeof parsed.name !== "string" || !Array.isArray(parsed.versions) || parsed.versions.length === 0) return "corrupt";
+    const versions: KeyVersion[] = (parsed.versions as StoredVersion[]).map(({ pkcs8, ...rest }) => ({ ...rest, privateKey: createPrivateKey(pkcs8) }));
+    return { entry: { name: parsed.name, versions }, ...(parsed.rotationPolicy ? { rotationPolicy: parsed.rotationPolicy } : {}) };
   } catch {
-    return undefined;
+    return "corrupt";
   }
 }

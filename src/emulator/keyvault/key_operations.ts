@@ -1,19 +1,15 @@
 /**
  * The Key Vault cryptographic operations on a key version, with the real algorithm names:
  * encrypt, decrypt, wrapkey and unwrapkey (RSA-OAEP, RSA-OAEP-256, RSA1_5) and sign and verify
- * of a digest (RS256, RS384, RS512).
+ * of a caller-supplied digest (RS*, PS*, ES256/384/512, ES256K; in digest_signing.ts).
  * @module
  */
-import { constants, createPublicKey, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt } from "node:crypto";
+import { constants, createPublicKey, privateDecrypt, publicEncrypt } from "node:crypto";
 import { base64url } from "jose";
 import type { KeyVersion } from "./key_store.ts";
 import { akvError, requestObject, type VaultRequest } from "./vault_server.ts";
+import { algorithmMismatch, digestLengthProblem, signDigest, verifyDigest } from "./digest_signing.ts";
 
-const DIGEST_INFO: Record<string, [string, number]> = {
-  RS256: ["3031300d060960864801650304020105000420", 32],
-  RS384: ["3041300d060960864801650304020205000430", 48],
-  RS512: ["3051300d060960864801650304020305000440", 64],
-};
 const ENCRYPTION: Record<string, { padding: number; oaepHash?: string }> = {
   "RSA-OAEP": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
   "RSA-OAEP-256": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
@@ -62,42 +58,16 @@ function encryption({ req, v, op, alg, value, kid }: Operation): Response {
 }
 
 function signature({ req, v, op, alg, value, body, kid }: Operation): Response {
-  const info = DIGEST_INFO[alg];
-  if (!v.kty.startsWith("RSA") || !info) {
-    return req.respond(
-      400,
-      akvError(
-        "BadParameter",
-        `The algorithm '${alg}' is not supported by the kvmi emulator for sign/verify on ${v.kty} keys (RS256, RS384 and RS512 on RSA keys are).`,
-      ),
-    );
-  }
-  const [prefix, length] = info;
+  const mismatch = algorithmMismatch(alg, v.kty, v.publicJwk.crv);
+  if (mismatch) return req.respond(400, akvError("BadParameter", mismatch));
   if (op === "sign") {
-    if (value.length !== length) {
-      return req.respond(400, akvError("BadParameter", `Invalid digest length ${value.length} for ${alg}: expected ${length} bytes.`));
-    }
-    const signed = privateEncrypt({ key: v.privateKey, padding: constants.RSA_PKCS1_PADDING }, concat(hexBytes(prefix), value));
-    return req.respond(200, { kid, value: base64url.encode(new Uint8Array(signed)) });
+    const problem = digestLengthProblem(alg, "value", value);
+    if (problem) return req.respond(400, akvError("BadParameter", problem));
+    return req.respond(200, { kid, value: base64url.encode(signDigest(alg, v.privateKey, value)) });
   }
   if (typeof body.digest !== "string") return req.respond(400, akvError("BadParameter", "Property 'digest' (base64url) is required."));
-  const expected = base64url.encode(concat(hexBytes(prefix), base64url.decode(body.digest)));
-  let ok = false;
-  try {
-    ok = base64url.encode(new Uint8Array(publicDecrypt({ key: createPublicKey(v.privateKey), padding: constants.RSA_PKCS1_PADDING }, value))) === expected;
-  } catch {
-    ok = false;
-  }
-  return req.respond(200, { value: ok });
-}
-
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
+  const digest = base64url.decode(body.digest);
+  const problem = digestLengthProblem(alg, "digest", digest);
+  if (problem) return req.respond(400, akvError("BadParameter", problem));
+  return req.respond(200, { value: verifyDigest(alg, v.privateKey, digest, value) });
 }

@@ -8,7 +8,7 @@
  */
 import { base64url, CompactSign, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWK } from "jose";
 import type { KeyEntry, KeyVersion } from "./key_store.ts";
-import { keyBundle, publicKeyJwk } from "./keys_api.ts";
+import { keyBundle, publicKeyJwk } from "./key_bundle.ts";
 import { akvError, type VaultRequest } from "./vault_server.ts";
 import { isObject, readJson } from "../http_util.ts";
 import { type CertificateAuthority, issueRsaSigningIdentity } from "../tls.ts";

@@ -1,18 +1,24 @@
 /**
- * The Key Vault keys REST API: create and import (RSA, RSA-HSM, EC, EC-HSM; `exportable` with a
+ * The Key Vault keys REST API: create and import (RSA, RSA-HSM, EC, EC-HSM on P-256, P-256K,
+ * P-384, P-521; `exportable` with a
  * release policy and the AKV.SKR rules), get, list, versions, update (immutable policies
- * refused), soft delete, recover, purge; routing of the cryptographic operations (in
- * key_operations.ts) and of release (in key_release.ts).
+ * refused), soft delete, recover, purge, backup and restore (blobs in key_backup.ts); routing of
+ * the cryptographic operations (key_operations.ts), release (key_release.ts), rotation and
+ * rotation policies (key_rotation_api.ts) and `/rng` (random_bytes.ts).
  * @module
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { base64url } from "jose";
 import { type KeyEntry, type KeyVersion, keyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
-import { attributesJson } from "./object_store.ts";
+import { deletedBundle, keyBundle, keyId, keyItem, keyNotFound } from "./key_bundle.ts";
+import { generateKey, nodeJwkCurve, publicMembers } from "./key_generation.ts";
+import { keyRotationRoute } from "./key_rotation_api.ts";
+import { randomBytes } from "./random_bytes.ts";
 import { akvError, deletedButRecoverable, requestObject, type VaultRequest } from "./vault_server.ts";
 import { cryptoOperation } from "./key_operations.ts";
 import { decodeKeyBackup, encodeKeyBackup } from "./key_backup.ts";
+import type { SecurityWorld } from "./backup_sealing.ts";
 import { isObject, nowSeconds } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
 
@@ -20,7 +26,6 @@ const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const ACTION = "Microsoft.KeyVault/vaults/keys";
 const RSA_OPS = ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
 const EC_OPS = ["sign", "verify"];
-const CURVES: Record<string, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
 
 /** The release handler, plugged in by the emulator (it needs the vault's signing certificate). */
 export type ReleaseHandler = (req: VaultRequest, entry: KeyEntry, version: KeyVersion, versionInUrl: string) => Promise<Response>;
@@ -43,8 +48,11 @@ export function createKeysRoute(release: ReleaseHandler) {
       return denied ?? page(req, req.vault.keys.all().filter((e) => e.deleted), (e) => e.name, (e) => deletedBundle(req, e));
     }
     if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeURIComponent(m[1]), Boolean(m[2]));
+    if (/^\/rng\/?$/i.test(path) && method === "POST") return await randomBytes(req);
+    const rotation = await keyRotationRoute(req, path);
+    if (rotation) return rotation;
     if (/^\/keys\/restore\/?$/i.test(path) && method === "POST") return await restoreKey(req);
-    if ((m = path.match(/^\/keys\/([^/]+)\/backup\/?$/i)) && method === "POST") return backupKey(req, decodeURIComponent(m[1]));
+    if ((m = path.match(/^\/keys\/([^/]+)\/backup\/?$/i)) && method === "POST") return await backupKey(req, decodeURIComponent(m[1]));
     if ((m = path.match(/^\/keys\/([^/]+)\/create\/?$/i)) && method === "POST") return await createKey(req, decodeURIComponent(m[1]));
     if ((m = path.match(/^\/keys\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeURIComponent(m[1]));
     m = path.match(/^\/keys\/([^/]+)\/([0-9a-fA-F]{32})?\/?(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i) ??
@@ -72,56 +80,6 @@ export function createKeysRoute(release: ReleaseHandler) {
       if (method === "DELETE" && version === "") return deleteKey(req, name);
     }
     return undefined;
-  };
-}
-
-function keyNotFound(req: VaultRequest, name: string, version = ""): Response {
-  return req.respond(
-    404,
-    akvError(
-      "KeyNotFound",
-      `A key with (name/id) ${
-        version ? `${name}/${version}` : name
-      } was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
-    ),
-  );
-}
-
-function keyId(req: VaultRequest, entry: KeyEntry, v?: KeyVersion): string {
-  return `${req.vault.url}/keys/${entry.name}${v ? `/${v.version}` : ""}`;
-}
-
-function attributes(req: VaultRequest, v: KeyVersion): Record<string, unknown> {
-  return { ...attributesJson(v.attributes, req.api), ...(v.attributes.exportable && req.api.keyRelease ? { exportable: true } : {}) };
-}
-
-/** The public JWK as Key Vault returns it. */
-export function publicKeyJwk(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Record<string, unknown> {
-  return { kid: keyId(req, entry, v), kty: v.kty, key_ops: v.keyOps, ...v.publicJwk };
-}
-
-/** The KeyBundle of a version. */
-export function keyBundle(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Record<string, unknown> {
-  return {
-    key: publicKeyJwk(req, entry, v),
-    attributes: attributes(req, v),
-    ...(v.tags ? { tags: v.tags } : {}),
-    ...(v.releasePolicy && req.api.keyRelease ? { release_policy: v.releasePolicy } : {}),
-  };
-}
-
-function keyItem(req: VaultRequest, entry: KeyEntry, v: KeyVersion, withVersion: boolean): Record<string, unknown> {
-  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(req, v), ...(v.tags ? { tags: v.tags } : {}) };
-}
-
-/** The DeletedKeyBundle; before soft delete existed (2015-06-01) the plain KeyBundle. */
-function deletedBundle(req: VaultRequest, entry: KeyEntry): Record<string, unknown> {
-  if (!req.api.softDelete) return keyBundle(req, entry, entry.versions[entry.versions.length - 1]);
-  return {
-    recoveryId: `${req.vault.url}/deletedkeys/${entry.name}`,
-    deletedDate: entry.deleted!.deletedDate,
-    scheduledPurgeDate: entry.deleted!.scheduledPurgeDate,
-    ...keyBundle(req, entry, entry.versions[entry.versions.length - 1]),
   };
 }
 
@@ -201,25 +159,6 @@ function checkExportable(kty: string, exportable: boolean, policy: StoredRelease
   return undefined;
 }
 
-function generate(kty: string, size: number | undefined, crv: string | undefined): { privateKey: KeyObject } | string {
-  if (kty.startsWith("RSA")) {
-    const bits = size ?? 2048;
-    if (![2048, 3072, 4096].includes(bits)) return `Invalid key_size ${bits}: RSA keys are 2048, 3072 or 4096 bits.`;
-    return generateKeyPairSync("rsa", { modulusLength: bits, publicExponent: 65537 });
-  }
-  if (kty.startsWith("EC")) {
-    const curve = crv ?? "P-256";
-    if (!CURVES[curve]) return `Invalid crv '${curve}': use P-256, P-384 or P-521.`;
-    return generateKeyPairSync("ec", { namedCurve: CURVES[curve] });
-  }
-  return `The key type '${kty}' is not supported by the kvmi emulator (RSA, RSA-HSM, EC, EC-HSM are).`;
-}
-
-function publicMembers(privateKey: KeyObject): Record<string, string> {
-  const jwk = createPublicKey(privateKey).export({ format: "jwk" }) as Record<string, string>;
-  return jwk.kty === "RSA" ? { n: jwk.n, e: jwk.e } : { crv: jwk.crv, x: jwk.x, y: jwk.y };
-}
-
 function store(req: VaultRequest, name: string, kty: string, privateKey: KeyObject, props: KeyProperties): Response {
   const exportable = props.exportable ?? false;
   const problem = checkExportable(kty, exportable, props.releasePolicy);
@@ -250,7 +189,7 @@ async function createKey(req: VaultRequest, name: string): Promise<Response> {
   if (!kty) return req.respond(400, akvError("BadParameter", "Property 'kty' is required."));
   const props = readKeyProperties(body);
   if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
-  const generated = generate(kty, typeof body.key_size === "number" ? body.key_size : undefined, typeof body.crv === "string" ? body.crv : undefined);
+  const generated = generateKey(kty, typeof body.key_size === "number" ? body.key_size : undefined, typeof body.crv === "string" ? body.crv : undefined);
   if (typeof generated === "string") return req.respond(400, akvError("BadParameter", generated));
   return store(req, name, kty, generated.privateKey, props);
 }
@@ -266,7 +205,10 @@ async function importKey(req: VaultRequest, name: string): Promise<Response> {
   let privateKey: KeyObject;
   try {
     const { kid: _kid, key_ops: _ops, ...jwk } = body.key as Record<string, unknown>;
-    privateKey = createPrivateKey({ key: { ...jwk, kty: String(jwk.kty).replace(/-HSM$/, "") } as Record<string, string>, format: "jwk" });
+    privateKey = createPrivateKey({
+      key: { ...jwk, kty: String(jwk.kty).replace(/-HSM$/, ""), ...(jwk.crv !== undefined ? { crv: nodeJwkCurve(jwk.crv) } : {}) } as Record<string, string>,
+      format: "jwk",
+    });
   } catch {
     return req.respond(400, akvError("BadParameter", "The key is not a valid RSA or EC private JSON Web Key."));
   }
@@ -314,25 +256,46 @@ function deleteKey(req: VaultRequest, name: string): Response {
   return req.respond(200, deletedBundle(req, entry));
 }
 
-function backupKey(req: VaultRequest, name: string): Response {
+async function backupKey(req: VaultRequest, name: string): Promise<Response> {
   const denied = req.authorize(`${ACTION}/backup/action`, `/keys/${name}`);
   if (denied) return denied;
   const entry = req.vault.keys.live(name);
   if (!entry) return keyNotFound(req, name);
-  return req.respond(200, { value: encodeKeyBackup(entry) });
+  const blob = await encodeKeyBackup(securityWorld(req), { entry, rotationPolicy: req.vault.keys.rotationPolicy(name) });
+  return req.respond(200, { value: blob });
+}
+
+function securityWorld(req: VaultRequest): SecurityWorld {
+  return { subscriptionId: req.world.subscriptionId, location: req.vault.location };
 }
 
 async function restoreKey(req: VaultRequest): Promise<Response> {
   const body = await requestObject(req);
   if (body instanceof Response) return body;
-  const entry = typeof body.value === "string" ? decodeKeyBackup(body.value) : undefined;
-  const denied = req.authorize(`${ACTION}/restore/action`, entry ? `/keys/${entry.name}` : "");
+  const backup = typeof body.value === "string" ? await decodeKeyBackup(securityWorld(req), body.value) : "corrupt";
+  const denied = req.authorize(`${ACTION}/restore/action`, typeof backup === "object" ? `/keys/${backup.entry.name}` : "");
   if (denied) return denied;
-  if (!entry) return req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
-  if (req.vault.keys.deleted(entry.name)) return req.respond(409, deletedButRecoverable("Key", entry.name));
-  if (!req.vault.keys.restore(entry)) {
-    return req.respond(409, akvError("Conflict", `Key ${entry.name} already exists in this vault; restore needs a vault without it.`));
+  if (backup === "corrupt") return req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
+  if (backup === "otherWorld") {
+    return req.respond(
+      400,
+      akvError(
+        "BadParameter",
+        "Cannot decrypt backup blob. A backup can be restored only into a vault of the same subscription and the same geography as the vault it was taken from.",
+      ),
+    );
   }
+  const { entry, rotationPolicy } = backup;
+  if (!req.vault.keys.restore(entry)) {
+    return req.respond(
+      409,
+      akvError(
+        "Conflict",
+        `There was a conflict restoring the key '${entry.name}'. This can happen if either: a key with the same name exists in this vault, or a key with the same name was deleted and is still recoverable (purge or recover it first).`,
+      ),
+    );
+  }
+  if (rotationPolicy) req.vault.keys.setRotationPolicy(entry.name, rotationPolicy);
   return req.respond(200, keyBundle(req, entry, entry.versions[entry.versions.length - 1]));
 }
 
