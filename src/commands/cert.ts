@@ -333,14 +333,16 @@ export function selfSignedPolicy(subject: string, validityMonths: number): Certi
 }
 
 function checkSubject(subject: string): string {
-  let parsed: x509.Name;
+  let rdns: Record<string, string[]>[] = [];
   try {
-    if (/\p{Cc}/u.test(subject) || subject.length > 1024) throw new Error();
-    parsed = new x509.Name(subject);
-  } catch {
+    if (/\p{Cc}/u.test(subject) || subject.length > 1024) throw new Error("control characters or too long");
+    // Key Vault keeps the case the subject was sent in ("cn=x" works); @peculiar/x509 knows upper-case types only.
+    const upper = subject.replace(/(^|[,;+]\s*)([A-Za-z][A-Za-z0-9]*)\s*=/g, (_m, sep: string, type: string) => `${sep}${type.toUpperCase()}=`);
+    rdns = new x509.Name(upper).toJSON() as Record<string, string[]>[];
+  } catch { /* reported below */ }
+  if (rdns.length === 0 || rdns.some((rdn) => Object.values(rdn).some((values) => values.some((v) => v.trim() === "")))) {
     throw usageError(`--subject ${JSON.stringify(subject.slice(0, 80))} is not an X.500 name.`, 'Use a distinguished name such as "CN=web.contoso.com, O=Contoso".');
   }
-  if (parsed.toJSON().length === 0) throw usageError("--subject is empty.", 'Use a distinguished name such as "CN=web.contoso.com".');
   return subject;
 }
 
