@@ -32,6 +32,7 @@ import { AZURE_IMDS_LIMITS, ImdsLimiter } from "./imds_limits.ts";
 import { createReleaseHandler, createReleaseSigner } from "./keyvault/key_release.ts";
 import { createKeysRoute } from "./keyvault/keys_api.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
+import { certificatesRoute } from "./keyvault/certificates_api.ts";
 import { createMaaHandler, createMaaSigner } from "./attestation/maa_server.ts";
 import { cvmControlRoute, SimulatedCvm } from "./attestation/snp_report.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
@@ -112,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca, vaultHosts), fetchIssuer));
   const routes: EmulatorRoutes = {
     arm: [authorizationRoute, compute, resourcesRoute, createResourceListRoute(options.armPageSize)],
-    vault: [secretsRoute, keysRoute],
+    vault: [secretsRoute, keysRoute, certificatesRoute],
     imds: [],
     control: [],
   };

@@ -8,6 +8,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { base64url } from "jose";
 import { FIRST_PARTY_RESOURCES } from "./first_party_resources.ts";
+import { CertificateStore } from "./keyvault/certificate_store.ts";
 import { KeyStore } from "./keyvault/key_store.ts";
 import { SecretStore } from "./keyvault/secret_store.ts";
 import { defaultCvmPolicy } from "../skr/release_policy.ts";
@@ -74,7 +75,15 @@ export function seedWorld(seed: SeedName): World {
   vm.userAssignedIdentities.push(uami.objectId);
   const admin = { objectId: guid(), appId: guid(), displayName: "kvmi-emulator-admin", kind: "ServicePrincipal" as const, secret: adminSecret() };
   world.principals.set(admin.objectId, admin);
-  const vault = { name: DEMO.vault, resourceGroup: DEMO.resourceGroup, location: DEMO.location, url: "", secrets: new SecretStore(), keys: new KeyStore() };
+  const vault = {
+    name: DEMO.vault,
+    resourceGroup: DEMO.resourceGroup,
+    location: DEMO.location,
+    url: "",
+    secrets: new SecretStore(),
+    keys: new KeyStore(),
+    certificates: new CertificateStore(),
+  };
   world.vaults.set(vault.name, vault);
   const subscriptionScope = `/subscriptions/${subscriptionId}`;
   const vaultScope = vaultResourceId(world, vault);
@@ -104,6 +113,7 @@ export function addPolicyVault(world: World, name: string): Vault {
     url: "",
     secrets: new SecretStore(),
     keys: new KeyStore(),
+    certificates: new CertificateStore(),
     enableRbacAuthorization: false,
     accessPolicies: [],
     sku: "standard",

@@ -23,6 +23,10 @@ export interface SecretVersion {
   contentType?: string;
   tags?: Record<string, string>;
   attributes: StoredAttributes;
+  /** Set on a certificate's backing secret: its lifetime is managed by Key Vault. */
+  managed?: boolean;
+  /** A backing secret's certificate key id (`https://{vault}/keys/{n}/{v}`), when the key is exportable. */
+  kid?: string;
 }
 
 /** A secret and its versions. */
