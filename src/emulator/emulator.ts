@@ -38,7 +38,7 @@ import { cvmControlRoute, SimulatedCvm } from "./attestation/snp_report.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
 import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
 import { scheduledEventRoutes } from "./scheduled_events.ts";
-import { DEMO, seedCvmKey, type SeedName, seedWorld } from "./seed.ts";
+import { DEMO, seedCvmKey, type SeedName, seedWebCertificate, seedWorld } from "./seed.ts";
 import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { Vault, World } from "./world.ts";
@@ -92,6 +92,7 @@ export interface EmulatorRoutes {
 /** Starts every endpoint and writes the manifest. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const world = seedWorld(options.seed);
+  if (options.seed === "demo") await seedWebCertificate(world);
   world.rbacDelayMs = (options.rbacDelaySeconds ?? 0) * 1000;
   const issuer = await TokenIssuer.create();
   const faults = new Faults();

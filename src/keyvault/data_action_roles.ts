@@ -11,6 +11,7 @@ const READER = { name: "Key Vault Reader", id: "21090545-7ca7-4776-b22c-e363652d
 const CRYPTO_USER = { name: "Key Vault Crypto User", id: "12338af0-0e69-4776-bea7-57ae8d297424" };
 const CRYPTO_OFFICER = { name: "Key Vault Crypto Officer", id: "14b46e9e-c2b7-41b4-b07b-48a6ebf60603" };
 const RELEASE_USER = { name: "Key Vault Crypto Service Release User", id: "08bbd89e-9f13-488c-ac41-acfcb10c90ab" };
+const CERTIFICATES_OFFICER = { name: "Key Vault Certificates Officer", id: "a4417e6f-fecd-4de8-b567-7b0420556985" };
 
 const TABLE: Record<string, BuiltInRole> = {
   "secrets/getsecret/action": SECRETS_USER,
@@ -31,6 +32,19 @@ const TABLE: Record<string, BuiltInRole> = {
   "keys/verify/action": CRYPTO_USER,
   "keys/update/action": CRYPTO_USER,
   "keys/release/action": RELEASE_USER,
+  "certificates/read": READER,
+  "certificates/create/action": CERTIFICATES_OFFICER,
+  "certificates/import/action": CERTIFICATES_OFFICER,
+  "certificates/update/action": CERTIFICATES_OFFICER,
+  "certificates/delete": CERTIFICATES_OFFICER,
+  "certificates/recover/action": CERTIFICATES_OFFICER,
+  "certificates/purge/action": CERTIFICATES_OFFICER,
+  "certificates/backup/action": CERTIFICATES_OFFICER,
+  "certificates/restore/action": CERTIFICATES_OFFICER,
+  "certificatecas/read": READER,
+  "certificatecas/write": CERTIFICATES_OFFICER,
+  "certificatecas/delete": CERTIFICATES_OFFICER,
+  "certificatecontacts/write": CERTIFICATES_OFFICER,
 };
 
 /** The built-in role to suggest for a data action such as `Microsoft.KeyVault/vaults/secrets/getSecret/action`. */

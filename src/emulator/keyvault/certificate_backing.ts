@@ -47,7 +47,7 @@ export function issueVersion(vault: Vault, name: string, version: CertificateVer
     contentType,
     attributes,
     managed: true,
-    ...(exportable ? { kid: `${vault.url}/keys/${name}/${version.version}` } : {}),
+    ...(exportable ? { keyLinked: true } : {}),
   }, version.version);
 }
 

@@ -25,8 +25,8 @@ export interface SecretVersion {
   attributes: StoredAttributes;
   /** Set on a certificate's backing secret: its lifetime is managed by Key Vault. */
   managed?: boolean;
-  /** A backing secret's certificate key id (`https://{vault}/keys/{n}/{v}`), when the key is exportable. */
-  kid?: string;
+  /** Set on the backing secret of an exportable certificate: its bundle links the backing key (`kid`, same name and version). */
+  keyLinked?: boolean;
 }
 
 /** A secret and its versions. */

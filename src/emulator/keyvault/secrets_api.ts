@@ -98,7 +98,13 @@ function optional(v: SecretVersion): Record<string, unknown> {
 
 /** The SecretBundle of a version, with its value (a certificate's backing secret adds `kid`). */
 function bundle(req: VaultRequest, entry: SecretEntry, v: SecretVersion): Record<string, unknown> {
-  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(req, v), ...(v.kid ? { kid: v.kid } : {}) };
+  return {
+    value: v.value,
+    id: secretId(req, entry.name, v.version),
+    ...optional(v),
+    attributes: attributes(req, v),
+    ...(v.keyLinked ? { kid: `${req.vault.url}/keys/${entry.name}/${v.version}` } : {}),
+  };
 }
 
 /** The 403 for setting or deleting a certificate's backing secret. */
