@@ -32,12 +32,13 @@ import { AZURE_IMDS_LIMITS, ImdsLimiter } from "./imds_limits.ts";
 import { createReleaseHandler, createReleaseSigner } from "./keyvault/key_release.ts";
 import { createKeysRoute } from "./keyvault/keys_api.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
+import { certificatesRoute } from "./keyvault/certificates_api.ts";
 import { createMaaHandler, createMaaSigner } from "./attestation/maa_server.ts";
 import { cvmControlRoute, SimulatedCvm } from "./attestation/snp_report.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
 import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
 import { scheduledEventRoutes } from "./scheduled_events.ts";
-import { DEMO, seedCvmKey, type SeedName, seedWorld } from "./seed.ts";
+import { DEMO, seedCvmKey, type SeedName, seedWebCertificate, seedWorld } from "./seed.ts";
 import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { Vault, World } from "./world.ts";
@@ -91,6 +92,7 @@ export interface EmulatorRoutes {
 /** Starts every endpoint and writes the manifest. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const world = seedWorld(options.seed);
+  if (options.seed === "demo") await seedWebCertificate(world);
   world.rbacDelayMs = (options.rbacDelaySeconds ?? 0) * 1000;
   const issuer = await TokenIssuer.create();
   const faults = new Faults();
@@ -112,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca, vaultHosts), fetchIssuer));
   const routes: EmulatorRoutes = {
     arm: [authorizationRoute, compute, resourcesRoute, createResourceListRoute(options.armPageSize)],
-    vault: [secretsRoute, keysRoute],
+    vault: [secretsRoute, keysRoute, certificatesRoute],
     imds: [],
     control: [],
   };

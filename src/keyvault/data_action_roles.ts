@@ -33,9 +33,7 @@ const TABLE: Record<string, BuiltInRole> = {
   "keys/verify/action": CRYPTO_USER,
   "keys/update/action": CRYPTO_USER,
   "keys/release/action": RELEASE_USER,
-  // Reading a certificate: Certificate User, the role a machine that uses certificates needs
-  // (it also reads the private key through the backing secret); the rest is Certificates Officer's.
-  "certificates/read": CERTIFICATE_USER,
+  "certificates/read": READER,
   "certificates/create/action": CERTIFICATES_OFFICER,
   "certificates/import/action": CERTIFICATES_OFFICER,
   "certificates/update/action": CERTIFICATES_OFFICER,
@@ -44,6 +42,10 @@ const TABLE: Record<string, BuiltInRole> = {
   "certificates/purge/action": CERTIFICATES_OFFICER,
   "certificates/backup/action": CERTIFICATES_OFFICER,
   "certificates/restore/action": CERTIFICATES_OFFICER,
+  "certificatecas/read": READER,
+  "certificatecas/write": CERTIFICATES_OFFICER,
+  "certificatecas/delete": CERTIFICATES_OFFICER,
+  "certificatecontacts/write": CERTIFICATES_OFFICER,
 };
 
 /** The role that reads a certificate's private key (through its backing secret): Key Vault Certificate User. */

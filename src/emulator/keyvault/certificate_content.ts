@@ -72,9 +72,13 @@ export function pkcs12Value(privateKey: KeyObject | undefined, certificates: Uin
   if (privateKey) {
     const info = asn1.fromDer(binary(new Uint8Array(privateKey.export({ format: "der", type: "pkcs8" }))));
     // forge's declared options type lacks the legacy PKCS#12 PBE choice it implements ("3des").
-    const encrypted = pki.encryptPrivateKeyInfo(info, "", { algorithm: "3des", count: ITERATIONS, saltSize: 8 } as unknown as Parameters<
-      typeof pki.encryptPrivateKeyInfo
-    >[2]);
+    const encrypted = pki.encryptPrivateKeyInfo(
+      info,
+      "",
+      { algorithm: "3des", count: ITERATIONS, saltSize: 8 } as unknown as Parameters<
+        typeof pki.encryptPrivateKeyInfo
+      >[2],
+    );
     contents.push(dataContent([seq([oid(pki.oids.pkcs8ShroudedKeyBag), explicit(encrypted), bagAttributes(friendlyName)])]));
   }
   const certBags = certificates.map((der, i) =>

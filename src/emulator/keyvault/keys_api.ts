@@ -40,7 +40,9 @@ export function createKeysRoute(release: ReleaseHandler) {
     if (deletedKeysPath && !req.api.softDelete) return undefined;
     if (/^\/deletedkeys\/?$/i.test(path) && method === "GET") {
       const denied = req.authorize(`${ACTION}/read`, "");
-      return denied ?? page(req, req.vault.keys.all().filter((e) => e.deleted), (e) => e.name, (e) => deletedBundle(req, e));
+      // A deleted certificate's key stays out of this list (GET /deletedkeys/{name} still finds it).
+      const deleted = req.vault.keys.all().filter((e) => e.deleted && !e.versions.some((v) => v.managed));
+      return denied ?? page(req, deleted, (e) => e.name, (e) => deletedBundle(req, e));
     }
     if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeURIComponent(m[1]), Boolean(m[2]));
     if (/^\/keys\/restore\/?$/i.test(path) && method === "POST") return await restoreKey(req);
@@ -107,11 +109,17 @@ export function keyBundle(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Re
     attributes: attributes(req, v),
     ...(v.tags ? { tags: v.tags } : {}),
     ...(v.releasePolicy && req.api.keyRelease ? { release_policy: v.releasePolicy } : {}),
+    ...(v.managed ? { managed: true } : {}),
   };
 }
 
 function keyItem(req: VaultRequest, entry: KeyEntry, v: KeyVersion, withVersion: boolean): Record<string, unknown> {
-  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(req, v), ...(v.tags ? { tags: v.tags } : {}) };
+  return {
+    kid: keyId(req, entry, withVersion ? v : undefined),
+    attributes: attributes(req, v),
+    ...(v.tags ? { tags: v.tags } : {}),
+    ...(v.managed ? { managed: true } : {}),
+  };
 }
 
 /** The DeletedKeyBundle; before soft delete existed (2015-06-01) the plain KeyBundle. */
@@ -310,6 +318,12 @@ function deleteKey(req: VaultRequest, name: string): Response {
   if (denied) return denied;
   const entry = req.vault.keys.live(name);
   if (!entry) return keyNotFound(req, name);
+  if (entry.versions.some((v) => v.managed)) {
+    return req.respond(
+      403,
+      akvError("Forbidden", `Operation "delete" is not allowed as this object's lifetime is managed by Key Vault.`, "KeyManagedByKeyVault"),
+    );
+  }
   req.vault.keys.softDelete(entry, nowSeconds());
   return req.respond(200, deletedBundle(req, entry));
 }

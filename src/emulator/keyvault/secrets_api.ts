@@ -89,12 +89,34 @@ function attributes(req: VaultRequest, v: SecretVersion): Record<string, unknown
 }
 
 function optional(v: SecretVersion): Record<string, unknown> {
-  return { ...(v.contentType !== undefined ? { contentType: v.contentType } : {}), ...(v.tags !== undefined ? { tags: v.tags } : {}) };
+  return {
+    ...(v.contentType !== undefined ? { contentType: v.contentType } : {}),
+    ...(v.tags !== undefined ? { tags: v.tags } : {}),
+    ...(v.managed ? { managed: true } : {}),
+  };
 }
 
-/** The SecretBundle of a version, with its value. */
+/** The SecretBundle of a version, with its value (a certificate's backing secret adds `kid`). */
 function bundle(req: VaultRequest, entry: SecretEntry, v: SecretVersion): Record<string, unknown> {
-  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(req, v) };
+  return {
+    value: v.value,
+    id: secretId(req, entry.name, v.version),
+    ...optional(v),
+    attributes: attributes(req, v),
+    ...(v.keyLinked ? { kid: `${req.vault.url}/keys/${entry.name}/${v.version}` } : {}),
+  };
+}
+
+/** The 403 for setting or deleting a certificate's backing secret. */
+function managedRefusal(req: VaultRequest, operation: string): Response {
+  return req.respond(
+    403,
+    akvError("Forbidden", `Operation "${operation}" is not allowed as this object's lifetime is managed by Key Vault.`, "SecretManagedByKeyVault"),
+  );
+}
+
+function isManaged(entry: SecretEntry | undefined): boolean {
+  return entry !== undefined && entry.versions.some((v) => v.managed);
 }
 
 /** The DeletedSecretBundle; before soft delete existed (2015-06-01) the plain bundle without its value. */
@@ -136,6 +158,7 @@ async function setSecret(req: VaultRequest, name: string): Promise<Response> {
   const props = readProperties(body);
   if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
   if (req.vault.secrets.deleted(name)) return conflictDeleted(req, name);
+  if (isManaged(req.vault.secrets.live(name))) return managedRefusal(req, "set");
   const now = nowSeconds();
   const version = req.vault.secrets.set(name, body.value, props, now);
   return req.respond(200, bundle(req, req.vault.secrets.live(name)!, version));
@@ -192,6 +215,7 @@ function deleteSecret(req: VaultRequest, name: string): Response {
   if (denied) return denied;
   const entry = req.vault.secrets.live(name);
   if (!entry) return notFound(req, name);
+  if (isManaged(entry)) return managedRefusal(req, "delete");
   req.vault.secrets.softDelete(entry, nowSeconds(), req.options.deleteDelayMs);
   return req.respond(200, deletedBundle(req, entry));
 }
@@ -277,7 +301,8 @@ function listVersions(req: VaultRequest, name: string): Response {
 function listDeleted(req: VaultRequest): Response {
   const denied = req.authorize(`${ACTION}/readMetadata/action`, "");
   if (denied) return denied;
-  const deleted = req.vault.secrets.all().filter((e) => e.deleted && e.deleted.visibleAtMs <= Date.now());
+  // A deleted certificate's secret stays out of this list (GET /deletedsecrets/{name} still finds it).
+  const deleted = req.vault.secrets.all().filter((e) => e.deleted && e.deleted.visibleAtMs <= Date.now() && !isManaged(e));
   return page(req, deleted, (e) => e.name, (e) => {
     const { id, attributes, recoveryId, deletedDate, scheduledPurgeDate, contentType, tags } = deletedBundle(req, e);
     return { id: String(id).replace(/\/[0-9a-f]{32}$/, ""), attributes, recoveryId, deletedDate, scheduledPurgeDate, contentType, tags };
