@@ -201,7 +201,7 @@ async function downloadRequest(values: ParsedValues): Promise<DownloadRequest> {
 }
 
 async function runDownload(client: CertificateClient, name: string, version: string | undefined, request: DownloadRequest, format: OutputFormat) {
-  const bundle = await client.get(name, version);
+  const bundle = request.withKey ? await keyRoleOnRefusal(name, client.get(name, version)) : await client.get(name, version);
   if (!bundle.cer) {
     throw new KvmiError(`Certificate '${name}' has no certificate yet: its creation is still pending.`, {
       code: "CertificatePending",
@@ -243,18 +243,8 @@ async function runDownload(client: CertificateClient, name: string, version: str
 async function keyMaterial(client: CertificateClient, name: string, bundle: CertificateBundle): Promise<CertificateMaterial> {
   let material: CertificateMaterial;
   try {
-    material = materialFromSecret(await client.backingSecret(bundle));
+    material = materialFromSecret(await keyRoleOnRefusal(name, client.backingSecret(bundle)));
   } catch (error) {
-    if (error instanceof KvmiError && error.code === "ForbiddenByRbac") {
-      const role = CERTIFICATE_KEY_ROLE;
-      throw new KvmiError(`${error.message} The private key of certificate '${name}' is in its backing secret.`, {
-        code: error.code,
-        status: error.status,
-        kind: error.kind,
-        hint: `Assign '${role.name}' (${role.id}) to this identity at the vault or certificate scope (Key Vault Certificates Officer cannot read keys); ` +
-          "without --with-key only the certificate is downloaded.",
-      });
-    }
     if (error instanceof KvmiError) throw error;
     throw new KvmiError(`The backing secret of certificate '${name}' cannot be read: ${(error as Error).message}.`, { code: "InvalidResponse", kind: "other" });
   }
@@ -266,6 +256,26 @@ async function keyMaterial(client: CertificateClient, name: string, bundle: Cert
     });
   }
   return material;
+}
+
+/**
+ * `download --with-key` needs the certificate and its backing secret: a ForbiddenByRbac for either
+ * names Key Vault Certificate User, the one role that grants both (not the role for the single action).
+ */
+async function keyRoleOnRefusal<T>(name: string, request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (!(error instanceof KvmiError) || error.code !== "ForbiddenByRbac") throw error;
+    const role = CERTIFICATE_KEY_ROLE;
+    throw new KvmiError(`${error.message} Downloading certificate '${name}' with its private key reads the certificate and its backing secret.`, {
+      code: error.code,
+      status: error.status,
+      kind: error.kind,
+      hint: `Assign '${role.name}' (${role.id}) to this identity at the vault or certificate scope (Key Vault Certificates Officer cannot read keys); ` +
+        "without --with-key only the certificate is downloaded.",
+    });
+  }
 }
 
 async function importRequest(values: ParsedValues) {
