@@ -133,7 +133,7 @@ function readSans(value: unknown, withUrisAndIps: boolean): SubjectAlternativeNa
   if (value === undefined || value === null) return undefined;
   const raw = optionalObject(value, "x509_props.sans");
   const sans: SubjectAlternativeNames = {};
-  const keys = ["emails", "dns_names", "upns", ...(withUrisAndIps ? ["uris", "ipAddresses"] : [])] as const;
+  const keys: (keyof SubjectAlternativeNames)[] = ["emails", "dns_names", "upns", ...(withUrisAndIps ? ["uris" as const, "ipAddresses" as const] : [])];
   for (const k of keys) {
     const list = stringList(raw[k], `x509_props.sans.${k}`);
     if (list && list.length > 0) sans[k] = list;
