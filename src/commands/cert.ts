@@ -29,7 +29,7 @@ import {
 import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { decodeBase64, encodeBase64, hex } from "../keyvault/base64.ts";
 import { type CertificateBundle, CertificateClient, type CertificatePolicy } from "../keyvault/certificate_client.ts";
-import { certificateOnly, type CertificateMaterial, materialFromSecret, renderPem, renderPfx } from "../keyvault/certificate_export.ts";
+import { type CertificateMaterial, certificateOnly, materialFromSecret, renderPem, renderPfx } from "../keyvault/certificate_export.ts";
 import { CertificateFileError, PKCS12_CONTENT_TYPE, prepareImport } from "../keyvault/certificate_import.ts";
 import { waitForCertificate } from "../keyvault/certificate_wait.ts";
 import { CERTIFICATE_KEY_ROLE } from "../keyvault/data_action_roles.ts";
@@ -168,10 +168,23 @@ export async function runCert(args: string[]): Promise<number> {
         if (format === "json") printJson({ purged: true, name });
         break;
     }
+  } catch (error) {
+    throw withCertificateHint(error);
   } finally {
     context.http.close();
   }
   return 0;
+}
+
+/** Key Vault's shared hints name the secret commands; a deleted certificate is recovered or purged with cert's own. */
+function withCertificateHint(error: unknown): unknown {
+  if (!(error instanceof KvmiError) || error.code !== "ObjectIsDeletedButRecoverable") return error;
+  return new KvmiError(error.message, {
+    code: error.code,
+    status: error.status,
+    kind: error.kind,
+    hint: "The name belongs to a deleted certificate: recover it with `kvmi cert recover` or purge it with `kvmi cert purge` first.",
+  });
 }
 
 /** An option given to a subcommand that does not take it is a usage error, not silently ignored. */
@@ -322,13 +335,15 @@ async function createPolicy(values: ParsedValues): Promise<CertificatePolicy> {
   const subject = stringOption(values, "subject");
   const months = stringOption(values, "validity-months");
   if (policyFile !== undefined) {
-    if (subject !== undefined || months !== undefined) throw usageError("--policy is the whole policy: pass --subject and --validity-months in it, not beside it.");
+    if (subject !== undefined || months !== undefined) {
+      throw usageError("--policy is the whole policy: pass --subject and --validity-months in it, not beside it.");
+    }
     const text = new TextDecoder().decode(await readFileBounded(policyFile, JSON_FILE_MAX_BYTES, "--policy"));
     const policy = parseJsonInput(text, `The policy '${policyFile}'`);
     if (policy === null || typeof policy !== "object" || Array.isArray(policy)) throw usageError(`The policy '${policyFile}' is not a JSON object.`);
     return policy as CertificatePolicy;
   }
-  if (subject === undefined) throw usageError("cert create needs --subject \"CN=…\" or --policy FILE.");
+  if (subject === undefined) throw usageError('cert create needs --subject "CN=…" or --policy FILE.');
   return selfSignedPolicy(checkSubject(subject), months === undefined ? 12 : checkMonths(months));
 }
 
@@ -351,7 +366,10 @@ function checkSubject(subject: string): string {
     rdns = new x509.Name(upper).toJSON() as Record<string, string[]>[];
   } catch { /* reported below */ }
   if (rdns.length === 0 || rdns.some((rdn) => Object.values(rdn).some((values) => values.some((v) => v.trim() === "")))) {
-    throw usageError(`--subject ${JSON.stringify(subject.slice(0, 80))} is not an X.500 name.`, 'Use a distinguished name such as "CN=web.contoso.com, O=Contoso".');
+    throw usageError(
+      `--subject ${JSON.stringify(subject.slice(0, 80))} is not an X.500 name.`,
+      'Use a distinguished name such as "CN=web.contoso.com, O=Contoso".',
+    );
   }
   return subject;
 }

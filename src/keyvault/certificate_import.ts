@@ -86,7 +86,9 @@ function privateKey(key: Uint8Array | string, format: "der" | "pem", password = 
   } catch (error) {
     const encrypted = typeof key === "string" && /ENCRYPTED/.test(key);
     throw new CertificateFileError(
-      encrypted ? "the PEM private key is encrypted and does not decrypt with the password given" : `the private key cannot be read (${(error as Error).message})`,
+      encrypted
+        ? "the PEM private key is encrypted and does not decrypt with the password given"
+        : `the private key cannot be read (${(error as Error).message})`,
     );
   }
 }

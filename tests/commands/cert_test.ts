@@ -171,6 +171,13 @@ Deno.test("cert import: a PFX with its password from a file or stdin, a PEM; the
     let missing = await kv(["show", "--name", "imported"]);
     assert.equal(missing.code, 5);
     assert.match(missing.stderr, /CertificateNotFound/);
+    const reuse = await waitFor(async () => {
+      const r = await kv(["import", "--name", "imported", "--file", `${dir}/in.pfx`, "--password-file", `${dir}/pw`]);
+      return r.code === 0 ? { ...r, code: 5 } : r;
+    });
+    assert.equal(reuse.code, 1, reuse.stderr);
+    assert.match(reuse.stderr, /ObjectIsDeletedButRecoverable/);
+    assert.match(reuse.stderr, /kvmi cert recover/);
     const recovered = await waitFor(() => kv(["recover", "--name", "imported"]));
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.equal((await waitFor(() => kv(["show", "--name", "imported"]))).code, 0);
@@ -188,7 +195,7 @@ Deno.test("cert import: a PFX with its password from a file or stdin, a PEM; the
 
 /** Retries a command while the emulator is still finishing a delete or recover (exit 5 or a 409 conflict). */
 async function waitFor(run: () => Promise<{ code: number; stdout: string; stderr: string }>) {
-  for (let i = 0; ; i++) {
+  for (let i = 0;; i++) {
     const result = await run();
     if (result.code === 0 || i >= 50 || !(result.code === 5 || /Conflict|being/i.test(result.stderr))) return result;
     await new Promise((r) => setTimeout(r, 100));

@@ -23,7 +23,14 @@ interface TestCertificate {
 async function selfSigned(subject: string): Promise<TestCertificate> {
   const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
   const keys = await crypto.subtle.generateKey(alg, true, ["sign", "verify"]);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: "01", name: subject, keys, signingAlgorithm: alg, notBefore: new Date(), notAfter: new Date(Date.now() + 86_400_000) });
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "01",
+    name: subject,
+    keys,
+    signingAlgorithm: alg,
+    notBefore: new Date(),
+    notAfter: new Date(Date.now() + 86_400_000),
+  });
   return { der: new Uint8Array(cert.rawData), pkcs8: new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey)) };
 }
 
