@@ -225,6 +225,13 @@ Deno.test("403s name the data action and the role: Certificate User for the key,
     assert.match(create.stderr, /certificates\/create\/action/);
     assert.match(create.stderr, /Key Vault Certificates Officer/);
 
+    // An access-policy vault names the permission and says role assignments do not apply.
+    const policy = await emu.kvmi(["cert", "list", "--vault", "kv-demo-policy"]);
+    assert.equal(policy.code, 4, policy.stderr);
+    assert.match(policy.stderr, /ForbiddenByPolicy/);
+    assert.match(policy.stderr, /'list' permission on certificates/);
+    assert.match(policy.stderr, /access policies/);
+
     // Certificates Officer manages certificates but cannot read a key.
     await roleAssign(emu, "Key Vault Certificates Officer");
     const officer = await waitFor(async () => {
