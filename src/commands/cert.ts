@@ -60,7 +60,8 @@ Subcommands:
   create    --name N (--subject "CN=…" [--validity-months N] | --policy FILE) [--no-wait]
             Create a self-signed certificate with an exportable RSA 2048 key (12 months by
             default), or with the full certificate policy in FILE (JSON, as the REST API takes
-            it), and wait until Key Vault has made it (--no-wait prints the pending operation).
+            it), and wait until Key Vault has made it (--no-wait prints the pending operation,
+            as does a policy with issuer Unknown, whose CSR must be signed and merged).
   delete    --name N                     Soft-delete a certificate (with its key and secret)
   recover   --name N                     Recover a deleted certificate
   purge     --name N                     Permanently delete a deleted certificate
@@ -153,7 +154,8 @@ export async function runCert(args: string[]): Promise<number> {
         break;
       case "create": {
         const operation = await client.create(name, policy!);
-        if (values["no-wait"]) printJson(operation);
+        // An Unknown issuer's certificate waits for a merge of a certificate signed elsewhere: waiting here would never end.
+        if (values["no-wait"] || operation.issuer?.name === "Unknown") printJson(operation);
         else printCertificate(await waitForCertificate(client, name, operation), format);
         break;
       }
@@ -231,7 +233,9 @@ async function runDownload(client: CertificateClient, name: string, version: str
       ? new TextEncoder().encode(encodeBase64(renderPfx(material, request.password, name)) + "\n")
       : renderPfx(material, request.password, name);
   } catch (error) {
-    if (error instanceof Pkcs12Error) throw usageError(`Cannot write certificate '${name}' as pfx: ${error.message}.`, "Use --format pem.");
+    if (error instanceof Pkcs12Error) {
+      throw new KvmiError(`Cannot write certificate '${name}' as pfx: ${error.message}.`, { code: "UnsupportedKeyType", kind: "other", hint: "Use --format pem." });
+    }
     throw error;
   }
   if (request.out === "-") {
@@ -285,8 +289,7 @@ async function keyRoleOnRefusal<T>(name: string, request: Promise<T>): Promise<T
       code: error.code,
       status: error.status,
       kind: error.kind,
-      hint: `Assign '${role.name}' (${role.id}) to this identity at the vault or certificate scope (Key Vault Certificates Officer cannot read keys); ` +
-        "without --with-key only the certificate is downloaded.",
+      hint: `Assign '${role.name}' (${role.id}) to this identity at the vault or certificate scope (Key Vault Certificates Officer cannot read keys).`,
     });
   }
 }

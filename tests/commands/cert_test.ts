@@ -112,6 +112,37 @@ Deno.test("cert create waits for the certificate; show, list, versions and downl
     assert.ok(readPkcs12(await Deno.readFile(pfxPath), "pfx pässword").keyPkcs8, "the password file's trailing newline is not part of the password");
     assert.throws(() => readPkcs12(Deno.readFileSync(pfxPath), ""));
 
+    // A full policy: an EC P-256 key stored as PEM; its key comes back and matches.
+    await Deno.writeTextFile(
+      `${dir}/ec-policy.json`,
+      JSON.stringify({
+        key_props: { exportable: true, kty: "EC", crv: "P-256", reuse_key: false },
+        secret_props: { contentType: "application/x-pem-file" },
+        x509_props: { subject: "CN=ec.contoso.com", validity_months: 3 },
+        issuer: { name: "Self" },
+      }),
+    );
+    const ec = await kv(["create", "--name", "ec-cert", "--policy", `${dir}/ec-policy.json`]);
+    assert.equal(ec.code, 0, ec.stderr);
+    const ecBundle = JSON.parse(ec.stdout);
+    assert.equal(ecBundle.policy.key_props.kty, "EC");
+    const ecPem = await kv(["download", "--name", "ec-cert", "--with-key", "--out", "-"]);
+    assert.equal(ecPem.code, 0, ecPem.stderr);
+    const ecBlocks = pemBlocks(ecPem.stdout);
+    assert.deepEqual(ecBlocks[1].der, decodeBase64(ecBundle.cer));
+    assert.ok(keyMatches(ecBlocks[0].der, ecBlocks[1].der));
+    const ecPfx = await kv(["download", "--name", "ec-cert", "--format", "pfx", "--with-key", "--out", "-"]);
+    assert.equal(ecPfx.code, 1, "kvmi writes PFX files for RSA only");
+    assert.match(ecPfx.stderr, /UnsupportedKeyType|RSA/);
+    assert.equal(ecPfx.stdout, "");
+
+    // An Unknown issuer: the pending operation (with its CSR) is printed at once.
+    await Deno.writeTextFile(`${dir}/unknown.json`, JSON.stringify({ x509_props: { subject: "CN=merge-me" }, issuer: { name: "Unknown" } }));
+    const unknown = await kv(["create", "--name", "merge-cert", "--policy", `${dir}/unknown.json`]);
+    assert.equal(unknown.code, 0, unknown.stderr);
+    assert.equal(JSON.parse(unknown.stdout).status, "inProgress");
+    assert.ok(JSON.parse(unknown.stdout).csr);
+
     const noWait = await kv(["create", "--name", "later-cert", "--subject", "cn=later", "--no-wait"]);
     assert.equal(noWait.code, 0, noWait.stderr);
     const operation = JSON.parse(noWait.stdout);
