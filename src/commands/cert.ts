@@ -28,9 +28,9 @@ import {
 } from "../cli/args.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { decodeBase64, encodeBase64, hex } from "../keyvault/base64.ts";
-import { type CertificateBundle, CertificateClient, type CertificatePolicy } from "../keyvault/certificate_client.ts";
+import { type CertificateBundle, CertificateClient, type CertificatePolicy, PKCS12_CONTENT_TYPE } from "../keyvault/certificate_client.ts";
 import { type CertificateMaterial, certificateOnly, materialFromSecret, renderPem, renderPfx } from "../keyvault/certificate_export.ts";
-import { CertificateFileError, PKCS12_CONTENT_TYPE, prepareImport } from "../keyvault/certificate_import.ts";
+import { CertificateFileError, prepareImport } from "../keyvault/certificate_import.ts";
 import { waitForCertificate } from "../keyvault/certificate_wait.ts";
 import { CERTIFICATE_KEY_ROLE } from "../keyvault/data_action_roles.ts";
 import { Pkcs12Error } from "../keyvault/pkcs12.ts";
@@ -234,7 +234,11 @@ async function runDownload(client: CertificateClient, name: string, version: str
       : renderPfx(material, request.password, name);
   } catch (error) {
     if (error instanceof Pkcs12Error) {
-      throw new KvmiError(`Cannot write certificate '${name}' as pfx: ${error.message}.`, { code: "UnsupportedKeyType", kind: "other", hint: "Use --format pem." });
+      throw new KvmiError(`Cannot write certificate '${name}' as pfx: ${error.message}.`, {
+        code: "UnsupportedKeyType",
+        kind: "other",
+        hint: "Use --format pem.",
+      });
     }
     throw error;
   }

@@ -19,6 +19,12 @@ import type { SecretBundle } from "./secret_client.ts";
 import type { Authorization } from "../http/authorized_request.ts";
 import { KvmiError } from "../core/errors.ts";
 
+/** The content type of a PFX backing secret (standard base64 of a PKCS#12 with an empty password). */
+export const PKCS12_CONTENT_TYPE = "application/x-pkcs12";
+
+/** The content type of a PEM backing secret (unencrypted PKCS#8 key, then the certificates). */
+export const PEM_CONTENT_TYPE = "application/x-pem-file";
+
 /** Certificate attributes as the REST API returns them (Unix seconds). */
 export interface CertificateAttributes {
   enabled?: boolean;

@@ -12,8 +12,7 @@
  * @module
  */
 import { decodeBase64 } from "./base64.ts";
-import type { CertificateBundle } from "./certificate_client.ts";
-import { PEM_CONTENT_TYPE } from "./certificate_import.ts";
+import { type CertificateBundle, PEM_CONTENT_TYPE } from "./certificate_client.ts";
 import { pemBlocks, toPem } from "./pem.ts";
 import { type Pkcs12Content, readPkcs12, writePkcs12 } from "./pkcs12.ts";
 import type { SecretBundle } from "./secret_client.ts";

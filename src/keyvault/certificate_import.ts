@@ -17,14 +17,9 @@ import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { encodeBase64 } from "./base64.ts";
-import type { CertificateImport } from "./certificate_client.ts";
+import { type CertificateImport, PEM_CONTENT_TYPE, PKCS12_CONTENT_TYPE } from "./certificate_client.ts";
 import { looksLikePem, type PemBlock, pemBlocks, toPem } from "./pem.ts";
 import { Pkcs12Error, readPkcs12 } from "./pkcs12.ts";
-
-/** Content types of a certificate's backing secret. */
-export const PKCS12_CONTENT_TYPE = "application/x-pkcs12";
-/** Content type of a PEM backing secret. */
-export const PEM_CONTENT_TYPE = "application/x-pem-file";
 
 /** The file cannot be imported; the message says why (shown to the user as a usage error). */
 export class CertificateFileError extends Error {
