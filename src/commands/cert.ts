@@ -33,6 +33,7 @@ import { type CertificateMaterial, certificateOnly, materialFromSecret, renderPe
 import { CertificateFileError, prepareImport } from "../keyvault/certificate_import.ts";
 import { waitForCertificate } from "../keyvault/certificate_wait.ts";
 import { CERTIFICATE_KEY_ROLE } from "../keyvault/data_action_roles.ts";
+import { looksLikePem } from "../keyvault/pem.ts";
 import { Pkcs12Error } from "../keyvault/pkcs12.ts";
 import { checkObjectName, checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
 import { createAzureContext, keyVaultAuthorization } from "./context.ts";
@@ -56,7 +57,7 @@ Subcommands:
   import    --name N --file F [--password-file F]
             Import a PFX or PEM (key and certificates) as a new version. The PFX password
             (or an encrypted PEM key's) comes from --password-file or stdin, never the
-            command line; none when stdin is a terminal.
+            command line; none when stdin is a terminal (a plain PEM needs none).
   create    --name N (--subject "CN=…" [--validity-months N] | --policy FILE) [--no-wait]
             Create a self-signed certificate with an exportable RSA 2048 key (12 months by
             default), or with the full certificate policy in FILE (JSON, as the REST API takes
@@ -302,7 +303,10 @@ async function importRequest(values: ParsedValues) {
   const file = requiredOption(values, "file");
   const bytes = await readFileBounded(file, CERTIFICATE_FILE_MAX_BYTES, "--file");
   const passwordFile = stringOption(values, "password-file");
-  const password = passwordFile !== undefined ? await readPassword(passwordFile) : Deno.stdin.isTerminal() ? "" : await readStdinPassword();
+  // stdin is read only when the file may need a password (a PFX, an encrypted PEM key).
+  const head = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
+  const mayNeedPassword = !looksLikePem(head.replace(/^\uFEFF/, "")) || head.includes("ENCRYPTED");
+  const password = passwordFile !== undefined ? await readPassword(passwordFile) : mayNeedPassword && !Deno.stdin.isTerminal() ? await readStdinPassword() : "";
   try {
     return prepareImport(bytes, password);
   } catch (error) {

@@ -352,7 +352,7 @@ const TABLES: CommandTable[] = [
     ],
     subject: [{ label: "on download", value: "CN=x", message: /does not take --subject/ }],
   }),
-  certCommand("import", [...V, "--name", "hostile-import", "--file", "@GARBAGE_PEM"], {
+  certCommand("import", [...V, "--name", "hostile-import", "--file", "@NOT_PFX"], {
     file: [
       { label: "/dev/zero", value: "/dev/zero", message: /larger than/ },
       { label: "a directory", value: "/tmp" },
