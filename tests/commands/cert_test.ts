@@ -136,6 +136,18 @@ Deno.test("cert create waits for the certificate; show, list, versions and downl
     assert.match(ecPfx.stderr, /UnsupportedKeyType|RSA/);
     assert.equal(ecPfx.stdout, "");
 
+    // A key that is not exportable stays in Key Vault: the certificate downloads, the key does not.
+    await Deno.writeTextFile(
+      `${dir}/kept.json`,
+      JSON.stringify({ key_props: { exportable: false, kty: "RSA", key_size: 2048 }, x509_props: { subject: "CN=kept" }, issuer: { name: "Self" } }),
+    );
+    assert.equal((await kv(["create", "--name", "kept-cert", "--policy", `${dir}/kept.json`])).code, 0);
+    const kept = await kv(["download", "--name", "kept-cert", "--with-key", "--out", `${dir}/kept.pem`]);
+    assert.equal(kept.code, 1);
+    assert.match(kept.stderr, /KeyNotExportable|no exportable private key/);
+    await assert.rejects(Deno.stat(`${dir}/kept.pem`), "nothing is written");
+    assert.equal((await kv(["download", "--name", "kept-cert", "--out", `${dir}/kept.pem`])).code, 0);
+
     // An Unknown issuer: the pending operation (with its CSR) is printed at once.
     await Deno.writeTextFile(`${dir}/unknown.json`, JSON.stringify({ x509_props: { subject: "CN=merge-me" }, issuer: { name: "Unknown" } }));
     const unknown = await kv(["create", "--name", "merge-cert", "--policy", `${dir}/unknown.json`]);

@@ -123,6 +123,18 @@ Describe 'Import-KvCertificate' {
         Get-TestStoreCertificate -Thumbprint $WebThumbprint | Should -BeNullOrEmpty
     }
 
+    It 'writes a certificate whose key is not exportable as a non-terminating KeyNotExportable and imports nothing' {
+        $policy = Join-Path $StoreHome 'kept.json'
+        Set-Content -Path $policy -Value '{"key_props":{"exportable":false,"kty":"RSA","key_size":2048},"x509_props":{"subject":"CN=kept"},"issuer":{"name":"Self"}}'
+        & $env:KVMI_TEST_DENO run --allow-all --quiet $env:KVMI_TEST_MAIN cert create --vault kv-demo --name ps-kept-cert --policy $policy | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $result = Import-KvCertificate -VaultName kv-demo -Name ps-kept-cert -CertStoreLocation 'Cert:\CurrentUser\My' -ErrorVariable e -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -Be 'KeyNotExportable,Import-KvCertificate'
+        $thumbprint = (Get-KvCertificate -VaultName kv-demo -Name ps-kept-cert).Thumbprint
+        Get-TestStoreCertificate -Thumbprint $thumbprint | Should -BeNullOrEmpty
+    }
+
     It 'writes a missing certificate as a non-terminating ObjectNotFound' {
         $result = Import-KvCertificate -VaultName kv-demo -Name no-such-cert -CertStoreLocation 'Cert:\CurrentUser\My' -ErrorVariable e -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
