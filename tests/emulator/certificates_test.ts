@@ -142,6 +142,29 @@ Deno.test("Key Vault certificates over raw HTTP: create, pending, backing key an
         certSpki(cer),
       );
     });
+    await t.step("GET secret with outContentType (2025-07-01) converts the PFX to PEM", async () => {
+      const r = await kv("GET", `/secrets/raw1?api-version=2025-07-01&outContentType=application/x-pem-file`);
+      assert.equal(r.status, 200);
+      assert.equal(r.body.contentType, "application/x-pem-file");
+      const value = String(r.body.value);
+      assert.match(value, /^-----BEGIN PRIVATE KEY-----\n/);
+      assert.equal(spki(value.slice(0, value.indexOf("-----BEGIN CERTIFICATE"))), certSpki(cer));
+      assert.equal((await kv("GET", `/secrets/raw1?api-version=2025-07-01&outContentType=text/plain`)).status, 400);
+    });
+    await t.step("import takes base64url of PEM bytes (.NET) and derives the policy from the certificate", async () => {
+      const pemSecret = await kv("GET", `/secrets/raw1?api-version=2025-07-01&outContentType=application/x-pem-file`);
+      const value = Buffer.from(String(pemSecret.body.value)).toString("base64url");
+      const r = await kv("POST", `/certificates/raw-imported/import?${API}`, { value });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.cer, cer);
+      const policy = r.body.policy as Json;
+      assert.equal((policy.x509_props as Json).subject, "CN=MyCert");
+      assert.deepEqual(policy.issuer, { name: "Unknown", cert_transparency: false });
+      assert.equal((policy.secret_props as Json).contentType, "application/x-pem-file");
+      assert.equal("pending" in r.body, false);
+      const keyOnly = await kv("POST", `/certificates/raw-bad/import?${API}`, { value: cer });
+      assert.equal(keyOnly.status, 400);
+    });
     await t.step("the backing key signs (RS256) and the signature verifies with the certificate", async () => {
       const digest = createHash("sha256").update("kvmi").digest();
       const r = await kv("POST", `/keys/raw1/${version}/sign?${API}`, { alg: "RS256", value: digest.toString("base64url") });

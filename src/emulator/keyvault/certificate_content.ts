@@ -136,7 +136,13 @@ function decodeBase64(text: string): Uint8Array | undefined {
   return new Uint8Array(Buffer.from(compact.replace(/-/g, "+").replace(/_/g, "/"), "base64"));
 }
 
-function readPem(text: string): CertificateContent {
+/** Content that may lack its key (a non-exportable certificate's secret). */
+interface MaybeKeyed {
+  privateKey?: KeyObject;
+  certificates: Uint8Array[];
+}
+
+function readPem(text: string): MaybeKeyed {
   const blocks = [...text.replace(/\r\n/g, "\n").matchAll(/-----BEGIN ([A-Z0-9 ]+)-----\n?([\s\S]*?)-----END \1-----/g)];
   if (blocks.length === 0) throw new ContentProblem(PEM_UNREADABLE);
   if (blocks.some((b) => b[1] === "RSA PRIVATE KEY" || b[1] === "EC PRIVATE KEY" || b[1] === "ENCRYPTED PRIVATE KEY")) throw new ContentProblem(PEM_UNEXPECTED);
@@ -144,15 +150,15 @@ function readPem(text: string): CertificateContent {
   const keys = blocks.filter((b) => b[1] === "PRIVATE KEY");
   const certificates = blocks.filter((b) => b[1] === "CERTIFICATE").map(der);
   if (certificates.length === 0) throw new ContentProblem(PEM_UNREADABLE);
-  if (keys.length === 0) throw new ContentProblem(NO_KEY);
+  if (keys.length === 0) return { certificates };
   try {
-    return { privateKey: createPrivateKey({ key: Buffer.from(der(keys[0])), format: "der", type: "pkcs8" }), certificates, contentType: PEM };
+    return { privateKey: createPrivateKey({ key: Buffer.from(der(keys[0])), format: "der", type: "pkcs8" }), certificates };
   } catch {
     throw new ContentProblem(PEM_UNEXPECTED);
   }
 }
 
-function readPkcs12(der: Uint8Array, password: string): CertificateContent {
+function readPkcs12(der: Uint8Array, password: string): MaybeKeyed {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(binary(der)), false, password);
@@ -166,14 +172,17 @@ function readPkcs12(der: Uint8Array, password: string): CertificateContent {
   const certBags = p12.getBags({ bagType: pki.oids.certBag })[pki.oids.certBag] ?? [];
   const certificates = certBags.map((bag) => bytesOf(asn1.toDer(bag.cert ? pki.certificateToAsn1(bag.cert) : bag.asn1!).getBytes()));
   if (certificates.length === 0) throw new ContentProblem(PFX_UNREADABLE);
-  if (keyBags.length === 0) throw new ContentProblem(NO_KEY.replaceAll("PEM", "PKCS#12"));
+  if (keyBags.length === 0) return { certificates };
   const bag = keyBags[0];
   const info = bag.key ? pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(bag.key)) : bag.asn1!;
-  return {
-    privateKey: createPrivateKey({ key: Buffer.from(asn1.toDer(info).getBytes(), "binary"), format: "der", type: "pkcs8" }),
-    certificates,
-    contentType: PKCS12,
-  };
+  return { privateKey: createPrivateKey({ key: Buffer.from(asn1.toDer(info).getBytes(), "binary"), format: "der", type: "pkcs8" }), certificates };
+}
+
+/** A backing secret's value in the other content type (GET secret with `outContentType`, 2025-07-01+). */
+export function convertSecretValue(value: string, from: string, to: string): string {
+  if (from === to) return value;
+  const content = from === PEM ? readPem(value) : readPkcs12(decodeBase64(value) ?? new Uint8Array(), "");
+  return to === PEM ? pemValue(content.privateKey, content.certificates) : pkcs12Value(content.privateKey, content.certificates);
 }
 
 /**
@@ -182,11 +191,15 @@ function readPkcs12(der: Uint8Array, password: string): CertificateContent {
  * Throws {@link ContentProblem}.
  */
 export function readImportValue(value: string, password: string | undefined, declared: string | undefined): CertificateContent {
-  if (value.includes("-----BEGIN")) return readPem(value);
+  const keyed = (content: MaybeKeyed, contentType: typeof PKCS12 | typeof PEM): CertificateContent => {
+    if (!content.privateKey) throw new ContentProblem(contentType === PEM ? NO_KEY : NO_KEY.replaceAll("PEM", "PKCS#12"));
+    return { privateKey: content.privateKey, certificates: content.certificates, contentType };
+  };
+  if (value.includes("-----BEGIN")) return keyed(readPem(value), PEM);
   const bytes = decodeBase64(value);
   if (!bytes) throw new ContentProblem(declared === PEM ? PEM_UNREADABLE : PFX_UNREADABLE);
   const text = new TextDecoder().decode(bytes);
-  if (text.includes("-----BEGIN")) return readPem(text);
+  if (text.includes("-----BEGIN")) return keyed(readPem(text), PEM);
   if (declared === PEM) throw new ContentProblem(PEM_UNREADABLE);
-  return readPkcs12(bytes, password ?? "");
+  return keyed(readPkcs12(bytes, password ?? ""), PKCS12);
 }

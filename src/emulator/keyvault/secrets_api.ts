@@ -10,6 +10,9 @@ import { findVersion, latest, type SecretEntry, type SecretVersion, type Version
 import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 import { decodeSecretBackup, encodeSecretBackup } from "./secret_backup.ts";
+import { atLeast } from "./api_versions.ts";
+import { convertSecretValue } from "./certificate_content.ts";
+import { PEM, PKCS12 } from "./certificate_policy.ts";
 
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const MAX_VALUE_LENGTH = 25_600;
@@ -141,6 +144,14 @@ function getSecret(req: VaultRequest, name: string, version: string): Response {
   if (!entry || !v) return notFound(req, name, version);
   if (!v.attributes.enabled) {
     return req.respond(403, akvError("Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled"));
+  }
+  const out = atLeast(req.api, "2025-07-01") ? req.url.searchParams.get("outContentType") : null;
+  if (out !== null) {
+    if (out !== PKCS12 && out !== PEM) return req.respond(400, akvError("BadParameter", `Invalid outContentType '${out}': use ${PKCS12} or ${PEM}.`));
+    // A certificate's backing secret converts between PFX and PEM; other secrets come back as stored.
+    if (v.managed && v.contentType && v.contentType !== out) {
+      return req.respond(200, { ...bundle(req, entry, v), value: convertSecretValue(v.value, v.contentType, out), contentType: out });
+    }
   }
   return req.respond(200, bundle(req, entry, v));
 }
