@@ -9,7 +9,15 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { type CertificatePolicy, type ImportedFacts, keyUsageFlags, keyUsageNames, type SubjectAlternativeNames, x500Subject } from "./certificate_policy.ts";
+import {
+  type CertificatePolicy,
+  type ImportedFacts,
+  keyUsageFlags,
+  keyUsageNames,
+  PolicyProblem,
+  type SubjectAlternativeNames,
+  x500Subject,
+} from "./certificate_policy.ts";
 import { randomSerial } from "../tls.ts";
 
 const MONTH_SECONDS = 31_536_000 / 12;
@@ -132,7 +140,8 @@ export function certificateFacts(der: Uint8Array, privateKey: KeyObject): Import
   const months = Math.max(1, Math.round((cert.notAfter.getTime() - cert.notBefore.getTime()) / 1000 / MONTH_SECONDS));
   const details = privateKey.asymmetricKeyDetails ?? {};
   const ec = privateKey.asymmetricKeyType === "ec";
-  const curve = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" }[details.namedCurve ?? ""] ?? "P-256";
+  const curve = ec ? { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" }[details.namedCurve ?? ""] : undefined;
+  if (ec && !curve) throw new PolicyProblem(`The curve ${details.namedCurve} is not supported by the kvmi emulator (P-256, P-384, P-521 are).`);
   return {
     subject: cert.subject,
     sans,

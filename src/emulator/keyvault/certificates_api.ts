@@ -140,16 +140,16 @@ function sanUrisAndIps(req: VaultRequest): boolean {
   return atLeast(req.api, "2025-07-01");
 }
 
-/** Moves a certificate's operation on: cancels it when asked, issues a due `Self` certificate. */
+/** Moves a live certificate's operation on: cancels it when asked, issues a due `Self` certificate (a deleted one waits for its recovery). */
 function advance(req: VaultRequest, name: string): void {
   const op = store(req).operation(name);
-  if (!op) return;
+  const entry = store(req).live(name);
+  if (!op || !entry) return;
   const next = dueTransition(op);
   if (next === "cancelled") cancel(op);
   if (next !== "completed") return;
-  const entry = store(req).live(name) ?? store(req).deleted(name);
   const version = entry?.versions.find((v) => v.version === op.version);
-  if (entry && version && op.prepared) {
+  if (version && op.prepared) {
     version.attributes.enabled = op.enableOnIssue;
     issueVersion(req.vault, entry.name, version, op.privateKey, [op.prepared], nowSeconds());
   }
@@ -412,7 +412,7 @@ async function importCertificate(req: VaultRequest, name: string): Promise<Respo
       return false;
     }
   });
-  if (leafIndex < 0) return bad(req, INVALID_CONTENT);
+  if (leafIndex < 0 || !["rsa", "ec"].includes(content.privateKey.asymmetricKeyType ?? "")) return bad(req, INVALID_CONTENT);
   const preserveCertOrder = preserveOrder(req, body);
   const leaf = content.certificates[leafIndex];
   const chain = preserveCertOrder ? content.certificates : [leaf, ...content.certificates.filter((_, i) => i !== leafIndex)];
@@ -562,6 +562,7 @@ function recoverCertificate(req: VaultRequest, name: string): Response {
   if (!entry) return deletedNotFound(req, name);
   store(req).recover(entry);
   recoverBacking(req.vault, entry.name);
+  advance(req, entry.name);
   return req.respond(200, bundle(req, entry, latest(entry)));
 }
 
