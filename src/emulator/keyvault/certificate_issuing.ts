@@ -109,13 +109,13 @@ export function thumbprint(der: Uint8Array): string {
 
 /** A certificate's validity in Unix seconds. */
 export function certificateValidity(der: Uint8Array): { nbf: number; exp: number } {
-  const cert = new x509.X509Certificate(der);
+  const cert = new x509.X509Certificate(new Uint8Array(der));
   return { nbf: Math.floor(cert.notBefore.getTime() / 1000), exp: Math.floor(cert.notAfter.getTime() / 1000) };
 }
 
 /** Whether the certificate's public key is the public half of `privateKey`. */
 export function matchesKey(der: Uint8Array, privateKey: KeyObject): boolean {
-  const cert = new x509.X509Certificate(der);
+  const cert = new x509.X509Certificate(new Uint8Array(der));
   const fromCert = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: "der", type: "spki" }).export({ format: "der", type: "spki" });
   const fromKey = createPublicKey(privateKey).export({ format: "der", type: "spki" });
   return Buffer.compare(fromCert, fromKey) === 0;
@@ -123,7 +123,7 @@ export function matchesKey(der: Uint8Array, privateKey: KeyObject): boolean {
 
 /** What an import without a policy derives from its certificate and key. */
 export function certificateFacts(der: Uint8Array, privateKey: KeyObject): ImportedFacts {
-  const cert = new x509.X509Certificate(der);
+  const cert = new x509.X509Certificate(new Uint8Array(der));
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   let sans: SubjectAlternativeNames | undefined;
   if (san) {
