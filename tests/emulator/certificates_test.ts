@@ -286,6 +286,9 @@ Deno.test("Key Vault certificates over raw HTTP: create, pending, backing key an
       assert.deepEqual(r.body.issuer, { name: "Unknown", cert_transparency: false });
       assert.equal(r.body.status_details, "Pending certificate created. Please Perform Merge to complete the request.");
       assert.equal((await pendingTwice("raw-order")).body.status, "inProgress", "Unknown waits for a merge");
+      const ids = async (query: string) => ((await kv("GET", `/certificates?${API}${query}`)).body.value as Json[]).map((i) => i.id);
+      assert.equal((await ids("")).includes(`${vault}/certificates/raw-order`), false, "never issued: left out by default");
+      assert.equal((await ids("&includePending=true")).includes(`${vault}/certificates/raw-order`), true);
     });
     await t.step("the demo seed has web-cert (CN=web.contoso.internal) whose PFX the VM identity reads as Secrets User", async () => {
       const cert = await kv("GET", `/certificates/web-cert?${API}`);

@@ -506,7 +506,8 @@ function listCertificates(req: VaultRequest): Response {
   const includePending = req.url.searchParams.get("includePending")?.toLowerCase() === "true";
   const live = store(req).all().filter((e) => !e.deleted);
   for (const e of live) advance(req, e.name);
-  const shown = live.filter((e) => includePending || latest(e).cer !== undefined);
+  // Without includePending a certificate that was never issued is left out (one being renewed stays).
+  const shown = live.filter((e) => includePending || e.versions.some((v) => v.cer !== undefined));
   return page(req, shown, (e) => e.name, (e) => item(req, e, latest(e), false));
 }
 
