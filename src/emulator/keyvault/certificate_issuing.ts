@@ -31,15 +31,32 @@ export interface CertificateKeyPair {
 
 const CURVE_HASH: Record<string, string> = { "P-256": "SHA-256", "P-384": "SHA-384", "P-521": "SHA-512" };
 
-/** Generates the key pair a policy's `key_props` ask for. */
-export async function generateKeyPair(policy: CertificatePolicy): Promise<CertificateKeyPair> {
+/**
+ * Generates the key pair a policy's `key_props` ask for, or, with `reuse` (the previous version's
+ * key when the policy says `reuse_key` and the key type still fits), takes that key.
+ */
+export async function generateKeyPair(policy: CertificatePolicy, reuse?: KeyObject): Promise<CertificateKeyPair> {
   const kp = policy.key_props;
   const algorithm = kp.kty.startsWith("RSA")
     ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: kp.key_size ?? 2048, publicExponent: new Uint8Array([1, 0, 1]) }
     : { name: "ECDSA", namedCurve: kp.crv ?? "P-256", hash: CURVE_HASH[kp.crv ?? "P-256"] };
+  if (reuse && fits(reuse, policy)) {
+    const privateKey = await crypto.subtle.importKey("pkcs8", reuse.export({ format: "der", type: "pkcs8" }), algorithm, true, ["sign"]);
+    const publicKey = await crypto.subtle.importKey("spki", createPublicKey(reuse).export({ format: "der", type: "spki" }), algorithm, true, ["verify"]);
+    return { keys: { privateKey, publicKey }, signingAlgorithm: algorithm, privateKey: reuse };
+  }
   const keys = await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]) as CryptoKeyPair;
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
   return { keys, signingAlgorithm: algorithm, privateKey: createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }) };
+}
+
+/** Whether an existing key has the type, size or curve a policy asks for. */
+function fits(key: KeyObject, policy: CertificatePolicy): boolean {
+  const kp = policy.key_props;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (kp.kty.startsWith("RSA")) return key.asymmetricKeyType === "rsa" && details.modulusLength === (kp.key_size ?? 2048);
+  const curve = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" }[kp.crv ?? "P-256"];
+  return key.asymmetricKeyType === "ec" && details.namedCurve === curve;
 }
 
 function generalNames(sans: SubjectAlternativeNames | undefined): x509.JsonGeneralName[] {

@@ -270,7 +270,8 @@ async function createCertificate(req: VaultRequest, name: string): Promise<Respo
   if (issuerName !== "Self" && issuerName !== "Unknown" && !store(req).issuers.has(issuerName.toLowerCase())) {
     return bad(req, `Issuer not found: the issuer '${issuerName}' does not exist in this vault (use Self, Unknown or a configured issuer).`);
   }
-  const pair = await generateKeyPair(policy);
+  const previous = policy.key_props.reuse_key ? req.vault.keys.live(name)?.versions.findLast((v) => v.managed) : undefined;
+  const pair = await generateKeyPair(policy, previous?.privateKey);
   const csr = base64(await certificateRequest(policy, pair));
   const prepared = issuerName === "Self" ? await selfSigned(policy, pair, now) : undefined;
   const { nbf, exp } = validityFor(policy, now);
