@@ -92,7 +92,8 @@ export interface EmulatorRoutes {
 /** Starts every endpoint and writes the manifest. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const world = seedWorld(options.seed);
-  if (options.seed === "demo") await seedWebCertificate(world);
+  // The demo certificate's RSA key is made while the listeners start; the manifest waits for it.
+  const webCertificate = options.seed === "demo" ? seedWebCertificate(world) : Promise.resolve();
   world.rbacDelayMs = (options.rbacDelaySeconds ?? 0) * 1000;
   const issuer = await TokenIssuer.create();
   const faults = new Faults();
@@ -184,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     attestationEndpoint,
   };
   const manifest: Manifest = { ...base, env: plan ? {} : manifestEnv(base, options.manifestPath) };
+  await webCertificate;
   await writeManifest(options.manifestPath, manifest);
   return {
     manifest,

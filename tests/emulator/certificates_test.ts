@@ -173,6 +173,24 @@ Deno.test("Key Vault certificates over raw HTTP: create, pending, backing key an
       const { verify } = await import("node:crypto");
       assert.equal(verify("sha256", Buffer.from("kvmi"), pub, Buffer.from(String(r.body.value), "base64url")), true);
     });
+    await t.step("a new version with reuse_key keeps the key; without it the key changes", async () => {
+      const create = (reuse: boolean) =>
+        kv("POST", `/certificates/raw-reuse/create?${API}`, {
+          policy: { key_props: { reuse_key: reuse }, x509_props: { subject: "CN=r" }, issuer: { name: "Self" } },
+        });
+      const issued = async () => {
+        await pendingTwice("raw-reuse");
+        return certSpki(String((await kv("GET", `/certificates/raw-reuse?${API}`)).body.cer));
+      };
+      await create(false);
+      const first = await issued();
+      assert.equal((await create(true)).status, 202);
+      assert.equal(await issued(), first, "reuse_key: same public key");
+      await create(false);
+      assert.notEqual(await issued(), first, "a fresh key otherwise");
+      const versions = await kv("GET", `/certificates/raw-reuse/versions?${API}`);
+      assert.equal((versions.body.value as Json[]).length, 3);
+    });
     await t.step("the backing secret refuses PUT and DELETE (SecretManagedByKeyVault)", async () => {
       const put = await kv("PUT", `/secrets/raw1?${API}`, { value: "x" });
       assert.equal(put.status, 403);
@@ -286,6 +304,9 @@ Deno.test("Key Vault certificates over raw HTTP: create, pending, backing key an
       assert.deepEqual(r.body.issuer, { name: "Unknown", cert_transparency: false });
       assert.equal(r.body.status_details, "Pending certificate created. Please Perform Merge to complete the request.");
       assert.equal((await pendingTwice("raw-order")).body.status, "inProgress", "Unknown waits for a merge");
+      const ids = async (query: string) => ((await kv("GET", `/certificates?${API}${query}`)).body.value as Json[]).map((i) => i.id);
+      assert.equal((await ids("")).includes(`${vault}/certificates/raw-order`), false, "never issued: left out by default");
+      assert.equal((await ids("&includePending=true")).includes(`${vault}/certificates/raw-order`), true);
     });
     await t.step("the demo seed has web-cert (CN=web.contoso.internal) whose PFX the VM identity reads as Secrets User", async () => {
       const cert = await kv("GET", `/certificates/web-cert?${API}`);

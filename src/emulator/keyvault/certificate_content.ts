@@ -1,8 +1,8 @@
 /**
  * Certificate content as the backing secret holds it and as import reads it, with node-forge:
  * a PKCS#12 (standard base64, **empty password**, SHA-1 MAC with 2000 iterations, the key in a
- * pbeWithSHAAnd3-KeyTripleDES-CBC shrouded bag first, `localKeyID 01000000` and a GUID
- * friendlyName, RSA and EC alike) or a PEM (unencrypted PKCS#8 `PRIVATE KEY`, then the
+ * pbeWithSHAAnd3-KeyTripleDES-CBC shrouded bag first, the certificates in an encrypted bag with
+ * the same PBE, `localKeyID 01000000` and a GUID friendlyName, RSA and EC alike) or a PEM (unencrypted PKCS#8 `PRIVATE KEY`, then the
  * certificates, 64 columns, `\n`). Import accepts a PFX in standard base64 or base64url (with or
  * without a password) and PEM as raw text or base64 of the text, and answers with the service's
  * error messages.
@@ -57,6 +57,22 @@ function dataContent(bags: forge.asn1.Asn1[]): forge.asn1.Asn1 {
   return seq([oid(pki.oids.data), explicit(octets(asn1.toDer(seq(bags)).getBytes()))]);
 }
 
+/** PKCS#12 PBE parameters the service uses (pbeWithSHAAnd3-KeyTripleDES-CBC, 2000 iterations); forge's declared type lacks its "3des" choice. */
+const PBE = { algorithm: "3des", count: ITERATIONS, saltSize: 8 } as unknown as Parameters<typeof pki.encryptPrivateKeyInfo>[2];
+
+/** A PKCS#7 `encryptedData` ContentInfo around a SafeContents, encrypted with the empty password. */
+function encryptedContent(bags: forge.asn1.Asn1[]): forge.asn1.Asn1 {
+  // encryptPrivateKeyInfo encrypts any DER with the PKCS#12 PBE: [algorithm, OCTET STRING ciphertext].
+  const sealed = pki.encryptPrivateKeyInfo(seq(bags), "", PBE);
+  const [algorithm, ciphertext] = sealed.value as forge.asn1.Asn1[];
+  const content = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, ciphertext.value as string);
+  const encryptedData = seq([
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(0).getBytes()),
+    seq([oid(pki.oids.data), algorithm, content]),
+  ]);
+  return seq([oid(pki.oids.encryptedData), explicit(encryptedData)]);
+}
+
 /** The bag attributes the service writes: localKeyID 01000000 and a GUID friendlyName. */
 function bagAttributes(friendlyName: string): forge.asn1.Asn1 {
   return set([
@@ -71,14 +87,7 @@ export function pkcs12Value(privateKey: KeyObject | undefined, certificates: Uin
   const friendlyName = crypto.randomUUID();
   if (privateKey) {
     const info = asn1.fromDer(binary(new Uint8Array(privateKey.export({ format: "der", type: "pkcs8" }))));
-    // forge's declared options type lacks the legacy PKCS#12 PBE choice it implements ("3des").
-    const encrypted = pki.encryptPrivateKeyInfo(
-      info,
-      "",
-      { algorithm: "3des", count: ITERATIONS, saltSize: 8 } as unknown as Parameters<
-        typeof pki.encryptPrivateKeyInfo
-      >[2],
-    );
+    const encrypted = pki.encryptPrivateKeyInfo(info, "", PBE);
     contents.push(dataContent([seq([oid(pki.oids.pkcs8ShroudedKeyBag), explicit(encrypted), bagAttributes(friendlyName)])]));
   }
   const certBags = certificates.map((der, i) =>
@@ -88,7 +97,7 @@ export function pkcs12Value(privateKey: KeyObject | undefined, certificates: Uin
       ...(i === 0 && privateKey ? [bagAttributes(friendlyName)] : []),
     ])
   );
-  if (certBags.length > 0) contents.push(dataContent(certBags));
+  if (certBags.length > 0) contents.push(encryptedContent(certBags));
   const safe = seq(contents);
   const safeDer = asn1.toDer(safe).getBytes();
   const salt = forge.random.getBytesSync(8);

@@ -9,7 +9,15 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { type CertificatePolicy, type ImportedFacts, keyUsageFlags, keyUsageNames, type SubjectAlternativeNames, x500Subject } from "./certificate_policy.ts";
+import {
+  type CertificatePolicy,
+  type ImportedFacts,
+  keyUsageFlags,
+  keyUsageNames,
+  PolicyProblem,
+  type SubjectAlternativeNames,
+  x500Subject,
+} from "./certificate_policy.ts";
 import { randomSerial } from "../tls.ts";
 
 const MONTH_SECONDS = 31_536_000 / 12;
@@ -23,15 +31,32 @@ export interface CertificateKeyPair {
 
 const CURVE_HASH: Record<string, string> = { "P-256": "SHA-256", "P-384": "SHA-384", "P-521": "SHA-512" };
 
-/** Generates the key pair a policy's `key_props` ask for. */
-export async function generateKeyPair(policy: CertificatePolicy): Promise<CertificateKeyPair> {
+/**
+ * Generates the key pair a policy's `key_props` ask for, or, with `reuse` (the previous version's
+ * key when the policy says `reuse_key` and the key type still fits), takes that key.
+ */
+export async function generateKeyPair(policy: CertificatePolicy, reuse?: KeyObject): Promise<CertificateKeyPair> {
   const kp = policy.key_props;
   const algorithm = kp.kty.startsWith("RSA")
     ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: kp.key_size ?? 2048, publicExponent: new Uint8Array([1, 0, 1]) }
     : { name: "ECDSA", namedCurve: kp.crv ?? "P-256", hash: CURVE_HASH[kp.crv ?? "P-256"] };
+  if (reuse && fits(reuse, policy)) {
+    const privateKey = await crypto.subtle.importKey("pkcs8", reuse.export({ format: "der", type: "pkcs8" }), algorithm, true, ["sign"]);
+    const publicKey = await crypto.subtle.importKey("spki", createPublicKey(reuse).export({ format: "der", type: "spki" }), algorithm, true, ["verify"]);
+    return { keys: { privateKey, publicKey }, signingAlgorithm: algorithm, privateKey: reuse };
+  }
   const keys = await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]) as CryptoKeyPair;
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
   return { keys, signingAlgorithm: algorithm, privateKey: createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }) };
+}
+
+/** Whether an existing key has the type, size or curve a policy asks for. */
+function fits(key: KeyObject, policy: CertificatePolicy): boolean {
+  const kp = policy.key_props;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (kp.kty.startsWith("RSA")) return key.asymmetricKeyType === "rsa" && details.modulusLength === (kp.key_size ?? 2048);
+  const curve = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" }[kp.crv ?? "P-256"];
+  return key.asymmetricKeyType === "ec" && details.namedCurve === curve;
 }
 
 function generalNames(sans: SubjectAlternativeNames | undefined): x509.JsonGeneralName[] {
@@ -101,13 +126,13 @@ export function thumbprint(der: Uint8Array): string {
 
 /** A certificate's validity in Unix seconds. */
 export function certificateValidity(der: Uint8Array): { nbf: number; exp: number } {
-  const cert = new x509.X509Certificate(der);
+  const cert = new x509.X509Certificate(new Uint8Array(der));
   return { nbf: Math.floor(cert.notBefore.getTime() / 1000), exp: Math.floor(cert.notAfter.getTime() / 1000) };
 }
 
 /** Whether the certificate's public key is the public half of `privateKey`. */
 export function matchesKey(der: Uint8Array, privateKey: KeyObject): boolean {
-  const cert = new x509.X509Certificate(der);
+  const cert = new x509.X509Certificate(new Uint8Array(der));
   const fromCert = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: "der", type: "spki" }).export({ format: "der", type: "spki" });
   const fromKey = createPublicKey(privateKey).export({ format: "der", type: "spki" });
   return Buffer.compare(fromCert, fromKey) === 0;
@@ -115,7 +140,7 @@ export function matchesKey(der: Uint8Array, privateKey: KeyObject): boolean {
 
 /** What an import without a policy derives from its certificate and key. */
 export function certificateFacts(der: Uint8Array, privateKey: KeyObject): ImportedFacts {
-  const cert = new x509.X509Certificate(der);
+  const cert = new x509.X509Certificate(new Uint8Array(der));
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   let sans: SubjectAlternativeNames | undefined;
   if (san) {
@@ -132,7 +157,8 @@ export function certificateFacts(der: Uint8Array, privateKey: KeyObject): Import
   const months = Math.max(1, Math.round((cert.notAfter.getTime() - cert.notBefore.getTime()) / 1000 / MONTH_SECONDS));
   const details = privateKey.asymmetricKeyDetails ?? {};
   const ec = privateKey.asymmetricKeyType === "ec";
-  const curve = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" }[details.namedCurve ?? ""] ?? "P-256";
+  const curve = ec ? { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" }[details.namedCurve ?? ""] : undefined;
+  if (ec && !curve) throw new PolicyProblem(`The curve ${details.namedCurve} is not supported by the kvmi emulator (P-256, P-384, P-521 are).`);
   return {
     subject: cert.subject,
     sans,

@@ -140,16 +140,16 @@ function sanUrisAndIps(req: VaultRequest): boolean {
   return atLeast(req.api, "2025-07-01");
 }
 
-/** Moves a certificate's operation on: cancels it when asked, issues a due `Self` certificate. */
+/** Moves a live certificate's operation on: cancels it when asked, issues a due `Self` certificate (a deleted one waits for its recovery). */
 function advance(req: VaultRequest, name: string): void {
   const op = store(req).operation(name);
-  if (!op) return;
+  const entry = store(req).live(name);
+  if (!op || !entry) return;
   const next = dueTransition(op);
   if (next === "cancelled") cancel(op);
   if (next !== "completed") return;
-  const entry = store(req).live(name) ?? store(req).deleted(name);
   const version = entry?.versions.find((v) => v.version === op.version);
-  if (entry && version && op.prepared) {
+  if (version && op.prepared) {
     version.attributes.enabled = op.enableOnIssue;
     issueVersion(req.vault, entry.name, version, op.privateKey, [op.prepared], nowSeconds());
   }
@@ -270,7 +270,8 @@ async function createCertificate(req: VaultRequest, name: string): Promise<Respo
   if (issuerName !== "Self" && issuerName !== "Unknown" && !store(req).issuers.has(issuerName.toLowerCase())) {
     return bad(req, `Issuer not found: the issuer '${issuerName}' does not exist in this vault (use Self, Unknown or a configured issuer).`);
   }
-  const pair = await generateKeyPair(policy);
+  const previous = policy.key_props.reuse_key ? req.vault.keys.live(name)?.versions.findLast((v) => v.managed) : undefined;
+  const pair = await generateKeyPair(policy, previous?.privateKey);
   const csr = base64(await certificateRequest(policy, pair));
   const prepared = issuerName === "Self" ? await selfSigned(policy, pair, now) : undefined;
   const { nbf, exp } = validityFor(policy, now);
@@ -412,7 +413,7 @@ async function importCertificate(req: VaultRequest, name: string): Promise<Respo
       return false;
     }
   });
-  if (leafIndex < 0) return bad(req, INVALID_CONTENT);
+  if (leafIndex < 0 || !["rsa", "ec"].includes(content.privateKey.asymmetricKeyType ?? "")) return bad(req, INVALID_CONTENT);
   const preserveCertOrder = preserveOrder(req, body);
   const leaf = content.certificates[leafIndex];
   const chain = preserveCertOrder ? content.certificates : [leaf, ...content.certificates.filter((_, i) => i !== leafIndex)];
@@ -506,7 +507,8 @@ function listCertificates(req: VaultRequest): Response {
   const includePending = req.url.searchParams.get("includePending")?.toLowerCase() === "true";
   const live = store(req).all().filter((e) => !e.deleted);
   for (const e of live) advance(req, e.name);
-  const shown = live.filter((e) => includePending || latest(e).cer !== undefined);
+  // Without includePending a certificate that was never issued is left out (one being renewed stays).
+  const shown = live.filter((e) => includePending || e.versions.some((v) => v.cer !== undefined));
   return page(req, shown, (e) => e.name, (e) => item(req, e, latest(e), false));
 }
 
@@ -562,6 +564,7 @@ function recoverCertificate(req: VaultRequest, name: string): Response {
   if (!entry) return deletedNotFound(req, name);
   store(req).recover(entry);
   recoverBacking(req.vault, entry.name);
+  advance(req, entry.name);
   return req.respond(200, bundle(req, entry, latest(entry)));
 }
 
