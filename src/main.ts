@@ -25,6 +25,7 @@ Commands:
   whoami      Show which identity kvmi uses (never the token)
   secret      Key Vault secrets: get, list, versions, set, update, delete, recover, purge
   key         Key Vault keys and Secure Key Release (release, unwrap, policy check)
+  cert        Key Vault certificates: list, show, download (with the key), import, create, delete
   attest      Attest this confidential VM with Microsoft Azure Attestation
   run         Start a program with Key Vault secrets in its environment (never its command line)
   inject      Fill {{ kv://VAULT/SECRET }} in a template into an owner-only file
@@ -76,6 +77,7 @@ export const COMMAND_MODULES: Record<string, { module: string; run: string }> = 
   doctor: { module: "./commands/doctor.ts", run: "runDoctor" },
   demo: { module: "./commands/demo.ts", run: "runDemo" },
   key: { module: "./commands/key.ts", run: "runKey" },
+  cert: { module: "./commands/cert.ts", run: "runCert" },
   attest: { module: "./commands/attest.ts", run: "runAttest" },
   run: { module: "./commands/run.ts", run: "runRun" },
   inject: { module: "./commands/inject.ts", run: "runInject" },

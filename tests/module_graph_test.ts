@@ -27,7 +27,11 @@ const ALLOWED_EXTERNAL: Record<string, string[]> = {
   resource: [],
   attest: ["node:crypto", "jose"],
   key: ["node:crypto", "jose", "@peculiar/x509", "@peculiar/asn1-schema", "@peculiar/asn1-x509", "reflect-metadata"],
+  cert: ["node:buffer", "node:crypto", "node-forge", "@types/node-forge", "@peculiar/x509", "reflect-metadata"],
 };
+
+/** The PKCS#12 and X.509 libraries: only `cert` (and `key`, for X.509 chains) loads them. */
+const CERTIFICATE_LIBRARIES = ["node-forge", "@peculiar/x509"];
 
 interface Graph {
   local: string[];
@@ -66,6 +70,12 @@ Deno.test("each command loads only its own path: no emulator, no Node compatibil
     assert.ok(allowed, `ALLOWED_EXTERNAL has an entry for the command ${name}`);
     assert.deepEqual(graph.external.filter((e) => !allowed.includes(e)), [], `${name} loads only what it needs`);
   }
+  for (const [name, graph] of graphs) {
+    if (name === "cert" || name === "key" || name === "emulator") continue;
+    assert.deepEqual(graph.external.filter((e) => CERTIFICATE_LIBRARIES.includes(e)), [], `${name} loads a certificate library`);
+  }
+  const cert = graphs.find(([name]) => name === "cert")![1];
+  assert.ok(cert.external.includes("node-forge") && cert.external.includes("@peculiar/x509"), "cert loads node-forge and @peculiar/x509");
   const secret = graphs.find(([name]) => name === "secret")![1];
   assert.ok(secret.local.length <= 50, `secret loads ${secret.local.length} modules (43 with the token cache and input bounds)`);
 });

@@ -22,6 +22,8 @@
         'Invoke-KvRestMethod',
         'Get-KvVM',
         'Get-KvKey',
+        'Get-KvCertificate',
+        'Import-KvCertificate',
         'Invoke-KvKeyRelease',
         'Invoke-KvProcess',
         'Get-KvImdsInstance',
@@ -32,7 +34,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Azure', 'KeyVault', 'ManagedIdentity', 'IMDS', 'SecureKeyRelease', 'ARM')
+            Tags       = @('Azure', 'KeyVault', 'ManagedIdentity', 'IMDS', 'SecureKeyRelease', 'ARM', 'Certificates')
             ProjectUri = 'https://github.com/kvmi/kvmi'
         }
     }

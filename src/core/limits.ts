@@ -29,6 +29,12 @@ export const JWT_MAX_BYTES = 256 * KiB;
 /** A PEM file (`--transfer-key`, `--trust-root`, a profile's CA file). */
 export const PEM_MAX_BYTES = 1 * MiB;
 
+/** A certificate file for `cert import` (PFX or PEM, a chain included); Key Vault takes far less. */
+export const CERTIFICATE_FILE_MAX_BYTES = 1 * MiB;
+
+/** A password read from `--password-file` or stdin (a PFX password). */
+export const PASSWORD_MAX_BYTES = 4 * KiB;
+
 /** The deepest JSON nesting kvmi parses from any input or response (a release policy has a handful of levels). */
 export const JSON_MAX_DEPTH = 64;
 

@@ -32,12 +32,13 @@ import { AZURE_IMDS_LIMITS, ImdsLimiter } from "./imds_limits.ts";
 import { createReleaseHandler, createReleaseSigner } from "./keyvault/key_release.ts";
 import { createKeysRoute } from "./keyvault/keys_api.ts";
 import { secretsRoute } from "./keyvault/secrets_api.ts";
+import { certificatesRoute } from "./keyvault/certificates_api.ts";
 import { createMaaHandler, createMaaSigner } from "./attestation/maa_server.ts";
 import { cvmControlRoute, SimulatedCvm } from "./attestation/snp_report.ts";
 import { createVaultHandler, type VaultRoute } from "./keyvault/vault_server.ts";
 import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
 import { scheduledEventRoutes } from "./scheduled_events.ts";
-import { DEMO, seedCvmKey, type SeedName, seedWorld } from "./seed.ts";
+import { DEMO, seedCvmKey, type SeedName, seedWebCertificate, seedWorld } from "./seed.ts";
 import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { Vault, World } from "./world.ts";
@@ -91,6 +92,8 @@ export interface EmulatorRoutes {
 /** Starts every endpoint and writes the manifest. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const world = seedWorld(options.seed);
+  // The demo certificate's RSA key is made while the listeners start; the manifest waits for it.
+  const webCertificate = options.seed === "demo" ? seedWebCertificate(world) : Promise.resolve();
   world.rbacDelayMs = (options.rbacDelaySeconds ?? 0) * 1000;
   const issuer = await TokenIssuer.create();
   const faults = new Faults();
@@ -112,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const keysRoute = createKeysRoute(createReleaseHandler(await createReleaseSigner(ca, vaultHosts), fetchIssuer));
   const routes: EmulatorRoutes = {
     arm: [authorizationRoute, compute, resourcesRoute, createResourceListRoute(options.armPageSize)],
-    vault: [secretsRoute, keysRoute],
+    vault: [secretsRoute, keysRoute, certificatesRoute],
     imds: [],
     control: [],
   };
@@ -182,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     attestationEndpoint,
   };
   const manifest: Manifest = { ...base, env: plan ? {} : manifestEnv(base, options.manifestPath) };
+  await webCertificate;
   await writeManifest(options.manifestPath, manifest);
   return {
     manifest,

@@ -2,12 +2,18 @@
  * The emulator's starting states. `demo` is the admin's first story: VM `vm-demo` whose system
  * identity reads `secret-for-vm` from vault `kv-demo` (Key Vault Secrets User) and reads the
  * subscription (Reader); an admin service principal with Owner and Key Vault Administrator.
+ * `demo` also holds certificate `web-cert` (CN=web.contoso.internal, exportable, PFX), whose
+ * backing secret the VM identity can read as a Secrets User.
  * `empty` has the same tenant, VM, vault and admin but no secrets and no roles for the VM.
  * @module
  */
 import { generateKeyPairSync } from "node:crypto";
 import { base64url } from "jose";
 import { FIRST_PARTY_RESOURCES } from "./first_party_resources.ts";
+import { CertificateStore } from "./keyvault/certificate_store.ts";
+import { issueVersion } from "./keyvault/certificate_backing.ts";
+import { generateKeyPair, selfSigned } from "./keyvault/certificate_issuing.ts";
+import { readPolicy } from "./keyvault/certificate_policy.ts";
 import { KeyStore } from "./keyvault/key_store.ts";
 import { SecretStore } from "./keyvault/secret_store.ts";
 import { defaultCvmPolicy } from "../skr/release_policy.ts";
@@ -43,6 +49,8 @@ export const DEMO = {
   secretValue: "this-is-test-secret",
   userAssignedIdentity: "id-demo-scripts",
   cvmKey: "cvm-key",
+  webCertificate: "web-cert",
+  webCertificateSubject: "CN=web.contoso.internal",
   /** A vault with the access-policy permission model: the VM identity may get and list secrets. */
   policyVault: "kv-demo-policy",
 };
@@ -74,7 +82,15 @@ export function seedWorld(seed: SeedName): World {
   vm.userAssignedIdentities.push(uami.objectId);
   const admin = { objectId: guid(), appId: guid(), displayName: "kvmi-emulator-admin", kind: "ServicePrincipal" as const, secret: adminSecret() };
   world.principals.set(admin.objectId, admin);
-  const vault = { name: DEMO.vault, resourceGroup: DEMO.resourceGroup, location: DEMO.location, url: "", secrets: new SecretStore(), keys: new KeyStore() };
+  const vault = {
+    name: DEMO.vault,
+    resourceGroup: DEMO.resourceGroup,
+    location: DEMO.location,
+    url: "",
+    secrets: new SecretStore(),
+    keys: new KeyStore(),
+    certificates: new CertificateStore(),
+  };
   world.vaults.set(vault.name, vault);
   const subscriptionScope = `/subscriptions/${subscriptionId}`;
   const vaultScope = vaultResourceId(world, vault);
@@ -89,7 +105,7 @@ export function seedWorld(seed: SeedName): World {
     policyVault.secrets.set(DEMO.secretName, DEMO.secretValue, { contentType: "text/plain" }, nowSeconds());
     policyVault.accessPolicies!.push(
       policy(world, vm.systemIdentity!, { secrets: ["get", "list"] }),
-      policy(world, admin.objectId, { secrets: ["all"], keys: ["all"] }),
+      policy(world, admin.objectId, { secrets: ["all"], keys: ["all"], certificates: ["all"] }),
     );
   }
   return world;
@@ -104,6 +120,7 @@ export function addPolicyVault(world: World, name: string): Vault {
     url: "",
     secrets: new SecretStore(),
     keys: new KeyStore(),
+    certificates: new CertificateStore(),
     enableRbacAuthorization: false,
     accessPolicies: [],
     sku: "standard",
@@ -113,11 +130,11 @@ export function addPolicyVault(world: World, name: string): Vault {
 }
 
 /** An access policy for a principal of the tenant. */
-export function policy(world: World, objectId: string, permissions: { secrets?: string[]; keys?: string[] }): AccessPolicy {
+export function policy(world: World, objectId: string, permissions: { secrets?: string[]; keys?: string[]; certificates?: string[] }): AccessPolicy {
   return {
     tenantId: world.tenantId,
     objectId,
-    permissions: { secrets: permissions.secrets ?? [], keys: permissions.keys ?? [], certificates: [], storage: [] },
+    permissions: { secrets: permissions.secrets ?? [], keys: permissions.keys ?? [], certificates: permissions.certificates ?? [], storage: [] },
   };
 }
 
@@ -180,4 +197,18 @@ export function seedCvmKey(world: World, attestationAuthority: string): void {
   });
   const vm = [...world.virtualMachines.values()].find((v) => v.name === DEMO.vm)!;
   assign(world, vm.systemIdentity!, "ServicePrincipal", ROLE.keyVaultCryptoServiceReleaseUser, `${vaultResourceId(world, vault)}/keys/${DEMO.cvmKey}`);
+}
+
+/** Adds the demo's `web-cert`: a self-signed, exportable PFX certificate with its backing key and secret, issued now. */
+export async function seedWebCertificate(world: World): Promise<void> {
+  const vault = world.vaults.get(DEMO.vault)!;
+  const now = nowSeconds();
+  const policy = readPolicy({
+    x509_props: { subject: DEMO.webCertificateSubject, sans: { dns_names: ["web.contoso.internal"] } },
+    issuer: { name: "Self" },
+  }, { now, sanUrisAndIps: true });
+  const pair = await generateKeyPair(policy);
+  const der = await selfSigned(policy, pair, now);
+  const version = vault.certificates.add(DEMO.webCertificate, { attributes: { enabled: true, created: now, updated: now }, policy });
+  issueVersion(vault, DEMO.webCertificate, version, pair.privateKey, [der], now);
 }

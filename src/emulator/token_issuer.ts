@@ -45,13 +45,16 @@ function refreshHint(tenantId: string): string {
   return `0.A${base64url.encode(new Uint8Array([...tenant, ...crypto.getRandomValues(new Uint8Array(24))]))}.`;
 }
 
+/** A key of jose's key pair, typed as jose returns it (DOM or Node webcrypto typings, whichever the type graph holds). */
+type IssuerKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+
 /** Signs and verifies tokens with one RSA key. */
 export class TokenIssuer {
-  #privateKey: CryptoKey;
-  #publicKey: CryptoKey;
+  #privateKey: IssuerKey;
+  #publicKey: IssuerKey;
   #jwk: JWK;
 
-  private constructor(privateKey: CryptoKey, publicKey: CryptoKey, jwk: JWK) {
+  private constructor(privateKey: IssuerKey, publicKey: IssuerKey, jwk: JWK) {
     this.#privateKey = privateKey;
     this.#publicKey = publicKey;
     this.#jwk = jwk;

@@ -6,6 +6,7 @@
  */
 import { isFirstPartyHost } from "./first_party_resources.ts";
 import type { RoleDefinition } from "./rbac/role_definitions.ts";
+import type { CertificateStore } from "./keyvault/certificate_store.ts";
 import type { KeyStore } from "./keyvault/key_store.ts";
 import type { SecretStore } from "./keyvault/secret_store.ts";
 
@@ -63,7 +64,7 @@ export interface DeletedVault {
   scheduledPurgeDate: string;
 }
 
-/** A Key Vault and its secrets. */
+/** A Key Vault and its secrets, keys and certificates. */
 export interface Vault {
   name: string;
   resourceGroup: string;
@@ -72,6 +73,7 @@ export interface Vault {
   url: string;
   secrets: SecretStore;
   keys: KeyStore;
+  certificates: CertificateStore;
   /** The permission model: Azure RBAC (true) or access policies (false); undefined means RBAC. */
   enableRbacAuthorization?: boolean;
   /** The access policies (used when RBAC authorization is off). */

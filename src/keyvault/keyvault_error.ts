@@ -50,6 +50,7 @@ export function keyVaultError(response: HttpResponse): KvmiError {
   const hints: Record<string, string> = {
     SecretNotFound: "Check the vault and secret name; if it was deleted, see `kvmi secret show-deleted` and `kvmi secret recover`.",
     KeyNotFound: "Check the vault and key name; if it was deleted, it may be recoverable.",
+    CertificateNotFound: "Check the vault and certificate name; if it was deleted, see `kvmi cert recover`.",
     SecretDisabled: "The secret version is disabled; enable it or read another version.",
     ObjectIsDeletedButRecoverable: "Recover it with `kvmi secret recover` or purge it with `kvmi secret purge` first.",
     Throttled: "Key Vault is throttling this vault; slow down or spread the calls.",
@@ -99,10 +100,11 @@ function forbiddenByPolicy(body: KeyVaultErrorBody): KvmiError | undefined {
       code: "ForbiddenByPolicy",
       status: 403,
       kind: "forbidden",
-      hint:
-        `This vault uses access policies, not Azure RBAC (role assignments do not apply). Grant it: kvmi vault set-policy --name ${vault} --assignee ${oid} --${
+      hint: kind === "secrets" || kind === "keys"
+        ? `This vault uses access policies, not Azure RBAC (role assignments do not apply). Grant it: kvmi vault set-policy --name ${vault} --assignee ${oid} --${
           kind === "secrets" ? "secret" : "key"
-        }-permissions ${permission}`,
+        }-permissions ${permission}`
+        : `This vault uses access policies, not Azure RBAC (role assignments do not apply): grant '${permission}' on ${kind} to ${oid} in its access policies.`,
     },
   );
 }

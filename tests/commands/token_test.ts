@@ -152,7 +152,7 @@ Deno.test("kvmi --help, command help and unknown commands", async () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Exit codes:/);
   assert.match(help.stdout, /4 {2}forbidden/);
-  for (const command of ["token", "whoami", "secret", "key", "attest", "rest", "vm", "role", "imds", "doctor", "emulator"]) {
+  for (const command of ["token", "whoami", "secret", "key", "cert", "attest", "rest", "vm", "role", "imds", "doctor", "emulator"]) {
     const r = await runKvmi([command, "--help"], baseEnv());
     assert.equal(r.code, 0, command);
     assert.match(r.stdout, /^Usage: kvmi /, command);

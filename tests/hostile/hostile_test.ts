@@ -11,6 +11,7 @@ import { generateCases, type HostileCase, PSEUDO_OPTIONS } from "./cases.ts";
 import { COMMANDS, FIXTURE_FILES, FIXTURE_JWTS, NO_BAD_VALUE } from "./tables.ts";
 import { defaultCvmPolicy } from "../../src/skr/release_policy.ts";
 import { ATTEST_HELP } from "../../src/commands/attest.ts";
+import { CERT_HELP } from "../../src/commands/cert.ts";
 import { DOCTOR_HELP } from "../../src/commands/doctor.ts";
 import { EMULATOR_HELP } from "../../src/commands/emulator.ts";
 import { IMDS_HELP } from "../../src/commands/imds.ts";
@@ -30,6 +31,7 @@ const JWT_LIKE = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10
 /** The help text of each top-level command: its options are the ones that need cases. */
 const HELP: Record<string, string> = {
   attest: ATTEST_HELP,
+  cert: CERT_HELP,
   doctor: DOCTOR_HELP,
   emulator: EMULATOR_HELP,
   imds: IMDS_HELP,

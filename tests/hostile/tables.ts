@@ -33,6 +33,8 @@ export const FIXTURE_FILES: Record<string, string | Uint8Array> = {
   "@BIG_TEXT": "x".repeat(5 * 1024 * 1024),
   "@GARBAGE_PEM": "-----BEGIN PRIVATE KEY-----\nnot base64 !!\n-----END PRIVATE KEY-----\n",
   "@NOT_JWT": "this is not a token",
+  "@NOT_PFX": new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]),
+  "@BAD_UTF8": new Uint8Array([0xff, 0xfe, 0x41]),
   "@POLICY_DEEP": `{"version":"1.0.0","anyOf":[{"authority":"https://x","allOf":${'[{"anyOf":'.repeat(5000)}[]${"}]".repeat(5000)}}]}`,
   "@POLICY_BAD": `{"version":"9.9.9","anyOf":"nope"}`,
   "@BAD_ENV_MANIFEST": JSON.stringify({ env: { "X=1; touch /tmp/pwned #": "v" } }),
@@ -206,6 +208,22 @@ const keyCommand = (sub: string, base: string[], extra: Record<string, BadInput[
   },
 });
 
+const certCommand = (sub: string, base: string[], extra: Record<string, BadInput[]> = {}, admin = false): CommandTable => ({
+  command: ["cert", sub],
+  base,
+  admin,
+  authenticates: true,
+  options: {
+    vault: sample(BAD_VAULTS, sub === "show"),
+    ...(base.includes("--name") ? { name: sample(BAD_OBJECT_NAMES, sub === "show" || sub === "import") } : {}),
+    output: BAD_OUTPUTS,
+    timeout: sample(BAD_TIMEOUTS, sub === "show"),
+    ...extra,
+  },
+});
+
+const CERT = [...V, "--name", "hostile-cert"];
+
 const SECRET_ATTRIBUTES: Record<string, BadInput[]> = {
   "content-type": [{ label: "256 chars", value: "t".repeat(256) }],
   tag: [{ label: "no equals", value: "novalue" }, { label: "empty name", value: "=v" }],
@@ -350,6 +368,83 @@ const TABLES: CommandTable[] = [
     ],
     name: [{ label: "given", value: "cvm-key", message: /no --name/ }],
   }),
+  certCommand("list", V, { version: [{ label: "on list", value: "0".repeat(32), message: /does not take --version/ }] }),
+  certCommand("show", CERT, { version: BAD_VERSIONS }),
+  certCommand("versions", CERT, { out: [{ label: "on versions", value: "x.pem", message: /does not take --out/ }] }),
+  certCommand("download", [...CERT, "--out", "@OUT_NEW"], {
+    version: sample(BAD_VERSIONS, true),
+    out: [
+      { label: "missing", args: [], message: /Missing required option --out/ },
+      { label: "missing folder", value: "/nonexistent/dir/x.pem", message: /does not exist/ },
+      { label: "existing file", value: "@EMPTY", message: /already exists/ },
+      { label: "a symlink", args: ["--out", "@SYMLINK", "--force"], message: /symbolic link/ },
+      { label: "a directory", args: ["--out", "/tmp", "--force"], message: /not a file/ },
+    ],
+    format: [{ label: "p12", value: "p12" }, { label: "der", value: "der" }, { label: "empty", value: "" }],
+    "with-key": flagWithValue("with-key"),
+    force: flagWithValue("force"),
+    "password-file": [
+      { label: "with pem", args: ["--format", "pem", "--password-file", "@EMPTY"], message: /protects a pfx/ },
+      { label: "/dev/zero", args: ["--format", "pfx", "--password-file", "/dev/zero"], message: /larger than/ },
+      { label: "missing", args: ["--format", "pfx", "--password-file", "/nonexistent/pw"] },
+      { label: "a directory", args: ["--format", "pfx", "--password-file", "/tmp"] },
+    ],
+    subject: [{ label: "on download", value: "CN=x", message: /does not take --subject/ }],
+  }),
+  certCommand("import", [...V, "--name", "hostile-import", "--file", "@NOT_PFX"], {
+    file: [
+      { label: "/dev/zero", value: "/dev/zero", message: /larger than/ },
+      { label: "a directory", value: "/tmp" },
+      { label: "missing", value: "/nonexistent/cert.pfx" },
+      { label: "empty", value: "@EMPTY", message: /neither a PFX/ },
+      { label: "garbage PEM", value: "@GARBAGE_PEM", message: /PEM cannot be read/ },
+      { label: "JSON", value: "@NOT_JSON", message: /neither a PFX/ },
+      { label: "5 MB", value: "@BIG_TEXT", message: /larger than/ },
+      { label: "a key without a certificate", value: "@TRANSFER_KEY", message: /no CERTIFICATE/ },
+      { label: "not PKCS#12 DER", value: "@NOT_PFX", message: /not a PKCS#12/ },
+    ],
+    "password-file": [
+      { label: "/dev/zero", value: "/dev/zero", message: /larger than/ },
+      { label: "missing", value: "/nonexistent/pw" },
+      { label: "invalid UTF-8", value: "@BAD_UTF8", message: /UTF-8/ },
+    ],
+    stdin: [
+      { label: "password over the limit", args: [], stdin: "x".repeat(5000), message: /larger than/ },
+      { label: "password not UTF-8", args: [], stdin: new Uint8Array([0xff, 0xfe]), message: /UTF-8/ },
+    ],
+    positional: [{ label: "password on the command line", args: ["hunter2-the-password"], message: /^(?!.*hunter2)/s }],
+    "no-wait": [{ label: "on import", args: ["--no-wait"], message: /does not take --no-wait/ }],
+  }, true),
+  certCommand("create", [...V, "--name", "hostile-create"], {
+    subject: [
+      { label: "missing", args: [], message: /--subject/ },
+      { label: "empty", value: "", message: /not an X.500 name/ },
+      { label: "not a name", value: "hello", message: /not an X.500 name/ },
+      { label: "empty CN", value: "CN=", message: /not an X.500 name/ },
+      { label: "unknown type", value: "XYZ=1", message: /not an X.500 name/ },
+      { label: "newline", value: "CN=a\nO=b", message: /not an X.500 name/ },
+    ],
+    "validity-months": [
+      { label: "zero", args: ["--subject", "CN=x", "--validity-months", "0"], message: /validity-months/ },
+      { label: "1201", args: ["--subject", "CN=x", "--validity-months", "1201"], message: /validity-months/ },
+      { label: "word", args: ["--subject", "CN=x", "--validity-months", "twelve"], message: /validity-months/ },
+      { label: "negative", args: ["--subject", "CN=x", "--validity-months", "-1"] },
+    ],
+    policy: [
+      { label: "nested 20000 deep", value: "@DEEP_JSON", message: /nested/ },
+      { label: "null", value: "@NULL_JSON", message: /not a JSON object/ },
+      { label: "array", value: "@ARRAY_JSON", message: /not a JSON object/ },
+      { label: "not JSON", value: "@NOT_JSON" },
+      { label: "/dev/zero", value: "/dev/zero", message: /larger than/ },
+      { label: "missing", value: "/nonexistent/policy.json" },
+      { label: "with --subject", args: ["--policy", "@NULL_JSON", "--subject", "CN=x"], message: /whole policy/ },
+    ],
+    "no-wait": flagWithValue("no-wait"),
+    "with-key": [{ label: "on create", args: ["--subject", "CN=x", "--with-key"], message: /does not take --with-key/ }],
+  }, true),
+  certCommand("delete", [...V, "--name", "hostile-delete"], { force: [{ label: "on delete", args: ["--force"], message: /does not take --force/ }] }, true),
+  certCommand("recover", [...V, "--name", "hostile-recover"], {}, true),
+  certCommand("purge", [...V, "--name", "hostile-purge"], {}, true),
   {
     command: ["key", "policy", "check"],
     base: ["--policy", "@NULL_JSON", "--token", "@NOT_JWT"],

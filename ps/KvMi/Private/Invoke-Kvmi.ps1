@@ -9,7 +9,7 @@ function Invoke-Kvmi {
     Write-Verbose, and returns stdout (parsed from JSON unless -Output raw). A failure becomes an
     ErrorRecord of the calling cmdlet (ErrorId 'Code,Cmdlet-Name', hint as RecommendedAction, kvmi
     options reworded as the cmdlet's parameters). A failure that concerns one item (not found,
-    disabled, deleted) is written with WriteError and $null returned, so a pipeline goes on with the
+    disabled, deleted, a certificate without an exportable key or still pending) is written with WriteError and $null returned, so a pipeline goes on with the
     next item; anything else (kvmi missing, authentication, permission, network, usage) ends the
     cmdlet with ThrowTerminatingError.
     #>
@@ -61,7 +61,7 @@ function Invoke-Kvmi {
     $message = ConvertTo-KvPowerShellText -Text $message -ParameterMap $ParameterMap
     $hint = ConvertTo-KvPowerShellText -Text $hint -ParameterMap $ParameterMap
     $record = New-KvErrorRecord -ExitCode $result.ExitCode -Code $code -Message $message -Hint $hint -Status $status -TargetObject $TargetObject
-    $perItem = ($result.ExitCode -eq 5) -or ($code -in @('SecretDisabled', 'KeyDisabled', 'ObjectIsDeletedButRecoverable', 'Conflict'))
+    $perItem = ($result.ExitCode -eq 5) -or ($code -in @('SecretDisabled', 'KeyDisabled', 'ObjectIsDeletedButRecoverable', 'Conflict', 'KeyNotExportable', 'CertificatePending'))
     if ($perItem) {
         $Cmdlet.WriteError($record)
         return $null

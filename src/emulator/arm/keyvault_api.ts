@@ -9,6 +9,7 @@
  */
 import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
 import { POLICY_PERMISSIONS } from "../keyvault/access_policies.ts";
+import { CertificateStore } from "../keyvault/certificate_store.ts";
 import { KeyStore } from "../keyvault/key_store.ts";
 import { SecretStore } from "../keyvault/secret_store.ts";
 import { isObject, readJson } from "../http_util.ts";
@@ -235,6 +236,7 @@ export function createKeyVaultRoute(startVault: VaultStarter) {
       url: "",
       secrets: new SecretStore(),
       keys: new KeyStore(),
+      certificates: new CertificateStore(),
       enableRbacAuthorization: rbac ?? req.apiVersion >= RBAC_DEFAULT_FROM,
       accessPolicies: policies ?? [],
       sku: sku ?? "standard",

@@ -1,7 +1,8 @@
 /**
  * The access-policy permission model of Key Vault (vaults with `enableRbacAuthorization: false`):
  * which policy permission a data action needs (secrets get, list, set, …; keys get, decrypt,
- * release, …), whether the caller's policies grant it (RBAC data roles are ignored on such a
+ * release, …; certificates get, list, create, import, …, managecontacts and the issuer
+ * permissions, which `manageissuers` grants all of), whether the caller's policies grant it (RBAC data roles are ignored on such a
  * vault), and the service's 403 when they do not.
  * @module
  */
@@ -9,7 +10,7 @@ import type { AccessPolicy, Vault } from "../world.ts";
 
 /** A policy permission: the object kind and the permission name (`secrets`, `get`). */
 export interface PolicyPermission {
-  kind: "secrets" | "keys";
+  kind: "secrets" | "keys" | "certificates";
   permission: string;
 }
 
@@ -43,7 +44,23 @@ const PERMISSIONS: Record<string, PolicyPermission> = {
   "keys/rotate/action": { kind: "keys", permission: "rotate" },
   "keyrotationpolicies/read": { kind: "keys", permission: "getrotationpolicy" },
   "keyrotationpolicies/write": { kind: "keys", permission: "setrotationpolicy" },
+  "certificates/read": { kind: "certificates", permission: "get" },
+  "certificates/create/action": { kind: "certificates", permission: "create" },
+  "certificates/import/action": { kind: "certificates", permission: "import" },
+  "certificates/update/action": { kind: "certificates", permission: "update" },
+  "certificates/delete": { kind: "certificates", permission: "delete" },
+  "certificates/recover/action": { kind: "certificates", permission: "recover" },
+  "certificates/purge/action": { kind: "certificates", permission: "purge" },
+  "certificates/backup/action": { kind: "certificates", permission: "backup" },
+  "certificates/restore/action": { kind: "certificates", permission: "restore" },
+  "certificatecontacts/write": { kind: "certificates", permission: "managecontacts" },
+  "certificatecas/read": { kind: "certificates", permission: "getissuers" },
+  "certificatecas/write": { kind: "certificates", permission: "setissuers" },
+  "certificatecas/delete": { kind: "certificates", permission: "deleteissuers" },
 };
+
+/** The issuer permissions `manageissuers` grants. */
+const ISSUER_PERMISSIONS = ["getissuers", "listissuers", "setissuers", "deleteissuers"];
 
 /** The permission names a vault accepts per kind (the ARM API's enums, lower-cased). */
 export const POLICY_PERMISSIONS: Record<"keys" | "secrets" | "certificates" | "storage", readonly string[]> = {
@@ -118,7 +135,8 @@ export function usesAccessPolicies(vault: Vault): boolean {
 export function permissionFor(dataAction: string, listing = false): PolicyPermission | undefined {
   const tail = dataAction.replace(/^Microsoft\.KeyVault\/vaults\//i, "");
   const found = PERMISSIONS[tail];
-  if (found && found.kind === "keys" && found.permission === "get" && listing) return { kind: "keys", permission: "list" };
+  if (found && found.kind !== "secrets" && found.permission === "get" && listing) return { kind: found.kind, permission: "list" };
+  if (found && found.permission === "getissuers" && listing) return { kind: found.kind, permission: "listissuers" };
   return found;
 }
 
@@ -126,7 +144,9 @@ export function permissionFor(dataAction: string, listing = false): PolicyPermis
 export function policiesGrant(policies: readonly AccessPolicy[], objectId: string, needed: PolicyPermission): boolean {
   return policies.some((p) =>
     p.objectId.toLowerCase() === objectId.toLowerCase() &&
-    p.permissions[needed.kind].some((name) => name === "all" || name === needed.permission)
+    p.permissions[needed.kind].some((name) =>
+      name === "all" || name === needed.permission || (name === "manageissuers" && ISSUER_PERMISSIONS.includes(needed.permission))
+    )
   );
 }
 

@@ -60,6 +60,11 @@ export function apiShape(version: string | null): ApiShape | undefined {
   return { version, softDelete: r >= rank("2016-10-01"), recoverableDays: r >= rank("7.1"), keyRelease: r >= rank("7.3"), keyRotation: r >= rank("7.3") };
 }
 
+/** Whether the request's api-version is `first` or later (e.g. `preserveCertOrder` from 7.6, `sans.uris` from 2025-07-01). */
+export function atLeast(api: ApiShape, first: string): boolean {
+  return rank(api.version) >= rank(first);
+}
+
 /** The message of the 400 `BadParameter` for a missing or unknown api-version. */
 export function apiVersionRefusal(version: string | null): string {
   return version === null

@@ -52,6 +52,13 @@ export interface SecurityWorld {
 /** Why a blob could not be opened. */
 export type OpenFailure = "corrupt" | "otherWorld";
 
+/** The service's text for a blob that is not a backup of this kind (400 BadParameter). */
+export const CORRUPT_MESSAGE = "Backup blob contains invalid or corrupt version.";
+
+/** The text for a blob sealed in another subscription or geography (400 BadParameter). */
+export const OTHER_WORLD_MESSAGE =
+  "Cannot decrypt backup blob. A backup can be restored only into a vault of the same subscription and the same geography as the vault it was taken from.";
+
 /** The geography of an Azure region (`japanwest` → `Japan`). */
 export function geographyOf(location: string): string {
   const region = location.toLowerCase().replace(/\s+/g, "");
@@ -68,7 +75,7 @@ function prefix(kind: string): string {
   return `&AzureKeyVault${kind}BackupV1.microsoft.com`;
 }
 
-/** Seals `payload` (JSON) for the security world; `kind` is `Key` or `Secret`. */
+/** Seals `payload` (JSON) for the security world; `kind` is `Key`, `Secret` or `Certificate`. */
 export async function sealBackup(kind: string, world: SecurityWorld, payload: unknown): Promise<string> {
   const { key, kid } = worldKey(world);
   const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))

@@ -16,15 +16,22 @@ export interface KeyBackup {
   rotationPolicy?: RotationPolicy;
 }
 
-type StoredVersion = Omit<KeyVersion, "privateKey"> & { pkcs8: string };
+/** A key version as a backup stores it: the private key as PKCS#8 PEM. */
+export type StoredKeyVersion = Omit<KeyVersion, "privateKey"> & { pkcs8: string };
+
+/** Every version of a key as JSON (private keys as PKCS#8), for a backup's payload. */
+export function storedKeyVersions(entry: KeyEntry): StoredKeyVersion[] {
+  return entry.versions.map(({ privateKey, ...rest }) => ({ ...rest, pkcs8: privateKey.export({ format: "pem", type: "pkcs8" }) as string }));
+}
+
+/** The versions {@link storedKeyVersions} wrote, with their private keys back; throws on anything else. */
+export function keyVersionsFrom(stored: StoredKeyVersion[]): KeyVersion[] {
+  return stored.map(({ pkcs8, ...rest }) => ({ ...rest, privateKey: createPrivateKey(pkcs8) }));
+}
 
 /** Encodes every version of a key (and its rotation policy) into a backup blob sealed to `world`. */
 export async function encodeKeyBackup(world: SecurityWorld, backup: KeyBackup): Promise<string> {
-  const versions: StoredVersion[] = backup.entry.versions.map(({ privateKey, ...rest }) => ({
-    ...rest,
-    pkcs8: privateKey.export({ format: "pem", type: "pkcs8" }) as string,
-  }));
-  return await sealBackup("Key", world, { name: backup.entry.name, versions, rotationPolicy: backup.rotationPolicy });
+  return await sealBackup("Key", world, { name: backup.entry.name, versions: storedKeyVersions(backup.entry), rotationPolicy: backup.rotationPolicy });
 }
 
 /** Decodes a backup blob in `world`; why not when it is not a key backup of this security world. */
@@ -34,7 +41,7 @@ export async function decodeKeyBackup(world: SecurityWorld, blob: string): Promi
   try {
     const parsed = opened.payload as { name?: unknown; versions?: unknown; rotationPolicy?: RotationPolicy };
     if (typeof parsed.name !== "string" || !Array.isArray(parsed.versions) || parsed.versions.length === 0) return "corrupt";
-    const versions: KeyVersion[] = (parsed.versions as StoredVersion[]).map(({ pkcs8, ...rest }) => ({ ...rest, privateKey: createPrivateKey(pkcs8) }));
+    const versions = keyVersionsFrom(parsed.versions as StoredKeyVersion[]);
     return { entry: { name: parsed.name, versions }, ...(parsed.rotationPolicy ? { rotationPolicy: parsed.rotationPolicy } : {}) };
   } catch {
     return "corrupt";

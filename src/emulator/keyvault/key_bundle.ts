@@ -41,12 +41,18 @@ export function keyBundle(req: VaultRequest, entry: KeyEntry, v: KeyVersion): Re
     attributes: attributes(req, v),
     ...(v.tags ? { tags: v.tags } : {}),
     ...(v.releasePolicy && req.api.keyRelease ? { release_policy: v.releasePolicy } : {}),
+    ...(v.managed ? { managed: true } : {}),
   };
 }
 
 /** A KeyItem of a list (`kid` with the version only in version lists). */
 export function keyItem(req: VaultRequest, entry: KeyEntry, v: KeyVersion, withVersion: boolean): Record<string, unknown> {
-  return { kid: keyId(req, entry, withVersion ? v : undefined), attributes: attributes(req, v), ...(v.tags ? { tags: v.tags } : {}) };
+  return {
+    kid: keyId(req, entry, withVersion ? v : undefined),
+    attributes: attributes(req, v),
+    ...(v.tags ? { tags: v.tags } : {}),
+    ...(v.managed ? { managed: true } : {}),
+  };
 }
 
 /** The DeletedKeyBundle; before soft delete existed (2015-06-01) the plain KeyBundle. */

@@ -28,6 +28,8 @@ export interface KeyVersion {
   privateKey: KeyObject;
   /** The public JWK members (`n`,`e` or `crv`,`x`,`y`). */
   publicJwk: Record<string, string>;
+  /** Set on a certificate's backing key: its lifetime is managed by Key Vault. */
+  managed?: boolean;
 }
 
 /** A key and its versions. */

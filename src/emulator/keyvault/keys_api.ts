@@ -18,7 +18,7 @@ import { randomBytes } from "./random_bytes.ts";
 import { akvError, deletedButRecoverable, requestObject, type VaultRequest } from "./vault_server.ts";
 import { cryptoOperation } from "./key_operations.ts";
 import { decodeKeyBackup, encodeKeyBackup } from "./key_backup.ts";
-import type { SecurityWorld } from "./backup_sealing.ts";
+import { CORRUPT_MESSAGE, OTHER_WORLD_MESSAGE } from "./backup_sealing.ts";
 import { isObject, nowSeconds } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
 
@@ -45,7 +45,9 @@ export function createKeysRoute(release: ReleaseHandler) {
     if (deletedKeysPath && !req.api.softDelete) return undefined;
     if (/^\/deletedkeys\/?$/i.test(path) && method === "GET") {
       const denied = req.authorize(`${ACTION}/read`, "");
-      return denied ?? page(req, req.vault.keys.all().filter((e) => e.deleted), (e) => e.name, (e) => deletedBundle(req, e));
+      // A deleted certificate's key stays out of this list (GET /deletedkeys/{name} still finds it).
+      const deleted = req.vault.keys.all().filter((e) => e.deleted && !e.versions.some((v) => v.managed));
+      return denied ?? page(req, deleted, (e) => e.name, (e) => deletedBundle(req, e));
     }
     if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeURIComponent(m[1]), Boolean(m[2]));
     if (/^\/rng\/?$/i.test(path) && method === "POST") return await randomBytes(req);
@@ -252,6 +254,12 @@ function deleteKey(req: VaultRequest, name: string): Response {
   if (denied) return denied;
   const entry = req.vault.keys.live(name);
   if (!entry) return keyNotFound(req, name);
+  if (entry.versions.some((v) => v.managed)) {
+    return req.respond(
+      403,
+      akvError("Forbidden", `Operation "delete" is not allowed as this object's lifetime is managed by Key Vault.`, "KeyManagedByKeyVault"),
+    );
+  }
   req.vault.keys.softDelete(entry, nowSeconds());
   return req.respond(200, deletedBundle(req, entry));
 }
@@ -261,30 +269,17 @@ async function backupKey(req: VaultRequest, name: string): Promise<Response> {
   if (denied) return denied;
   const entry = req.vault.keys.live(name);
   if (!entry) return keyNotFound(req, name);
-  const blob = await encodeKeyBackup(securityWorld(req), { entry, rotationPolicy: req.vault.keys.rotationPolicy(name) });
+  const blob = await encodeKeyBackup(req.securityWorld, { entry, rotationPolicy: req.vault.keys.rotationPolicy(name) });
   return req.respond(200, { value: blob });
-}
-
-function securityWorld(req: VaultRequest): SecurityWorld {
-  return { subscriptionId: req.world.subscriptionId, location: req.vault.location };
 }
 
 async function restoreKey(req: VaultRequest): Promise<Response> {
   const body = await requestObject(req);
   if (body instanceof Response) return body;
-  const backup = typeof body.value === "string" ? await decodeKeyBackup(securityWorld(req), body.value) : "corrupt";
+  const backup = typeof body.value === "string" ? await decodeKeyBackup(req.securityWorld, body.value) : "corrupt";
   const denied = req.authorize(`${ACTION}/restore/action`, typeof backup === "object" ? `/keys/${backup.entry.name}` : "");
   if (denied) return denied;
-  if (backup === "corrupt") return req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
-  if (backup === "otherWorld") {
-    return req.respond(
-      400,
-      akvError(
-        "BadParameter",
-        "Cannot decrypt backup blob. A backup can be restored only into a vault of the same subscription and the same geography as the vault it was taken from.",
-      ),
-    );
-  }
+  if (typeof backup === "string") return req.respond(400, akvError("BadParameter", backup === "corrupt" ? CORRUPT_MESSAGE : OTHER_WORLD_MESSAGE));
   const { entry, rotationPolicy } = backup;
   if (!req.vault.keys.restore(entry)) {
     return req.respond(

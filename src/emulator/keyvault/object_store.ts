@@ -68,11 +68,11 @@ export class ObjectStore<V extends { version: string }> {
     return [...this.#entries.values()].sort((a, b) => compareUpper(a.name, b.name));
   }
 
-  /** Adds a version with a fresh id (creating the object if needed) and returns it. */
-  add(name: string, version: Omit<V, "version">): V {
+  /** Adds a version with a fresh id, or `versionId` (a certificate's backing key and secret share its id), creating the object if needed. */
+  add(name: string, version: Omit<V, "version">, versionId: string = newVersionId()): V {
     const key = name.toLowerCase();
     const entry = this.#entries.get(key) ?? { name, versions: [] };
-    const stored = { ...version, version: newVersionId() } as V;
+    const stored = { ...version, version: versionId } as V;
     entry.versions.push(stored);
     this.#entries.set(key, entry);
     return stored;

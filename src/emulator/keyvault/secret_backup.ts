@@ -1,26 +1,23 @@
 /**
- * Secret backup blobs: every version of a secret with its values and attributes, as an opaque
- * base64url string (the service's blob is encrypted and bound to the vault's geography; this
- * one is only opaque). Restore reads it back, refusing anything that is not such a blob.
+ * Secret backup blobs: every version of a secret with its values and attributes, sealed to the
+ * vault's security world like key backups (same subscription and geography; backup_sealing.ts).
+ * Restore reads it back, refusing blobs that are not secret backups and blobs from another
+ * subscription or geography.
  * @module
  */
-import { base64url } from "jose";
 import type { SecretEntry } from "./secret_store.ts";
+import { openBackup, type OpenFailure, sealBackup, type SecurityWorld } from "./backup_sealing.ts";
 
-const MARKER = "kvmi-emulator-secret-backup-v1";
-
-/** Encodes every version of a secret into a backup blob. */
-export function encodeSecretBackup(entry: SecretEntry): string {
-  return base64url.encode(JSON.stringify({ marker: MARKER, name: entry.name, versions: entry.versions }));
+/** Encodes every version of a secret into a backup blob sealed to `world`. */
+export async function encodeSecretBackup(world: SecurityWorld, entry: SecretEntry): Promise<string> {
+  return await sealBackup("Secret", world, { name: entry.name, versions: entry.versions });
 }
 
-/** Decodes a backup blob; undefined when it is not one. */
-export function decodeSecretBackup(blob: string): SecretEntry | undefined {
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(base64url.decode(blob)));
-    if (parsed?.marker !== MARKER || typeof parsed.name !== "string" || !Array.isArray(parsed.versions) || parsed.versions.length === 0) return undefined;
-    return { name: parsed.name, versions: parsed.versions };
-  } catch {
-    return undefined;
-  }
+/** Decodes a backup blob in `world`; why not when it is not a secret backup of this security world. */
+export async function decodeSecretBackup(world: SecurityWorld, blob: string): Promise<SecretEntry | OpenFailure> {
+  const opened = await openBackup("Secret", world, blob);
+  if ("failure" in opened) return opened.failure;
+  const parsed = opened.payload as { name?: unknown; versions?: unknown };
+  if (typeof parsed?.name !== "string" || !Array.isArray(parsed.versions) || parsed.versions.length === 0) return "corrupt";
+  return { name: parsed.name, versions: parsed.versions };
 }

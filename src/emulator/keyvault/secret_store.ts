@@ -23,6 +23,10 @@ export interface SecretVersion {
   contentType?: string;
   tags?: Record<string, string>;
   attributes: StoredAttributes;
+  /** Set on a certificate's backing secret: its lifetime is managed by Key Vault. */
+  managed?: boolean;
+  /** Set on the backing secret of an exportable certificate: its bundle links the backing key (`kid`, same name and version). */
+  keyLinked?: boolean;
 }
 
 /** A secret and its versions. */

@@ -10,6 +10,10 @@ import { findVersion, latest, type SecretEntry, type SecretVersion, type Version
 import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
 import { decodeSecretBackup, encodeSecretBackup } from "./secret_backup.ts";
+import { CORRUPT_MESSAGE, OTHER_WORLD_MESSAGE } from "./backup_sealing.ts";
+import { atLeast } from "./api_versions.ts";
+import { convertSecretValue } from "./certificate_content.ts";
+import { PEM, PKCS12 } from "./certificate_policy.ts";
 
 const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const MAX_VALUE_LENGTH = 25_600;
@@ -25,7 +29,7 @@ export async function secretsRoute(req: VaultRequest): Promise<Response | undefi
     return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
   }
   if (/^\/secrets\/restore\/?$/i.test(path) && method === "POST") return await restoreSecret(req);
-  if ((m = path.match(/^\/secrets\/([^/]+)\/backup\/?$/i)) && method === "POST") return backupSecret(req, decode(m[1]));
+  if ((m = path.match(/^\/secrets\/([^/]+)\/backup\/?$/i)) && method === "POST") return await backupSecret(req, decode(m[1]));
   if ((m = path.match(/^\/secrets\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decode(m[1]));
   if ((m = path.match(/^\/secrets\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
     const name = decode(m[1]);
@@ -89,12 +93,34 @@ function attributes(req: VaultRequest, v: SecretVersion): Record<string, unknown
 }
 
 function optional(v: SecretVersion): Record<string, unknown> {
-  return { ...(v.contentType !== undefined ? { contentType: v.contentType } : {}), ...(v.tags !== undefined ? { tags: v.tags } : {}) };
+  return {
+    ...(v.contentType !== undefined ? { contentType: v.contentType } : {}),
+    ...(v.tags !== undefined ? { tags: v.tags } : {}),
+    ...(v.managed ? { managed: true } : {}),
+  };
 }
 
-/** The SecretBundle of a version, with its value. */
+/** The SecretBundle of a version, with its value (a certificate's backing secret adds `kid`). */
 function bundle(req: VaultRequest, entry: SecretEntry, v: SecretVersion): Record<string, unknown> {
-  return { value: v.value, id: secretId(req, entry.name, v.version), ...optional(v), attributes: attributes(req, v) };
+  return {
+    value: v.value,
+    id: secretId(req, entry.name, v.version),
+    ...optional(v),
+    attributes: attributes(req, v),
+    ...(v.keyLinked ? { kid: `${req.vault.url}/keys/${entry.name}/${v.version}` } : {}),
+  };
+}
+
+/** The 403 for setting or deleting a certificate's backing secret. */
+function managedRefusal(req: VaultRequest, operation: string): Response {
+  return req.respond(
+    403,
+    akvError("Forbidden", `Operation "${operation}" is not allowed as this object's lifetime is managed by Key Vault.`, "SecretManagedByKeyVault"),
+  );
+}
+
+function isManaged(entry: SecretEntry | undefined): boolean {
+  return entry !== undefined && entry.versions.some((v) => v.managed);
 }
 
 /** The DeletedSecretBundle; before soft delete existed (2015-06-01) the plain bundle without its value. */
@@ -120,6 +146,14 @@ function getSecret(req: VaultRequest, name: string, version: string): Response {
   if (!v.attributes.enabled) {
     return req.respond(403, akvError("Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled"));
   }
+  const out = atLeast(req.api, "2025-07-01") ? req.url.searchParams.get("outContentType") : null;
+  if (out !== null) {
+    if (out !== PKCS12 && out !== PEM) return req.respond(400, akvError("BadParameter", `Invalid outContentType '${out}': use ${PKCS12} or ${PEM}.`));
+    // A certificate's backing secret converts between PFX and PEM; other secrets come back as stored.
+    if (v.managed && v.contentType && v.contentType !== out) {
+      return req.respond(200, { ...bundle(req, entry, v), value: convertSecretValue(v.value, v.contentType, out), contentType: out });
+    }
+  }
   return req.respond(200, bundle(req, entry, v));
 }
 
@@ -136,6 +170,7 @@ async function setSecret(req: VaultRequest, name: string): Promise<Response> {
   const props = readProperties(body);
   if (typeof props === "string") return req.respond(400, akvError("BadParameter", props));
   if (req.vault.secrets.deleted(name)) return conflictDeleted(req, name);
+  if (isManaged(req.vault.secrets.live(name))) return managedRefusal(req, "set");
   const now = nowSeconds();
   const version = req.vault.secrets.set(name, body.value, props, now);
   return req.respond(200, bundle(req, req.vault.secrets.live(name)!, version));
@@ -192,6 +227,7 @@ function deleteSecret(req: VaultRequest, name: string): Response {
   if (denied) return denied;
   const entry = req.vault.secrets.live(name);
   if (!entry) return notFound(req, name);
+  if (isManaged(entry)) return managedRefusal(req, "delete");
   req.vault.secrets.softDelete(entry, nowSeconds(), req.options.deleteDelayMs);
   return req.respond(200, deletedBundle(req, entry));
 }
@@ -227,22 +263,22 @@ function purgeSecret(req: VaultRequest, name: string): Response {
   return req.respond(204);
 }
 
-function backupSecret(req: VaultRequest, name: string): Response {
+async function backupSecret(req: VaultRequest, name: string): Promise<Response> {
   if (!NAME.test(name)) return badName(req, name);
   const denied = req.authorize(`${ACTION}/backup/action`, `/secrets/${name}`);
   if (denied) return denied;
   const entry = req.vault.secrets.live(name);
   if (!entry) return notFound(req, name);
-  return req.respond(200, { value: encodeSecretBackup(entry) });
+  return req.respond(200, { value: await encodeSecretBackup(req.securityWorld, entry) });
 }
 
 async function restoreSecret(req: VaultRequest): Promise<Response> {
   const parsed = await readJson(req.request);
   const blob = "value" in parsed && isObject(parsed.value) ? parsed.value.value : undefined;
-  const entry = typeof blob === "string" ? decodeSecretBackup(blob) : undefined;
-  if (!entry) {
+  const entry = typeof blob === "string" ? await decodeSecretBackup(req.securityWorld, blob) : "corrupt";
+  if (typeof entry === "string") {
     const denied = req.authorize(`${ACTION}/restore/action`, "");
-    return denied ?? req.respond(400, akvError("BadParameter", "Backup blob contains invalid or corrupt version."));
+    return denied ?? req.respond(400, akvError("BadParameter", entry === "corrupt" ? CORRUPT_MESSAGE : OTHER_WORLD_MESSAGE));
   }
   const denied = req.authorize(`${ACTION}/restore/action`, `/secrets/${entry.name}`);
   if (denied) return denied;
@@ -277,7 +313,8 @@ function listVersions(req: VaultRequest, name: string): Response {
 function listDeleted(req: VaultRequest): Response {
   const denied = req.authorize(`${ACTION}/readMetadata/action`, "");
   if (denied) return denied;
-  const deleted = req.vault.secrets.all().filter((e) => e.deleted && e.deleted.visibleAtMs <= Date.now());
+  // A deleted certificate's secret stays out of this list (GET /deletedsecrets/{name} still finds it).
+  const deleted = req.vault.secrets.all().filter((e) => e.deleted && e.deleted.visibleAtMs <= Date.now() && !isManaged(e));
   return page(req, deleted, (e) => e.name, (e) => {
     const { id, attributes, recoveryId, deletedDate, scheduledPurgeDate, contentType, tags } = deletedBundle(req, e);
     return { id: String(id).replace(/\/[0-9a-f]{32}$/, ""), attributes, recoveryId, deletedDate, scheduledPurgeDate, contentType, tags };

@@ -22,6 +22,7 @@ import type { VaultThrottle } from "../throttling.ts";
 import type { Faults } from "../faults.ts";
 import { accessPolicyRefusal, permissionFor, policiesGrant, usesAccessPolicies } from "./access_policies.ts";
 import { type ApiShape, apiShape, apiVersionRefusal } from "./api_versions.ts";
+import type { SecurityWorld } from "./backup_sealing.ts";
 import { bearerToken, drainBody, guid, isObject, jsonResponse, readJson } from "../http_util.ts";
 import { issuerFor, type TokenIssuer } from "../token_issuer.ts";
 import { type Vault, vaultResourceId, type World } from "../world.ts";
@@ -37,6 +38,8 @@ export interface VaultRequest {
   caller: Caller;
   /** What the request's api-version puts in responses. */
   api: ApiShape;
+  /** The vault's subscription and region, to which its backups are sealed. */
+  securityWorld: SecurityWorld;
   options: VaultOptions;
   /** Checks RBAC for a data action on `objectPath` (e.g. `/secrets/name`, or "" for the vault). */
   authorize(action: string, objectPath: string): Response | undefined;
@@ -134,6 +137,7 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
       vault: ctx.vault,
       caller,
       api,
+      securityWorld: { subscriptionId: ctx.world.subscriptionId, location: ctx.vault.location },
       options: ctx.options,
       authorize(action, objectPath) {
         if (usesAccessPolicies(ctx.vault)) {

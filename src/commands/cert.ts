@@ -1,0 +1,440 @@
+/**
+ * `kvmi cert list|show|versions|download|import|create|delete|recover|purge`: Key Vault
+ * certificates. A private key is read only with `download --with-key` (from the certificate's
+ * backing secret), written only to an owner-only file or, with `--out -`, to stdout; a PFX password
+ * comes from a file or stdin, never the command line.
+ * @module
+ */
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { readFileBounded, readStdinBounded } from "../core/bounded_read.ts";
+import { CERTIFICATE_FILE_MAX_BYTES, JSON_FILE_MAX_BYTES, PASSWORD_MAX_BYTES } from "../core/limits.ts";
+import { parseJsonInput } from "../core/json_input.ts";
+import { checkPrivateFileTarget, writePrivateFile } from "../core/private_file.ts";
+import { KvmiError, usageError } from "../core/errors.ts";
+import { writeStdout } from "../core/stdio.ts";
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  type OptionSpecs,
+  outputFormat,
+  type ParsedValues,
+  parseOptions,
+  requiredOption,
+  stringOption,
+  subcommandHelp,
+} from "../cli/args.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { decodeBase64, encodeBase64, hex } from "../keyvault/base64.ts";
+import { type CertificateBundle, CertificateClient, type CertificatePolicy, PKCS12_CONTENT_TYPE } from "../keyvault/certificate_client.ts";
+import { type CertificateMaterial, certificateOnly, materialFromSecret, renderPem, renderPfx } from "../keyvault/certificate_export.ts";
+import { CertificateFileError, prepareImport } from "../keyvault/certificate_import.ts";
+import { waitForCertificate } from "../keyvault/certificate_wait.ts";
+import { CERTIFICATE_KEY_ROLE } from "../keyvault/data_action_roles.ts";
+import { looksLikePem } from "../keyvault/pem.ts";
+import { Pkcs12Error } from "../keyvault/pkcs12.ts";
+import { checkObjectName, checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { createAzureContext, keyVaultAuthorization } from "./context.ts";
+
+/** Help text. */
+export const CERT_HELP = `Usage: kvmi cert <subcommand> --vault NAME|URL [options]
+
+Key Vault certificates with the machine's identity.
+
+Subcommands:
+  list                                   List certificates (names, thumbprints, attributes)
+  show      --name N [--version V]       Print a certificate (-o raw: its PEM, no key)
+  versions  --name N                     List the versions of a certificate
+  download  --name N [--version V] --out FILE|- [--format pem|pfx] [--with-key]
+            [--password-file F] [--force]
+            Write the certificate and, with --with-key, its private key (read from the
+            certificate's backing secret: needs Key Vault Certificate User). FILE is created
+            owner-only (0600) and never replaced without --force; --out - writes to stdout
+            (pem as text, pfx as one line of base64). A pfx has an empty password unless
+            --password-file gives one. pem with a key is the PKCS#8 key, then the certificates.
+  import    --name N --file F [--password-file F]
+            Import a PFX or PEM (key and certificates) as a new version. The PFX password
+            (or an encrypted PEM key's) comes from --password-file or stdin, never the
+            command line; none when stdin is a terminal (a plain PEM needs none).
+  create    --name N (--subject "CN=…" [--validity-months N] | --policy FILE) [--no-wait]
+            Create a self-signed certificate with an exportable RSA 2048 key (12 months by
+            default), or with the full certificate policy in FILE (JSON, as the REST API takes
+            it), and wait until Key Vault has made it (--no-wait prints the pending operation,
+            as does a policy with issuer Unknown, whose CSR must be signed and merged).
+  delete    --name N                     Soft-delete a certificate (with its key and secret)
+  recover   --name N                     Recover a deleted certificate
+  purge     --name N                     Permanently delete a deleted certificate
+
+Options:
+  --vault NAME|URL      Vault name (resolved in the current cloud) or https URL
+${IDENTITY_HELP}
+${COMMON_HELP}
+
+Output: json (default) is the certificate bundle as the Key Vault REST API returns it (id, kid,
+sid, x5t, cer, policy, attributes, …); table shows subject, thumbprint and validity. download
+prints what it wrote (never the key) unless --out -. Roles: Key Vault Certificate User reads
+certificates and their keys; Key Vault Certificates Officer creates, imports and deletes them
+(but cannot read a key).
+
+Examples:
+  kvmi cert create --vault kv-demo --name web --subject "CN=web.contoso.com" --validity-months 6
+  kvmi cert show --vault kv-demo --name web -o table
+  kvmi cert download --vault kv-demo --name web --format pem --with-key --out ./web.pem
+  kvmi cert import --vault kv-demo --name web --file ./web.pfx --password-file ./web.pwd
+  printf '%s' "$PFX_PASSWORD" | kvmi cert import --vault kv-demo --name web --file ./web.pfx
+`;
+
+const CERT_OPTIONS: OptionSpecs = {
+  ...COMMON_OPTIONS,
+  ...IDENTITY_OPTIONS,
+  vault: { type: "string" },
+  name: { type: "string" },
+  version: { type: "string" },
+  subject: { type: "string" },
+  "validity-months": { type: "string" },
+  policy: { type: "string" },
+  "no-wait": { type: "boolean" },
+  format: { type: "string" },
+  "with-key": { type: "boolean" },
+  out: { type: "string" },
+  force: { type: "boolean" },
+  file: { type: "string" },
+  "password-file": { type: "string" },
+};
+
+const SUBCOMMANDS = ["list", "show", "versions", "download", "import", "create", "delete", "recover", "purge"];
+
+/** Options each subcommand takes besides --vault, --name, identity and common ones. */
+const OWN_OPTIONS: Record<string, string[]> = {
+  show: ["version"],
+  download: ["version", "format", "with-key", "out", "force", "password-file"],
+  import: ["file", "password-file"],
+  create: ["subject", "validity-months", "policy", "no-wait"],
+};
+
+const SPECIFIC = ["version", "subject", "validity-months", "policy", "no-wait", "format", "with-key", "out", "force", "file", "password-file"];
+
+/** Runs `kvmi cert …`. */
+export async function runCert(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const helped = subcommandHelp(sub, CERT_HELP);
+  if (helped !== undefined) return helped;
+  if (!SUBCOMMANDS.includes(sub)) throw usageError(`Unknown cert subcommand '${sub}'.`, `Use one of: ${SUBCOMMANDS.join(", ")}.`);
+  const values = parseOptions(rest, CERT_OPTIONS, CERT_HELP);
+  if (!values) return 0;
+  const format = outputFormat(values);
+  checkApplicable(sub, values);
+  const vault = requiredOption(values, "vault");
+  const name = sub === "list" ? "" : checkObjectName(requiredOption(values, "name"), "certificate");
+  const version = stringOption(values, "version");
+  if (version !== undefined) checkVersion(version);
+  // Everything the user typed (and every file) is checked before any network call.
+  const download = sub === "download" ? await downloadRequest(values) : undefined;
+  const imported = sub === "import" ? await importRequest(values) : undefined;
+  const policy = sub === "create" ? await createPolicy(values) : undefined;
+  const context = createAzureContext(values);
+  const client = new CertificateClient(resolveVaultUrl(vault, context.cloud), keyVaultAuthorization(context));
+  try {
+    switch (sub) {
+      case "list":
+        printList(await client.list(), format);
+        break;
+      case "versions":
+        printList(await client.listVersions(name), format);
+        break;
+      case "show":
+        printCertificate(await client.get(name, version), format);
+        break;
+      case "download":
+        await runDownload(client, name, version, download!, format);
+        break;
+      case "import":
+        printCertificate(await client.import(name, imported!), format);
+        break;
+      case "create": {
+        const operation = await client.create(name, policy!);
+        // An Unknown issuer's certificate waits for a merge of a certificate signed elsewhere: waiting here would never end.
+        if (values["no-wait"] || operation.issuer?.name === "Unknown") printJson(operation);
+        else printCertificate(await waitForCertificate(client, name, operation), format);
+        break;
+      }
+      case "delete":
+        printCertificate(await client.delete(name), format);
+        break;
+      case "recover":
+        printCertificate(await client.recover(name), format);
+        break;
+      case "purge":
+        await client.purge(name);
+        if (format === "json") printJson({ purged: true, name });
+        break;
+    }
+  } catch (error) {
+    throw withCertificateHint(error);
+  } finally {
+    context.http.close();
+  }
+  return 0;
+}
+
+/** Key Vault's shared hints name the secret commands; a deleted certificate is recovered or purged with cert's own. */
+function withCertificateHint(error: unknown): unknown {
+  if (!(error instanceof KvmiError) || error.code !== "ObjectIsDeletedButRecoverable") return error;
+  return new KvmiError(error.message, {
+    code: error.code,
+    status: error.status,
+    kind: error.kind,
+    hint: "The name belongs to a deleted certificate: recover it with `kvmi cert recover` or purge it with `kvmi cert purge` first.",
+  });
+}
+
+/** An option given to a subcommand that does not take it is a usage error, not silently ignored. */
+function checkApplicable(sub: string, values: ParsedValues): void {
+  const own = OWN_OPTIONS[sub] ?? [];
+  const stray = SPECIFIC.find((o) => values[o] !== undefined && !own.includes(o));
+  if (stray) throw usageError(`cert ${sub} does not take --${stray}.`, "Run 'kvmi cert --help' to see each subcommand's options.");
+}
+
+interface DownloadRequest {
+  out: string;
+  format: "pem" | "pfx";
+  withKey: boolean;
+  password: string;
+  force: boolean;
+}
+
+async function downloadRequest(values: ParsedValues): Promise<DownloadRequest> {
+  const out = requiredOption(values, "out");
+  const format = stringOption(values, "format") ?? "pem";
+  if (format !== "pem" && format !== "pfx") throw usageError(`Unknown --format '${format}'.`, "Use pem or pfx.");
+  const passwordFile = stringOption(values, "password-file");
+  if (passwordFile !== undefined && format !== "pfx") throw usageError("--password-file protects a pfx; a pem key is written unencrypted.");
+  if (out !== "-") await checkPrivateFileTarget(out, Boolean(values.force));
+  const password = passwordFile === undefined ? "" : await readPassword(passwordFile);
+  return { out, format, withKey: Boolean(values["with-key"]), password, force: Boolean(values.force) };
+}
+
+async function runDownload(client: CertificateClient, name: string, version: string | undefined, request: DownloadRequest, format: OutputFormat) {
+  const bundle = request.withKey ? await keyRoleOnRefusal(name, client.get(name, version)) : await client.get(name, version);
+  if (!bundle.cer) {
+    throw new KvmiError(`Certificate '${name}' has no certificate yet: its creation is still pending.`, {
+      code: "CertificatePending",
+      kind: "other",
+      hint: `Wait for it ('kvmi cert show --name ${name}' shows a cer when it is ready).`,
+    });
+  }
+  const material = request.withKey ? await keyMaterial(client, name, bundle) : certificateOnly(bundle);
+  let data: Uint8Array;
+  try {
+    data = request.format === "pem"
+      ? new TextEncoder().encode(renderPem(material))
+      : request.out === "-"
+      ? new TextEncoder().encode(encodeBase64(renderPfx(material, request.password, name)) + "\n")
+      : renderPfx(material, request.password, name);
+  } catch (error) {
+    if (error instanceof Pkcs12Error) {
+      throw new KvmiError(`Cannot write certificate '${name}' as pfx: ${error.message}.`, {
+        code: "UnsupportedKeyType",
+        kind: "other",
+        hint: "Use --format pem.",
+      });
+    }
+    throw error;
+  }
+  if (request.out === "-") {
+    writeStdout(new TextDecoder().decode(data));
+    return;
+  }
+  await writePrivateFile(request.out, data, { overwrite: request.force });
+  const summary = {
+    name,
+    version: idParts(bundle.id).version,
+    x5t: bundle.x5t,
+    thumbprint: bundle.x5t ? hex(decodeBase64(bundle.x5t)) : undefined,
+    format: request.format,
+    withKey: Boolean(material.keyPkcs8),
+    out: request.out,
+  };
+  if (format === "table") writeStdout(renderProperties(summary));
+  else printJson(summary);
+}
+
+/** The key and chain from the backing secret; a refusal names the role that reads certificate keys. */
+async function keyMaterial(client: CertificateClient, name: string, bundle: CertificateBundle): Promise<CertificateMaterial> {
+  let material: CertificateMaterial;
+  try {
+    material = materialFromSecret(await keyRoleOnRefusal(name, client.backingSecret(bundle)));
+  } catch (error) {
+    if (error instanceof KvmiError) throw error;
+    throw new KvmiError(`The backing secret of certificate '${name}' cannot be read: ${(error as Error).message}.`, { code: "InvalidResponse", kind: "other" });
+  }
+  if (!material.keyPkcs8) {
+    throw new KvmiError(`Certificate '${name}' has no exportable private key (its policy has key_props.exportable false); Key Vault keeps the key.`, {
+      code: "KeyNotExportable",
+      kind: "other",
+      hint: "Download without --with-key for the certificate alone, or sign with 'kvmi key sign' on the certificate's key.",
+    });
+  }
+  return material;
+}
+
+/**
+ * `download --with-key` needs the certificate and its backing secret: a ForbiddenByRbac for either
+ * names Key Vault Certificate User, the one role that grants both (not the role for the single action).
+ */
+async function keyRoleOnRefusal<T>(name: string, request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (!(error instanceof KvmiError) || error.code !== "ForbiddenByRbac") throw error;
+    const role = CERTIFICATE_KEY_ROLE;
+    throw new KvmiError(`${error.message} Downloading certificate '${name}' with its private key reads the certificate and its backing secret.`, {
+      code: error.code,
+      status: error.status,
+      kind: error.kind,
+      hint: `Assign '${role.name}' (${role.id}) to this identity at the vault or certificate scope (Key Vault Certificates Officer cannot read keys).`,
+    });
+  }
+}
+
+async function importRequest(values: ParsedValues) {
+  const file = requiredOption(values, "file");
+  const bytes = await readFileBounded(file, CERTIFICATE_FILE_MAX_BYTES, "--file");
+  const passwordFile = stringOption(values, "password-file");
+  // stdin is read only when the file may need a password (a PFX, an encrypted PEM key).
+  const head = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
+  const mayNeedPassword = !looksLikePem(head.replace(/^\uFEFF/, "")) || head.includes("ENCRYPTED");
+  const password = passwordFile !== undefined ? await readPassword(passwordFile) : mayNeedPassword && !Deno.stdin.isTerminal() ? await readStdinPassword() : "";
+  try {
+    return prepareImport(bytes, password);
+  } catch (error) {
+    if (error instanceof CertificateFileError) {
+      throw usageError(
+        `Cannot import '${file}': ${error.message}.`,
+        error.message.includes("password") ? "Give the password on stdin or with --password-file (never on the command line)." : undefined,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Reads a password file: its content without one trailing line break. */
+async function readPassword(path: string): Promise<string> {
+  return withoutLineBreak(decodePassword(await readFileBounded(path, PASSWORD_MAX_BYTES, "--password-file")));
+}
+
+async function readStdinPassword(): Promise<string> {
+  return withoutLineBreak(decodePassword(await readStdinBounded(PASSWORD_MAX_BYTES, "The password")));
+}
+
+function decodePassword(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw usageError("The password is not valid UTF-8.");
+  }
+}
+
+function withoutLineBreak(text: string): string {
+  return text.replace(/\r?\n$/, "");
+}
+
+async function createPolicy(values: ParsedValues): Promise<CertificatePolicy> {
+  const policyFile = stringOption(values, "policy");
+  const subject = stringOption(values, "subject");
+  const months = stringOption(values, "validity-months");
+  if (policyFile !== undefined) {
+    if (subject !== undefined || months !== undefined) {
+      throw usageError("--policy is the whole policy: pass --subject and --validity-months in it, not beside it.");
+    }
+    const text = new TextDecoder().decode(await readFileBounded(policyFile, JSON_FILE_MAX_BYTES, "--policy"));
+    const policy = parseJsonInput(text, `The policy '${policyFile}'`);
+    if (policy === null || typeof policy !== "object" || Array.isArray(policy)) throw usageError(`The policy '${policyFile}' is not a JSON object.`);
+    return policy as CertificatePolicy;
+  }
+  if (subject === undefined) throw usageError('cert create needs --subject "CN=…" or --policy FILE.');
+  return selfSignedPolicy(checkSubject(subject), months === undefined ? 12 : checkMonths(months));
+}
+
+/** The policy of a self-signed certificate with an exportable RSA 2048 key, stored as a PFX. */
+export function selfSignedPolicy(subject: string, validityMonths: number): CertificatePolicy {
+  return {
+    key_props: { exportable: true, kty: "RSA", key_size: 2048, reuse_key: false },
+    secret_props: { contentType: PKCS12_CONTENT_TYPE },
+    x509_props: { subject, validity_months: validityMonths },
+    issuer: { name: "Self" },
+  };
+}
+
+function checkSubject(subject: string): string {
+  let rdns: Record<string, string[]>[] = [];
+  try {
+    if (/\p{Cc}/u.test(subject) || subject.length > 1024) throw new Error("control characters or too long");
+    // Key Vault keeps the case the subject was sent in ("cn=x" works); @peculiar/x509 knows upper-case types only.
+    const upper = subject.replace(/(^|[,;+]\s*)([A-Za-z][A-Za-z0-9]*)\s*=/g, (_m, sep: string, type: string) => `${sep}${type.toUpperCase()}=`);
+    rdns = new x509.Name(upper).toJSON() as Record<string, string[]>[];
+  } catch { /* reported below */ }
+  if (rdns.length === 0 || rdns.some((rdn) => Object.values(rdn).some((values) => values.some((v) => v.trim() === "")))) {
+    throw usageError(
+      `--subject ${JSON.stringify(subject.slice(0, 80))} is not an X.500 name.`,
+      'Use a distinguished name such as "CN=web.contoso.com, O=Contoso".',
+    );
+  }
+  return subject;
+}
+
+function checkMonths(text: string): number {
+  const months = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+  if (!(months >= 1 && months <= 1200)) throw usageError(`--validity-months must be a whole number of months from 1 to 1200, got '${text}'.`);
+  return months;
+}
+
+/** The name and version encoded in a certificate id URL. */
+function idParts(id: string): { name: string; version: string } {
+  const segments = (URL.parse(id)?.pathname ?? "").split("/").filter(Boolean);
+  return { name: segments[1] ?? "", version: segments[2] ?? "" };
+}
+
+function time(t?: number): string {
+  return t === undefined ? "" : new Date(t * 1000).toISOString();
+}
+
+function certificateOf(bundle: CertificateBundle): x509.X509Certificate | undefined {
+  try {
+    return bundle.cer ? new x509.X509Certificate(decodeBase64(bundle.cer) as Uint8Array<ArrayBuffer>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function summary(bundle: CertificateBundle): Record<string, unknown> {
+  const { name, version } = idParts(bundle.id ?? bundle.recoveryId ?? "https://x/");
+  const certificate = certificateOf(bundle);
+  return {
+    Name: name,
+    Version: version,
+    Subject: certificate?.subject ?? (bundle.cer ? "" : bundle.x5t ? "" : "(pending)"),
+    Thumbprint: bundle.x5t ? hex(decodeBase64(bundle.x5t)) : "",
+    NotBefore: time(bundle.attributes?.nbf),
+    NotAfter: time(bundle.attributes?.exp),
+    Enabled: bundle.attributes?.enabled,
+    ...(bundle.deletedDate ? { Deleted: time(bundle.deletedDate), PurgeDate: time(bundle.scheduledPurgeDate) } : {}),
+  };
+}
+
+function printCertificate(bundle: CertificateBundle, format: OutputFormat): void {
+  if (format === "raw") writeStdout(bundle.cer ? renderPem(certificateOnly(bundle)) : "");
+  else if (format === "table") writeStdout(renderProperties(summary(bundle)));
+  else printJson(bundle);
+}
+
+function printList(items: CertificateBundle[], format: OutputFormat): void {
+  if (format === "table") {
+    const rows = items.map(summary);
+    const columns = rows.some((r) => r.Version) ? ["Name", "Version", "Thumbprint", "Enabled", "NotAfter"] : ["Name", "Thumbprint", "Enabled", "NotAfter"];
+    writeStdout(renderTable(rows, columns));
+  } else if (format === "raw") writeStdout(items.map((i) => i.id).join("\n") + (items.length ? "\n" : ""));
+  else printJson(items);
+}
