@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, verify as nodeVerify, X509Certificate } from "node:crypto";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { adminEnv, type EmulatorHandle, removeRoleAssignments, startEmulator, vaultScope } from "../fixtures/emulator.ts";
@@ -131,6 +131,15 @@ Deno.test("cert create waits for the certificate; show, list, versions and downl
     const ecBlocks = pemBlocks(ecPem.stdout);
     assert.deepEqual(ecBlocks[1].der, decodeBase64(ecBundle.cer));
     assert.ok(keyMatches(ecBlocks[0].der, ecBlocks[1].der));
+    // The certificate's backing key (same name) signs ES256 in Key Vault; the certificate's public key verifies it.
+    await Deno.writeTextFile(`${dir}/payload.bin`, "signed by a certificate's key");
+    const ecSign = await emu.kvmi(["key", "sign", "--vault", "kv-demo", "--name", "ec-cert", "--alg", "ES256", "--data-file", `${dir}/payload.bin`], {
+      env: adminEnv(emu),
+    });
+    assert.equal(ecSign.code, 0, ecSign.stderr);
+    const ecPublic = new X509Certificate(decodeBase64(ecBundle.cer)).publicKey;
+    const ecSignature = Buffer.from(JSON.parse(ecSign.stdout).value, "base64url");
+    assert.ok(nodeVerify("sha256", await Deno.readFile(`${dir}/payload.bin`), { key: ecPublic, dsaEncoding: "ieee-p1363" }, ecSignature));
     const ecPfx = await kv(["download", "--name", "ec-cert", "--format", "pfx", "--with-key", "--out", "-"]);
     assert.equal(ecPfx.code, 1, "kvmi writes PFX files for RSA only");
     assert.match(ecPfx.stderr, /UnsupportedKeyType|RSA/);
