@@ -26,7 +26,7 @@ import { type FramerPhase, Http1Framer } from "./http1_framer.ts";
 import { Http2Framer } from "./http2_framer.ts";
 import type { FrontLimits } from "./limits.ts";
 import { withBodyCap } from "./body_cap.ts";
-import { type HeadRefusal, headRefusalBytes } from "./refusals.ts";
+import { type Refusal, refusalBytes } from "./refusals.ts";
 
 /** A handler as `Deno.serve` calls it, seeing the real client in `info.remoteAddr`. */
 export type FrontHandler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>;
@@ -93,7 +93,7 @@ interface ConnectionContext {
 
 /** A framer of either protocol, seen through what the front needs from it. */
 interface Framer {
-  feed(chunk: Uint8Array): { forward: Uint8Array[]; phase: FramerPhase; headsCompleted: number; refusal?: HeadRefusal; close?: true };
+  feed(chunk: Uint8Array): { forward: Uint8Array[]; phase: FramerPhase; headsCompleted: number; refusal?: Refusal; midRequest?: true; close?: true };
 }
 
 function framerFor(protocol: string | null, limits: FrontLimits): Framer {
@@ -158,20 +158,23 @@ class PipedConnection {
   /** Runs the connection to its end; never throws. */
   async run(): Promise<void> {
     try {
+      const connecting = this.#connectUpstream(); // meanwhile, the TLS handshake
+      connecting.catch(() => {});
       const protocol = this.#ctx.tls ? (await (this.#conn as Deno.TlsConn).handshake()).alpnProtocol : null;
-      const upstream = this.#upstream = await Deno.connect({ hostname: "127.0.0.1", port: this.#ctx.innerPort });
-      this.#ctx.clients.set(upstream.localAddr.port, this.#conn.remoteAddr as Deno.NetAddr);
+      const upstream = await connecting;
       if (this.#closed) return;
       let refusing = false;
       const down = pipe(upstream, this.#conn).then(() => {
         if (!refusing) this.#linger();
       });
-      const refusal = await this.#pumpClient(upstream, framerFor(protocol, this.#ctx.limits));
-      if (refusal) refusing = true;
-      await upstream.closeWrite().catch(() => {});
+      const refused = await this.#pumpClient(upstream, framerFor(protocol, this.#ctx.limits));
+      if (refused) refusing = true;
+      // Earlier requests are answered first; a request refused inside its body is abandoned.
+      if (refused?.midRequest) this.#closeUpstream();
+      else await upstream.closeWrite().catch(() => {});
       await down;
-      if (refusal) {
-        await writeAll(this.#conn, headRefusalBytes(refusal));
+      if (refused) {
+        await writeAll(this.#conn, refusalBytes(refused.refusal, this.#ctx.limits.bodyRefusal));
         this.#linger();
         await this.#discardUntilEnd();
       }
@@ -182,8 +185,17 @@ class PipedConnection {
     }
   }
 
+  /** Opens this connection's own connection to the internal server, noting whose it is. */
+  async #connectUpstream(): Promise<Deno.TcpConn> {
+    const upstream = await Deno.connect({ hostname: "127.0.0.1", port: this.#ctx.innerPort });
+    this.#upstream = upstream;
+    this.#ctx.clients.set(upstream.localAddr.port, this.#conn.remoteAddr as Deno.NetAddr);
+    if (this.#closed) this.#closeUpstream();
+    return upstream;
+  }
+
   /** Reads the client and forwards what the framer passes; returns a refusal, or undefined at the client's end. */
-  async #pumpClient(upstream: Deno.TcpConn, framer: Framer): Promise<HeadRefusal | undefined> {
+  async #pumpClient(upstream: Deno.TcpConn, framer: Framer): Promise<{ refusal: Refusal; midRequest?: true } | undefined> {
     let firstHead = false;
     const buffer = new Uint8Array(READ_BUFFER);
     while (true) {
@@ -195,7 +207,7 @@ class PipedConnection {
       this.#deadlines.update(!firstHead || result.phase === "head");
       for (const bytes of result.forward) await writeAll(upstream, bytes);
       if (result.close) throw new Error("not HTTP/2");
-      if (result.refusal) return result.refusal;
+      if (result.refusal) return { refusal: result.refusal, midRequest: result.midRequest };
     }
   }
 
@@ -220,11 +232,14 @@ class PipedConnection {
     this.#deadlines.clear();
     clearTimeout(this.#lingerTimer);
     closeQuietly(this.#conn);
-    if (this.#upstream) {
-      this.#ctx.clients.delete(this.#upstream.localAddr.port);
-      closeQuietly(this.#upstream);
-    }
+    this.#closeUpstream();
     this.#ctx.open.delete(this.#conn);
+  }
+
+  #closeUpstream(): void {
+    if (!this.#upstream) return;
+    this.#ctx.clients.delete(this.#upstream.localAddr.port);
+    closeQuietly(this.#upstream);
   }
 }
 

@@ -5,7 +5,7 @@
  * encoding pass straight through. Pure: no I/O, no timers; the connection front drives it.
  * @module
  */
-import type { HeadRefusal } from "./refusals.ts";
+import type { HeadRefusal, Refusal } from "./refusals.ts";
 
 /** Where the client stands: between requests, inside a head, or inside a body. */
 export type FramerPhase = "idle" | "head" | "body";
@@ -14,33 +14,36 @@ export type FramerPhase = "idle" | "head" | "body";
 export interface FeedResult {
   /** Bytes to pass on to the server, in order (complete heads and body bytes). */
   forward: Uint8Array[];
-  /** Set when a head is refused: nothing after it is forwarded, ever. */
-  refusal?: HeadRefusal;
+  /** Set when a request is refused: nothing after it is forwarded, ever. */
+  refusal?: Refusal;
+  /** Set when the refused request's head had already been forwarded (refused inside its body). */
+  midRequest?: true;
   /** The phase after this chunk. */
   phase: FramerPhase;
   /** Request heads completed in this chunk. */
   headsCompleted: number;
 }
 
-/** The sizes the framer enforces on heads. */
-export interface HeadLimits {
+/** The sizes the framer enforces. */
+export interface FramerLimits {
   maxHeaderBytes: number;
   maxFieldBytes: number;
+  maxBodyBytes: number;
 }
 
 type Body =
   | { kind: "fixed"; remaining: number }
-  | { kind: "chunk-size"; line: number[] }
-  | { kind: "chunk-data"; remaining: number }
-  | { kind: "chunk-end" }
+  | { kind: "chunk-size"; line: number[]; total: number }
+  | { kind: "chunk-data"; remaining: number; total: number }
+  | { kind: "chunk-end"; total: number }
   | { kind: "trailers"; lineBytes: number; total: number };
 
 const CR = 13;
 const LF = 10;
 const MAX_CHUNK_SIZE_LINE = 1024;
 
-/** Parses the framing of a complete head: the body that follows, or why the head is refused. */
-export function bodyOfHead(head: string): { body: Body | undefined } | { refusal: HeadRefusal } {
+/** Parses the framing of a complete head: the body that follows, or why the request is refused. */
+export function bodyOfHead(head: string, maxBodyBytes: number): { body: Body | undefined } | { refusal: Refusal } {
   const lines = head.split(/\r?\n/);
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/1\.[01]$/.test(lines[0])) return { refusal: "bad-request" };
   let contentLength: string | undefined;
@@ -60,15 +63,16 @@ export function bodyOfHead(head: string): { body: Body | undefined } | { refusal
   }
   if (transferEncoding !== undefined) {
     const codings = transferEncoding.toLowerCase().split(",").map((c) => c.trim());
-    return codings.at(-1) === "chunked" ? { body: { kind: "chunk-size", line: [] } } : { refusal: "bad-request" };
+    return codings.at(-1) === "chunked" ? { body: { kind: "chunk-size", line: [], total: 0 } } : { refusal: "bad-request" };
   }
   const length = Number(contentLength ?? "0");
+  if (length > maxBodyBytes) return { refusal: "body-too-large" };
   return { body: length > 0 ? { kind: "fixed", remaining: length } : undefined };
 }
 
 /** Follows one connection's request stream; feed it every chunk the client sends. */
 export class Http1Framer {
-  readonly #limits: HeadLimits;
+  readonly #limits: FramerLimits;
   #phase: FramerPhase = "idle";
   #head: Uint8Array[] = [];
   #headBytes = 0;
@@ -77,7 +81,7 @@ export class Http1Framer {
   #body: Body | undefined;
   #refused = false;
 
-  constructor(limits: HeadLimits) {
+  constructor(limits: FramerLimits) {
     this.#limits = limits;
   }
 
@@ -105,7 +109,7 @@ export class Http1Framer {
         continue;
       }
       const step = this.#scanBody(chunk, i);
-      if (step.refusal) return this.#refuse(result, step.refusal);
+      if (step.refusal) return { ...this.#refuse(result, step.refusal), midRequest: true };
       if (step.next > i) result.forward.push(chunk.subarray(i, step.next));
       i = step.next;
     }
@@ -113,7 +117,7 @@ export class Http1Framer {
     return result;
   }
 
-  #refuse(result: FeedResult, refusal: HeadRefusal): FeedResult {
+  #refuse(result: FeedResult, refusal: Refusal): FeedResult {
     this.#refused = true;
     return { ...result, refusal, phase: this.#phase };
   }
@@ -155,11 +159,11 @@ export class Http1Framer {
     if (bytes.length > 0) this.#head.push(bytes.slice());
   }
 
-  #completeHead(result: FeedResult): HeadRefusal | undefined {
+  #completeHead(result: FeedResult): Refusal | undefined {
     const head = concat(this.#head);
     this.#head = [];
     this.#headBytes = 0;
-    const parsed = bodyOfHead(new TextDecoder("latin1").decode(head).replace(/\r?\n\r?\n$/, ""));
+    const parsed = bodyOfHead(new TextDecoder("latin1").decode(head).replace(/\r?\n\r?\n$/, ""), this.#limits.maxBodyBytes);
     if ("refusal" in parsed) return parsed.refusal;
     result.forward.push(head);
     result.headsCompleted++;
@@ -169,7 +173,7 @@ export class Http1Framer {
   }
 
   /** Scans body bytes from `start`; returns where this body's bytes in the chunk end. */
-  #scanBody(chunk: Uint8Array, start: number): { next: number; refusal?: HeadRefusal } {
+  #scanBody(chunk: Uint8Array, start: number): { next: number; refusal?: Refusal } {
     let i = start;
     while (i < chunk.length && this.#body) {
       const body = this.#body;
@@ -179,7 +183,7 @@ export class Http1Framer {
           const take = Math.min(body.remaining, chunk.length - i);
           body.remaining -= take;
           i += take;
-          if (body.remaining === 0) this.#body = body.kind === "fixed" ? undefined : { kind: "chunk-end" };
+          if (body.remaining === 0) this.#body = body.kind === "fixed" ? undefined : { kind: "chunk-end", total: body.total };
           break;
         }
         case "chunk-size": {
@@ -192,11 +196,12 @@ export class Http1Framer {
           const text = String.fromCharCode(...body.line).replace(/\r$/, "").split(";")[0].trim();
           if (!/^[0-9a-fA-F]{1,15}$/.test(text)) return { next: i, refusal: "bad-request" };
           const size = parseInt(text, 16);
-          this.#body = size === 0 ? { kind: "trailers", lineBytes: 0, total: 0 } : { kind: "chunk-data", remaining: size };
+          if (body.total + size > this.#limits.maxBodyBytes) return { next: i, refusal: "body-too-large" };
+          this.#body = size === 0 ? { kind: "trailers", lineBytes: 0, total: 0 } : { kind: "chunk-data", remaining: size, total: body.total + size };
           break;
         }
         case "chunk-end":
-          if (chunk[i++] === LF) this.#body = { kind: "chunk-size", line: [] };
+          if (chunk[i++] === LF) this.#body = { kind: "chunk-size", line: [], total: body.total };
           break;
         case "trailers": {
           const byte = chunk[i++];

@@ -1,13 +1,17 @@
 /**
  * What a front end answers when it refuses a request before the service sees it: HTTP.sys's
- * own pages for a head it will not read (written straight onto the connection, which is then
- * closed), and the 413 for a body over the cap (a Response, so it works over HTTP/2 too).
+ * own pages for a head it will not read, and the service's 413 for a body over the cap. Over
+ * HTTP/1.1 both are written straight onto the connection, which is then closed; over HTTP/2 the
+ * 413 is a Response (the stream is refused, the connection stays).
  * @module
  */
 import type { BodyRefusal } from "./limits.ts";
 
 /** Why a request head was refused. */
 export type HeadRefusal = "request-too-long" | "field-too-long" | "bad-request";
+
+/** Why a request was refused on an HTTP/1.1 connection: its head, or its body over the cap. */
+export type Refusal = HeadRefusal | "body-too-large";
 
 const PAGES: Record<HeadRefusal, { title: string; text: string }> = {
   "request-too-long": { title: "Bad Request - Request Too Long", text: "HTTP Error 400. The size of the request headers is too long." },
@@ -33,6 +37,20 @@ export function headRefusalBytes(refusal: HeadRefusal, now: Date = new Date()): 
     `Date: ${now.toUTCString()}`,
     "Connection: close",
     `Content-Length: ${body.length}`,
+  ].join("\r\n");
+  return new TextEncoder().encode(`${head}\r\n\r\n${body}`);
+}
+
+/** The complete HTTP/1.1 response for a refusal, in the style of the service for a body over the cap. */
+export function refusalBytes(refusal: Refusal, style: BodyRefusal, now: Date = new Date()): Uint8Array {
+  if (refusal !== "body-too-large") return headRefusalBytes(refusal, now);
+  const body = style === "arm" ? JSON.stringify(ARM_BODY_TOO_LARGE) : "";
+  const head = [
+    "HTTP/1.1 413 Request Entity Too Large",
+    ...(style === "arm" ? ["Content-Type: application/json; charset=utf-8"] : []),
+    `Date: ${now.toUTCString()}`,
+    "Connection: close",
+    `Content-Length: ${new TextEncoder().encode(body).length}`,
   ].join("\r\n");
   return new TextEncoder().encode(`${head}\r\n\r\n${body}`);
 }
