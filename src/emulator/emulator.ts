@@ -171,7 +171,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     plan?.arm,
   );
   let attestationEndpoint = "";
-  attestationEndpoint = https("attestation", createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }), plan?.attestation);
+  attestationEndpoint = https(
+    "attestation",
+    createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }),
+    plan?.attestation,
+  );
   if (options.seed === "demo") seedCvmKey(world, attestationEndpoint);
   const vaults: Record<string, string> = {};
   for (const vault of world.vaults.values()) vaults[vault.name] = vault.url = startVault(vault);

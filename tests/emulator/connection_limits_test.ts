@@ -118,7 +118,8 @@ Deno.test("connection limits", async (t) => {
 
     await t.step("a body over the cap gets the service's 413 before the upload ends", async () => {
       const arm = await adminToken(emu, "https://management.azure.com/");
-      const assignment = `${emu.manifest.armEndpoint}/subscriptions/${emu.manifest.subscriptionId}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`;
+      const assignment =
+        `${emu.manifest.armEndpoint}/subscriptions/${emu.manifest.subscriptionId}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`;
       const armRefusal = { error: { code: "RequestContentTooLarge", message: "The request content size exceeds the maximum size of 4 MB." } };
 
       const declared = await openRaw(assignment, ca);
@@ -148,6 +149,25 @@ Deno.test("connection limits", async (t) => {
       assert.ok(sent < limit, `answered only after the whole ${limit}-byte upload`);
       assert.match(chunkedOut.text, /^HTTP\/1\.1 413 /, chunkedOut.text.slice(0, 200));
       assert.deepEqual(JSON.parse(chunkedOut.text.slice(chunkedOut.text.indexOf("\r\n\r\n") + 4)), armRefusal);
+
+      // Over HTTP/2 (fetch negotiates h2): a declared length and a streamed body without one.
+      const big = new Uint8Array(5 * 1024 * 1024).fill(32);
+      const streamed = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < big.length; at += 0x10000) controller.enqueue(big.subarray(at, at + 0x10000));
+          controller.close();
+        },
+      });
+      for (const body of [big, streamed]) {
+        const res = await fetch(assignment, {
+          method: "PUT",
+          client: emu.http,
+          headers: { Authorization: `Bearer ${arm}`, "Content-Type": "application/json" },
+          body,
+        });
+        assert.equal(res.status, 413, body === big ? "declared length" : "streamed");
+        assert.deepEqual(await res.json(), armRefusal);
+      }
 
       const vault = emu.manifest.vaults["kv-demo"];
       const kv = await adminToken(emu, "https://vault.azure.net");
