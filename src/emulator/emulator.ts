@@ -1,6 +1,7 @@
 /**
  * Starting the whole emulator: IMDS (http), Entra ID, ARM and one https listener per vault, all
- * on loopback with ephemeral ports, then the manifest once everything listens.
+ * on loopback with ephemeral ports, each behind a connection front with its service's limits
+ * (http_front/: head timeout, head and body caps, ALPN), then the manifest once everything listens.
  *
  * @example
  * ```ts

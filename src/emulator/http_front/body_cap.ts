@@ -1,8 +1,10 @@
 /**
- * The request-body cap, applied where both HTTP/1.1 and HTTP/2 requests arrive as `Request`s: a
- * declared `Content-Length` over the cap is refused before a byte of the body is read, and a body
- * without one (chunked, or HTTP/2 DATA frames) is counted as the service reads it and refused as
- * soon as it passes the cap, so the emulator never holds more than the cap of any body.
+ * The request-body cap where requests arrive as `Request`s: the only one for HTTP/2 (whose
+ * frames the front does not decode), a second line behind the HTTP/1.1 framer. A declared
+ * `Content-Length` over the cap is refused before a byte of the body is read, and a body without
+ * one (HTTP/2 DATA frames) is counted as the service reads it and refused as soon as it passes
+ * the cap, so the emulator never holds more than the cap of any body. Over HTTP/2 the answer
+ * ends the stream; the connection stays, as it should.
  * @module
  */
 import type { FrontLimits } from "./limits.ts";

@@ -12,14 +12,21 @@
  *   or that sends nothing for `idleTimeoutMs` (a slow-loris client ties up nothing for long);
  * - refuses an HTTP/1.1 head over `maxHeaderBytes` (or one line over `maxFieldBytes`) with
  *   HTTP.sys's 400 page and closes, never buffering more than the limit;
- * - caps bodies (body_cap.ts) with the service's 413;
+ * - refuses a body over `maxBodyBytes` with the service's 413: over HTTP/1.1 the framer does it
+ *   (a declared length before the head is passed on, a chunked body at the chunk that passes the
+ *   cap) and the connection is closed; over HTTP/2 body_cap.ts does it per stream;
  * - closes gracefully: when the service closes its side, the client's remaining upload is read
  *   and discarded for a moment (a lingering close) so the answer is not lost to a TCP reset.
  *
  * Measured before choosing this (Deno 2.9.5): `node:http` honours `maxHeaderSize` (431) but not
  * `headersTimeout` (a half head stayed open 6 s with a 2 s timeout); `Deno.serve` keeps a half
- * head open indefinitely and answers a 70 KB head with an empty 400. The handler still sees the
- * real client's address: the internal server's view of each piped connection is mapped back.
+ * head open indefinitely, accepts a 17 KB head and answers a 70 KB one with an empty 400; the
+ * deprecated `Deno.serveHttp(conn)` would let a timer watch for each request, but sees no bytes,
+ * so it cannot tell a half-sent head from an idle keep-alive connection, nor answer a head it
+ * refuses. The internal server is reached over loopback TCP, not a Unix socket, because its
+ * view of each piped connection (the local port) is how the handler gets the real client's
+ * address back. The cost, measured with `deno task bench:emulator` on the loaded 2-core build
+ * machine, was within the run-to-run noise there (README, Benchmarks).
  * @module
  */
 import { type FramerPhase, Http1Framer } from "./http1_framer.ts";
