@@ -190,26 +190,62 @@ Deno.test("connection limits", async (t) => {
       }
     });
 
-    await t.step("curl PUT to Key Vault without a token shows the 401 body every time, over HTTP/2 and HTTP/1.1", async () => {
-      const url = `${emu.manifest.vaults["kv-demo"]}/secrets/curl-put?api-version=7.4`;
-      const body = JSON.stringify({ value: "x".repeat(20_000) });
+    await t.step("curl's early-refused uploads show the error body every time, over HTTP/2 and HTTP/1.1", async () => {
+      const m = emu.manifest;
+      const cases = [
+        {
+          name: "Key Vault PUT without a token",
+          method: "PUT",
+          url: `${m.vaults["kv-demo"]}/secrets/curl-put?api-version=7.4`,
+          type: "application/json",
+          body: JSON.stringify({ value: "x".repeat(20_000) }),
+          expect: "AKV10000: Request is missing a Bearer or PoP token.",
+          runs: 20,
+        },
+        {
+          name: "ARM PUT without a token",
+          method: "PUT",
+          url: `${m.armEndpoint}/subscriptions/${m.subscriptionId}/resourceGroups/rg-x?api-version=2021-04-01`,
+          type: "application/json",
+          body: JSON.stringify({ location: "japaneast", tags: { filler: "y".repeat(20_000) } }),
+          expect: "AuthenticationFailed",
+          runs: 5,
+        },
+        {
+          name: "Entra token request with a wrong secret",
+          method: "POST",
+          url: `${m.authorityHost}/${m.tenantId}/oauth2/v2.0/token`,
+          type: "application/x-www-form-urlencoded",
+          body: new URLSearchParams({
+            grant_type: "client_credentials",
+            client_id: m.admin.clientId,
+            client_secret: "wrong" + "z".repeat(20_000),
+            scope: "https://vault.azure.net/.default",
+          })
+            .toString(),
+          expect: "AADSTS7000215",
+          runs: 5,
+        },
+      ];
       const curl = await Deno.stat("/usr/bin/curl").then(() => true, () => false);
-      for (const [version, runs] of [["--http2", 20], ["--http1.1", 5]] as const) {
-        for (let i = 0; i < runs; i++) {
-          let text: string;
-          if (curl) {
-            const args = ["-sS", version, "--cacert", emu.manifest.caCertFile, "-X", "PUT", "-H", "Content-Type: application/json", "--data-binary", "@-", url];
-            const child = new Deno.Command("/usr/bin/curl", { args, stdin: "piped", stdout: "piped", stderr: "piped" }).spawn();
-            const writer = child.stdin.getWriter();
-            await writer.write(new TextEncoder().encode(body));
-            await writer.close();
-            const out = await child.output();
-            text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-          } else {
-            const res = await fetch(url, { method: "PUT", client: emu.http, headers: { "Content-Type": "application/json" }, body });
-            text = await res.text();
+      for (const c of cases) {
+        for (const [version, runs] of [["--http2", c.runs], ["--http1.1", 3]] as const) {
+          for (let i = 0; i < runs; i++) {
+            let text: string;
+            if (curl) {
+              const args = ["-sS", version, "--cacert", m.caCertFile, "-X", c.method, "-H", `Content-Type: ${c.type}`, "--data-binary", "@-", c.url];
+              const child = new Deno.Command("/usr/bin/curl", { args, stdin: "piped", stdout: "piped", stderr: "piped" }).spawn();
+              const writer = child.stdin.getWriter();
+              await writer.write(new TextEncoder().encode(c.body));
+              await writer.close();
+              const out = await child.output();
+              text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+            } else {
+              const res = await fetch(c.url, { method: c.method, client: emu.http, headers: { "Content-Type": c.type }, body: c.body });
+              text = await res.text();
+            }
+            assert.ok(text.includes(c.expect), `${c.name}, ${version} run ${i + 1}: ${text}`);
           }
-          assert.ok(text.includes("AKV10000: Request is missing a Bearer or PoP token."), `${version} run ${i + 1}: ${text}`);
         }
       }
     });
