@@ -33,7 +33,8 @@ export async function withBodyCap(request: Request, limits: Pick<FrontLimits, "m
       },
     }),
   );
-  const capped = new Request(request, { body: counted });
+  // Built from parts: copying `request` would copy its signal, which Deno.serve warns about.
+  const capped = new Request(request.url, { method: request.method, headers: request.headers, body: counted });
   try {
     const response = await handler(capped);
     return overflow ? bodyRefusalResponse(limits.bodyRefusal) : response;

@@ -63,28 +63,40 @@ const READ_BUFFER = 64 * 1024;
 export function serveFront(options: FrontOptions, handler: FrontHandler): FrontServer {
   const { limits } = options;
   const clients = new Map<number, Deno.NetAddr>();
-  const inner = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request, info) => {
+  const inner = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request, info) => {
     const client = clients.get(info.remoteAddr.port) ?? info.remoteAddr;
-    return withBodyCap(request, limits, (r) => handler(r, { ...info, remoteAddr: client }));
+    try {
+      return await withBodyCap(request, limits, (r) => handler(r, { ...info, remoteAddr: client }));
+    } catch (error) {
+      // A request whose connection the front has closed (refused inside its body, or the client
+      // left): its body read failed, and there is no one to answer.
+      if (!clients.has(info.remoteAddr.port)) return new Response(null, { status: 499 });
+      throw error;
+    }
   });
   const listener: Deno.Listener = options.tls
     ? Deno.listenTls({ hostname: options.hostname, port: options.port, cert: options.tls.cert, key: options.tls.key, alpnProtocols: limits.alpnProtocols })
     : Deno.listen({ hostname: options.hostname, port: options.port });
-  const open = new Set<Deno.Conn>();
+  const open = new Set<PipedConnection>();
   const connection = { limits, innerPort: inner.addr.port, clients, open, tls: options.tls !== undefined };
+  let stopping = false;
   const accepting = (async () => {
-    try {
-      for await (const conn of listener) void new PipedConnection(conn, connection).run();
-    } catch {
-      // The listener was closed.
+    while (!stopping) {
+      try {
+        void new PipedConnection(await listener.accept(), connection).run();
+      } catch {
+        // Closed by shutdown, or a failed accept (out of descriptors): keep serving the others.
+        if (!stopping) await new Promise((r) => setTimeout(r, 10));
+      }
     }
   })();
   return {
     addr: listener.addr as Deno.NetAddr,
     async shutdown() {
+      stopping = true;
       listener.close();
       await accepting;
-      for (const conn of open) closeQuietly(conn);
+      for (const connection of open) connection.close();
       await inner.shutdown();
     },
   };
@@ -94,7 +106,7 @@ interface ConnectionContext {
   limits: FrontLimits;
   innerPort: number;
   clients: Map<number, Deno.NetAddr>;
-  open: Set<Deno.Conn>;
+  open: Set<PipedConnection>;
   tls: boolean;
 }
 
@@ -159,7 +171,7 @@ class PipedConnection {
     this.#conn = conn;
     this.#ctx = ctx;
     this.#deadlines = new Deadlines(ctx.limits, () => this.close());
-    ctx.open.add(conn);
+    ctx.open.add(this);
   }
 
   /** Runs the connection to its end; never throws. */
@@ -240,7 +252,7 @@ class PipedConnection {
     clearTimeout(this.#lingerTimer);
     closeQuietly(this.#conn);
     this.#closeUpstream();
-    this.#ctx.open.delete(this.#conn);
+    this.#ctx.open.delete(this);
   }
 
   #closeUpstream(): void {
