@@ -34,6 +34,7 @@ import { Http2Framer } from "./http2_framer.ts";
 import type { FrontLimits } from "./limits.ts";
 import { withBodyCap } from "./body_cap.ts";
 import { type Refusal, refusalBytes } from "./refusals.ts";
+import { DeadlineClock, type Deadlines } from "./deadlines.ts";
 
 /** A handler as `Deno.serve` calls it, seeing the real client in `info.remoteAddr`. */
 export type FrontHandler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>;
@@ -78,7 +79,7 @@ export function serveFront(options: FrontOptions, handler: FrontHandler): FrontS
     ? Deno.listenTls({ hostname: options.hostname, port: options.port, cert: options.tls.cert, key: options.tls.key, alpnProtocols: limits.alpnProtocols })
     : Deno.listen({ hostname: options.hostname, port: options.port });
   const open = new Set<PipedConnection>();
-  const connection = { limits, innerPort: inner.addr.port, clients, open, tls: options.tls !== undefined };
+  const connection = { limits, innerPort: inner.addr.port, clients, open, tls: options.tls !== undefined, clock: new DeadlineClock(limits) };
   let stopping = false;
   const accepting = (async () => {
     while (!stopping) {
@@ -108,6 +109,7 @@ interface ConnectionContext {
   clients: Map<number, Deno.NetAddr>;
   open: Set<PipedConnection>;
   tls: boolean;
+  clock: DeadlineClock;
 }
 
 /** A framer of either protocol, seen through what the front needs from it. */
@@ -126,36 +128,6 @@ function framerFor(protocol: string | null, limits: FrontLimits): Framer {
   };
 }
 
-/** Times one connection: the head deadline and the idle deadline. */
-class Deadlines {
-  #head: ReturnType<typeof setTimeout> | undefined;
-  #idle: ReturnType<typeof setTimeout> | undefined;
-  readonly #limits: FrontLimits;
-  readonly #expire: () => void;
-
-  constructor(limits: FrontLimits, expire: () => void) {
-    this.#limits = limits;
-    this.#expire = expire;
-    this.#head = setTimeout(expire, limits.headTimeoutMs);
-  }
-
-  /** Called after each chunk: a head in progress (or none yet) keeps the head deadline running. */
-  update(awaitingHead: boolean): void {
-    if (this.#idle !== undefined) clearTimeout(this.#idle);
-    this.#idle = setTimeout(this.#expire, this.#limits.idleTimeoutMs);
-    if (awaitingHead && this.#head === undefined) this.#head = setTimeout(this.#expire, this.#limits.headTimeoutMs);
-    if (!awaitingHead && this.#head !== undefined) {
-      clearTimeout(this.#head);
-      this.#head = undefined;
-    }
-  }
-
-  clear(): void {
-    clearTimeout(this.#head);
-    clearTimeout(this.#idle);
-  }
-}
-
 /** One client connection piped to the internal server. */
 class PipedConnection {
   readonly #conn: Deno.Conn;
@@ -170,7 +142,7 @@ class PipedConnection {
   constructor(conn: Deno.Conn, ctx: ConnectionContext) {
     this.#conn = conn;
     this.#ctx = ctx;
-    this.#deadlines = new Deadlines(ctx.limits, () => this.close());
+    this.#deadlines = ctx.clock.watch(() => this.close());
     ctx.open.add(this);
   }
 
@@ -239,7 +211,7 @@ class PipedConnection {
   #linger(): void {
     if (this.#lingering) return;
     this.#lingering = true;
-    this.#deadlines.clear();
+    this.#ctx.clock.forget(this.#deadlines);
     this.#conn.closeWrite().catch(() => {});
     this.#lingerTimer = setTimeout(() => this.close(), LINGER_MS);
   }
@@ -248,7 +220,7 @@ class PipedConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#deadlines.clear();
+    this.#ctx.clock.forget(this.#deadlines);
     clearTimeout(this.#lingerTimer);
     closeQuietly(this.#conn);
     this.#closeUpstream();
