@@ -7,9 +7,11 @@
  * - **ALPN.** Key Vault (`*.vault.azure.net`) negotiates HTTP/2 (Azure/azure-sdk-for-cpp#2848 and
  *   #2982: curl's HTTP/2 default broke the C++ Key Vault client, whose fix forced HTTP/1.1), ARM
  *   (`management.azure.com`) too (Azure/azure-sdk-for-go#21346, the HTTP/2 health-check issue),
- *   and Entra ID (`login.microsoftonline.com`) answers browsers and curl over h2. Attestation
- *   (`*.attest.azure.net`) is assumed to as well (UNCONFIRMED). So every https service offers
- *   `h2` then `http/1.1`, as before; IMDS is plain HTTP/1.1 with no TLS.
+ *   and Entra ID (`login.microsoftonline.com`) answers browsers and curl over h2 (common
+ *   knowledge, not checked against a capture here). Attestation (`*.attest.azure.net`) is
+ *   assumed to as well (UNCONFIRMED). So every https service offers `h2` then `http/1.1`, as
+ *   before, and a client offering only `http/1.1` gets it; IMDS is plain HTTP/1.1 with no TLS.
+ *   Where a service turns out to be HTTP/1.1 only, its `alpnProtocols` here is the one change.
  * - **Head size.** Key Vault sends `X-Powered-By: ASP.NET` (IIS on HTTP.sys), and Entra's and
  *   ARM's oversized-header refusals are HTTP.sys's page "Bad Request - Request Too Long / HTTP
  *   Error 400. The size of the request headers is too long." (microsoftgraph/microsoft-graph-docs
