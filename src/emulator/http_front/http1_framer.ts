@@ -41,23 +41,24 @@ type Body =
 const CR = 13;
 const LF = 10;
 const MAX_CHUNK_SIZE_LINE = 1024;
+const LATIN1 = new TextDecoder("latin1");
 
-/** Parses the framing of a complete head: the body that follows, or why the request is refused. */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+/** A whole head: request line, header lines `name: value`, the empty line (LF alone tolerated). */
+const REQUEST_HEAD = new RegExp(`^${TOKEN} \\S+ HTTP/1\\.[01]\\r?\\n(?:${TOKEN}:[^\\r\\n]*\\r?\\n)*\\r?\\n$`);
+const FRAMING_HEADER = /^(content-length|transfer-encoding):([^\r\n]*)/gim;
+
+/** Parses the framing of a complete head (with its empty line): the body that follows, or why the request is refused. */
 export function bodyOfHead(head: string, maxBodyBytes: number): { body: Body | undefined } | { refusal: Refusal } {
-  const lines = head.split(/\r?\n/);
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/1\.[01]$/.test(lines[0])) return { refusal: "bad-request" };
+  if (!REQUEST_HEAD.test(head)) return { refusal: "bad-request" };
   let contentLength: string | undefined;
   let transferEncoding: string | undefined;
-  for (const line of lines.slice(1)) {
-    if (line === "") continue;
-    const colon = line.indexOf(":");
-    if (colon <= 0 || /\s/.test(line.slice(0, colon))) return { refusal: "bad-request" };
-    const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === "content-length") {
+  for (const [, name, raw] of head.matchAll(FRAMING_HEADER)) {
+    const value = raw.trim();
+    if (name.length === "content-length".length) {
       if (!/^\d{1,15}$/.test(value) || (contentLength !== undefined && contentLength !== value)) return { refusal: "bad-request" };
       contentLength = value;
-    } else if (name === "transfer-encoding") {
+    } else {
       transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
     }
   }
@@ -122,35 +123,40 @@ export class Http1Framer {
     return { ...result, refusal, phase: this.#phase };
   }
 
-  /** Scans head bytes from `start`; keeps them unless the head is already over the limit. */
+  /** Scans head bytes from `start`, a line at a time; keeps them unless the head is already over the limit. */
   #scanHead(chunk: Uint8Array, start: number): { next: number; done: boolean; refusal?: HeadRefusal } {
     const { maxHeaderBytes, maxFieldBytes } = this.#limits;
-    for (let i = start; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (byte === LF) {
-        const empty = this.#lineBytes === 0 || (this.#lineBytes === 1 && this.#lastByte(chunk, i) === CR);
-        if (this.#overLimit) return { next: i + 1, done: false, refusal: "request-too-long" };
-        this.#lineBytes = 0;
-        if (empty) {
-          this.#keep(chunk.subarray(start, i + 1));
-          return { next: i + 1, done: true };
-        }
-        continue;
-      }
-      this.#lineBytes++;
-      this.#headBytes++;
-      if (this.#lineBytes > maxFieldBytes) return { next: i + 1, done: false, refusal: "field-too-long" };
+    let i = start;
+    while (i < chunk.length) {
+      const lf = chunk.indexOf(LF, i);
+      const end = lf < 0 ? chunk.length : lf;
+      const lineBytes = this.#lineBytes + (end - i);
+      this.#headBytes += end - i;
+      if (lineBytes > maxFieldBytes) return { next: end, done: false, refusal: "field-too-long" };
       if (this.#headBytes > maxHeaderBytes && !this.#overLimit) {
         this.#overLimit = true; // read on to the end of this line: one line over the field limit is reported as such
         this.#head = [];
+      }
+      if (lf < 0) {
+        this.#lineBytes = lineBytes;
+        break;
+      }
+      if (this.#overLimit) return { next: lf + 1, done: false, refusal: "request-too-long" };
+      const empty = lineBytes === 0 || (lineBytes === 1 && this.#byteBefore(chunk, lf, start) === CR);
+      this.#lineBytes = 0;
+      i = lf + 1;
+      if (empty) {
+        this.#keep(chunk.subarray(start, i));
+        return { next: i, done: true };
       }
     }
     if (!this.#overLimit) this.#keep(chunk.subarray(start));
     return { next: chunk.length, done: false };
   }
 
-  #lastByte(chunk: Uint8Array, i: number): number | undefined {
-    if (i > 0) return chunk[i - 1];
+  /** The head byte before position `i` of `chunk`, which may be the last one kept from an earlier chunk. */
+  #byteBefore(chunk: Uint8Array, i: number, start: number): number | undefined {
+    if (i > start) return chunk[i - 1];
     const last = this.#head.at(-1);
     return last?.[last.length - 1];
   }
@@ -163,7 +169,7 @@ export class Http1Framer {
     const head = concat(this.#head);
     this.#head = [];
     this.#headBytes = 0;
-    const parsed = bodyOfHead(new TextDecoder("latin1").decode(head).replace(/\r?\n\r?\n$/, ""), this.#limits.maxBodyBytes);
+    const parsed = bodyOfHead(LATIN1.decode(head), this.#limits.maxBodyBytes);
     if ("refusal" in parsed) return parsed.refusal;
     result.forward.push(head);
     result.headsCompleted++;
