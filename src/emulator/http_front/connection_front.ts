@@ -25,8 +25,10 @@
  * so it cannot tell a half-sent head from an idle keep-alive connection, nor answer a head it
  * refuses. The internal server is reached over loopback TCP, not a Unix socket, because its
  * view of each piped connection (the local port) is how the handler gets the real client's
- * address back. The cost, measured with `deno task bench:emulator` on the loaded 2-core build
- * machine, was within the run-to-run noise there (README, Benchmarks).
+ * address back (a Unix socket measured no faster). The cost, measured with `deno task
+ * bench:emulator` before and after: nothing measurable for the TLS services, about 40% of the
+ * cheapest plain-HTTP answers (IMDS's 429), which still come at thousands per second (README,
+ * Benchmarks).
  * @module
  */
 import { type FramerPhase, Http1Framer } from "./http1_framer.ts";
