@@ -1,6 +1,7 @@
 /**
  * Starting the whole emulator: IMDS (http), Entra ID, ARM and one https listener per vault, all
- * on loopback with ephemeral ports, then the manifest once everything listens.
+ * on loopback with ephemeral ports, each behind a connection front with its service's limits
+ * (http_front/: head timeout, head and body caps, ALPN), then the manifest once everything listens.
  *
  * @example
  * ```ts
@@ -40,6 +41,8 @@ import { type Manifest, manifestEnv, writeManifest } from "./manifest.ts";
 import { scheduledEventRoutes } from "./scheduled_events.ts";
 import { DEMO, seedCvmKey, type SeedName, seedWebCertificate, seedWorld } from "./seed.ts";
 import { issueServerCertificate, loadOrCreateCa } from "./tls.ts";
+import { type FrontHandler, type FrontServer, serveFront } from "./http_front/connection_front.ts";
+import { frontLimits, type FrontService } from "./http_front/limits.ts";
 import { TokenIssuer } from "./token_issuer.ts";
 import type { Vault, World } from "./world.ts";
 import { createKeyVaultRoute } from "./arm/keyvault_api.ts";
@@ -71,6 +74,8 @@ export interface EmulatorOptions {
   rbacDelaySeconds?: number;
   /** Whether Key Vault and ARM enforce their documented request limits (429); default true. */
   throttling?: boolean;
+  /** Milliseconds a client may take to send a request head before its connection is closed (http_front/limits.ts). */
+  headTimeoutMs?: number;
 }
 
 /** A running emulator. */
@@ -101,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const plan = options.realAddresses ? realAddressPlan([...world.vaults.keys()].map((k) => world.vaults.get(k)!.name)) : undefined;
   const tls = await issueServerCertificate(ca, plan ? planHostNames(plan) : []);
   const caCertFile = `${options.caDir}/ca.pem`;
-  const servers: Deno.HttpServer[] = [];
+  const servers: FrontServer[] = [];
   const computeState = { pageSize: options.armPageSize, pollsUntilDone: 2, operations: new Map() };
   const compute = createComputeRoute(computeState);
   const issuerClient = Deno.createHttpClient({ caCerts: [tls.caCertPem] });
@@ -123,13 +128,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const startVault = (vault: Vault): string => {
     const throttle = options.throttling === false ? undefined : new VaultThrottle();
     const handler = createVaultHandler({ world, vault, issuer, faults, options: { deleteDelayMs: options.deleteDelayMs, throttle }, routes: routes.vault });
-    return https((request, info) => handler(request, info.remoteAddr.hostname), plan?.vaults[vault.name]);
+    return https("keyvault", (request, info) => handler(request, info.remoteAddr.hostname), plan?.vaults[vault.name]);
   };
   routes.arm.push(createKeyVaultRoute(startVault), createVmActionsRoute(computeState));
-  const https = (handler: (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>, real?: RealHost) => {
-    const listen = real ? { hostname: real.ip, port: 443 } : { hostname: options.hostname, port: 0 };
-    const server = Deno.serve({ ...listen, cert: tls.certChainPem, key: tls.keyPem, onListen: () => {} }, handler);
+  // Every listener is a connection front (http_front/): Azure's head timeout, size limits and ALPN.
+  const front = (service: FrontService, listen: { hostname: string; port: number }, handler: FrontHandler, secure: boolean) => {
+    const limits = frontLimits(service, options.headTimeoutMs);
+    const server = serveFront({ ...listen, limits, tls: secure ? { cert: tls.certChainPem, key: tls.keyPem } : undefined }, handler);
     servers.push(server);
+    return server;
+  };
+  const https = (service: FrontService, handler: FrontHandler, real?: RealHost) => {
+    const listen = real ? { hostname: real.ip, port: 443 } : { hostname: options.hostname, port: 0 };
+    const server = front(service, listen, handler, true);
     return real ? `https://${real.host}` : `https://${options.hostname}:${server.addr.port}`;
   };
 
@@ -141,8 +152,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   routes.control.push(cvmControlRoute(cvm));
   const limiter = options.imdsLimits === false ? undefined : new ImdsLimiter(AZURE_IMDS_LIMITS);
   const imdsContext = { world, vm, issuer, faults, extraRoutes: routes.imds, controlRoutes: routes.control, hostRoutes: [] as ImdsRoute[], limiter };
-  const imds = Deno.serve({ hostname: plan?.imds.ip ?? options.hostname, port: plan?.imds.port ?? 0, onListen: () => {} }, createImdsHandler(imdsContext));
-  servers.push(imds);
+  const imds = front("imds", { hostname: plan?.imds.ip ?? options.hostname, port: plan?.imds.port ?? 0 }, createImdsHandler(imdsContext), false);
   const imdsEndpoint = plan ? `http://${plan.imds.ip}` : `http://${options.hostname}:${imds.addr.port}`;
   const arcTokenDir = `${options.manifestPath.replace(/[\\/][^\\/]*$/, "")}/arc-tokens`;
   await Deno.mkdir(arcTokenDir, { recursive: true, mode: 0o700 });
@@ -150,9 +160,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   imdsContext.hostRoutes.push(hosting.host);
   routes.control.push(hosting.control);
   let authorityHost = "";
-  authorityHost = https(createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }), plan?.entra);
+  authorityHost = https("entra", createEntraHandler({ world, issuer, faults, baseUrl: () => authorityHost }), plan?.entra);
   let armEndpoint = "";
   armEndpoint = https(
+    "arm",
     createArmHandler({
       world,
       issuer,
@@ -164,7 +175,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     plan?.arm,
   );
   let attestationEndpoint = "";
-  attestationEndpoint = https(createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }), plan?.attestation);
+  attestationEndpoint = https(
+    "attestation",
+    createMaaHandler({ signer: await createMaaSigner(), ca, faults, baseUrl: () => attestationEndpoint }),
+    plan?.attestation,
+  );
   if (options.seed === "demo") seedCvmKey(world, attestationEndpoint);
   const vaults: Record<string, string> = {};
   for (const vault of world.vaults.values()) vaults[vault.name] = vault.url = startVault(vault);
