@@ -7,15 +7,13 @@
  * `empty` has the same tenant, VM, vault and admin but no secrets and no roles for the VM.
  * @module
  */
+import { newVault } from "./keyvault/new_vault.ts";
 import { generateKeyPairSync } from "node:crypto";
 import { base64url } from "jose";
 import { FIRST_PARTY_RESOURCES } from "./first_party_resources.ts";
-import { CertificateStore } from "./keyvault/certificate_store.ts";
 import { issueVersion } from "./keyvault/certificate_backing.ts";
 import { generateKeyPair, selfSigned } from "./keyvault/certificate_issuing.ts";
 import { readPolicy } from "./keyvault/certificate_policy.ts";
-import { KeyStore } from "./keyvault/key_store.ts";
-import { SecretStore } from "./keyvault/secret_store.ts";
 import { defaultCvmPolicy } from "../skr/release_policy.ts";
 import { guid, nowSeconds } from "./http_util.ts";
 import { type AccessPolicy, resourceGroupId, type RoleAssignment, type Vault, vaultResourceId, type VirtualMachine, type World } from "./world.ts";
@@ -82,15 +80,7 @@ export function seedWorld(seed: SeedName): World {
   vm.userAssignedIdentities.push(uami.objectId);
   const admin = { objectId: guid(), appId: guid(), displayName: "kvmi-emulator-admin", kind: "ServicePrincipal" as const, secret: adminSecret() };
   world.principals.set(admin.objectId, admin);
-  const vault = {
-    name: DEMO.vault,
-    resourceGroup: DEMO.resourceGroup,
-    location: DEMO.location,
-    url: "",
-    secrets: new SecretStore(),
-    keys: new KeyStore(),
-    certificates: new CertificateStore(),
-  };
+  const vault = newVault({ name: DEMO.vault, resourceGroup: DEMO.resourceGroup, location: DEMO.location });
   world.vaults.set(vault.name, vault);
   const subscriptionScope = `/subscriptions/${subscriptionId}`;
   const vaultScope = vaultResourceId(world, vault);
@@ -113,18 +103,14 @@ export function seedWorld(seed: SeedName): World {
 
 /** Adds a vault with the access-policy permission model (no policies yet) to the demo resource group. */
 export function addPolicyVault(world: World, name: string): Vault {
-  const vault: Vault = {
+  const vault = newVault({
     name,
     resourceGroup: DEMO.resourceGroup,
     location: DEMO.location,
-    url: "",
-    secrets: new SecretStore(),
-    keys: new KeyStore(),
-    certificates: new CertificateStore(),
     enableRbacAuthorization: false,
     accessPolicies: [],
     sku: "standard",
-  };
+  });
   world.vaults.set(name, vault);
   return vault;
 }

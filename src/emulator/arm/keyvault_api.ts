@@ -7,11 +7,9 @@
  * its own data-plane listener through the emulator's `startVault`.
  * @module
  */
+import { newVault } from "../keyvault/new_vault.ts";
 import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";
 import { POLICY_PERMISSIONS } from "../keyvault/access_policies.ts";
-import { CertificateStore } from "../keyvault/certificate_store.ts";
-import { KeyStore } from "../keyvault/key_store.ts";
-import { SecretStore } from "../keyvault/secret_store.ts";
 import { isObject, readJson } from "../http_util.ts";
 import { type AccessPolicy, type DeletedVault, resourceGroupId, type Vault, vaultResourceId, type World } from "../world.ts";
 
@@ -229,19 +227,15 @@ export function createKeyVaultRoute(startVault: VaultStarter) {
         ),
       );
     }
-    const created: Vault = {
+    const created = newVault({
       name,
       resourceGroup: world.resourceGroups.get(rg.toLowerCase())!.name,
       location: typeof body.value.location === "string" ? body.value.location : "japaneast",
-      url: "",
-      secrets: new SecretStore(),
-      keys: new KeyStore(),
-      certificates: new CertificateStore(),
       enableRbacAuthorization: rbac ?? req.apiVersion >= RBAC_DEFAULT_FROM,
       accessPolicies: policies ?? [],
       sku: sku ?? "standard",
       tags: tags ?? {},
-    };
+    });
     world.vaults.set(name.toLowerCase(), created);
     created.url = startVault(created);
     return req.respond(200, vaultJson(world, created));
