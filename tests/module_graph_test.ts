@@ -30,12 +30,52 @@ const ALLOWED_EXTERNAL: Record<string, string[]> = {
   cert: ["node:buffer", "node:crypto", "node-forge", "@types/node-forge", "@peculiar/x509", "reflect-metadata"],
 };
 
+/**
+ * What a command loads before its subcommand runs (its static imports): the heavy libraries above
+ * come in through `import()` only in the subcommands that use them (key release, cert
+ * download/import/create and table output, attest), so `--help`, `key get` or `cert list` never load them.
+ */
+const STATIC_EXTERNAL: Record<string, string[]> = {
+  attest: ["jose"],
+  key: ["jose"],
+  cert: [],
+};
+
 /** The PKCS#12 and X.509 libraries: only `cert` (and `key`, for X.509 chains) loads them. */
 const CERTIFICATE_LIBRARIES = ["node-forge", "@peculiar/x509"];
 
 interface Graph {
   local: string[];
   external: string[];
+}
+
+interface InfoModule {
+  specifier: string;
+  dependencies?: { isDynamic?: boolean | null; code?: { specifier: string } }[];
+}
+
+/** The external modules reached from `path` through static imports only (no `import()`). */
+async function staticExternalsOf(path: string): Promise<string[]> {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", path], stdout: "piped", stderr: "piped" }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { roots: string[]; modules: InfoModule[] };
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const external = new Set<string>();
+  const queue = [...info.roots];
+  while (queue.length) {
+    const specifier = queue.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    if (!specifier.startsWith("file://")) {
+      external.add(specifier.startsWith("npm:") ? specifier.match(/^npm:\/?((?:@[^/]+\/)?[^@/]+)/)![1] : specifier);
+      continue;
+    }
+    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (!dep.isDynamic && dep.code) queue.push(dep.code.specifier);
+    }
+  }
+  return [...external].sort();
 }
 
 async function graphOf(path: string): Promise<Graph> {
@@ -78,6 +118,13 @@ Deno.test("each command loads only its own path: no emulator, no Node compatibil
   assert.ok(cert.external.includes("node-forge") && cert.external.includes("@peculiar/x509"), "cert loads node-forge and @peculiar/x509");
   const secret = graphs.find(([name]) => name === "secret")![1];
   assert.ok(secret.local.length <= 50, `secret loads ${secret.local.length} modules (43 with the token cache and input bounds)`);
+});
+
+Deno.test("key, cert and attest load node:crypto, PKCS#12 and X.509 only in the subcommands that use them", async () => {
+  for (const [name, allowed] of Object.entries(STATIC_EXTERNAL)) {
+    const externals = await staticExternalsOf(`${SRC}${COMMAND_MODULES[name].module.slice(2)}`);
+    assert.deepEqual(externals.filter((e) => !allowed.includes(e)), [], `${name} loads more than ${JSON.stringify(allowed)} before its subcommand runs`);
+  }
 });
 
 Deno.test("--query's module loads the JMESPath library and nothing of a command; only main.ts imports it, by name", async () => {

@@ -4,17 +4,17 @@
  *
  * @example
  * ```ts
- * import { attestWithFreshKey, maaEndpoint } from "./attest_flow.ts";
+ * import { attestWithFreshKey } from "./attest_flow.ts";
+ * import { maaEndpoint } from "./attestation_options.ts";
  * import { createAzureContext } from "../commands/context.ts";
  * const { http, cloud } = createAzureContext({});
  * const { token, transferKey } = await attestWithFreshKey(http, cloud, maaEndpoint("https://sharedeus.eus.attest.azure.net", cloud));
  * ```
  * @module
  */
-import { attestSevSnpVm, checkMaaUrl } from "./maa_client.ts";
+import { attestSevSnpVm } from "./maa_client.ts";
 import { snpEvidence } from "./snp_evidence.ts";
 import { generateTransferKey, runtimeData, type TransferKey } from "./transfer_key.ts";
-import { usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
 import type { HttpClient } from "../http/http_client.ts";
 
@@ -23,13 +23,6 @@ export interface Attestation {
   token: string;
   transferKey: TransferKey;
   maa: URL;
-}
-
-/** The MAA to use: `--maa`, else the custom cloud's attestation endpoint. */
-export function maaEndpoint(option: string | undefined, cloud: Cloud): URL {
-  const text = option ?? cloud.attestationEndpoint;
-  if (!text) throw usageError("No attestation provider: pass --maa URL (e.g. https://sharedeus.eus.attest.azure.net).");
-  return checkMaaUrl(text);
 }
 
 /** Generates a transfer key and gets an MAA token that carries it in `x-ms-runtime`. */
@@ -41,11 +34,4 @@ export async function attestWithFreshKey(http: HttpClient, cloud: Cloud, maa: UR
   const evidence = await snpEvidence(http, cloud.imdsEndpoint, reportData);
   const token = await attestSevSnpVm(http, maa, evidence, runtime, nonce);
   return { token, transferKey, maa };
-}
-
-/** Validates an attestation `--nonce`: 1-64 characters of letters, digits, `-`, `_`, `.`, `+`, `/`, `=`. */
-export function checkNonce(nonce: string | undefined): void {
-  if (nonce !== undefined && !/^[A-Za-z0-9._+/=-]{1,64}$/.test(nonce)) {
-    throw usageError("--nonce must be 1-64 letters, digits or - _ . + / = characters.");
-  }
 }

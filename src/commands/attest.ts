@@ -4,8 +4,7 @@
  * @module
  */
 import { checkPrivateFileTarget } from "../core/private_file.ts";
-import { attestWithFreshKey, checkNonce, maaEndpoint } from "../attestation/attest_flow.ts";
-import { saveTransferKey } from "../attestation/transfer_key.ts";
+import { checkNonce, maaEndpoint } from "../attestation/attestation_options.ts";
 import { decodeJwtPayload } from "../auth/token_claims.ts";
 import { COMMON_HELP, IDENTITY_HELP, IDENTITY_OPTIONS, parseOptions, stringOption } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
@@ -55,6 +54,9 @@ export async function runAttest(args: string[]): Promise<number> {
   checkNonce(stringOption(values, "nonce"));
   const save = stringOption(values, "save-transfer-key");
   if (save !== undefined) await checkPrivateFileTarget(save, Boolean(values.force));
+  // The attestation flow (and with it node:crypto) loads only once the options are good.
+  const { attestWithFreshKey } = await import("../attestation/attest_flow.ts");
+  const { saveTransferKey } = await import("../attestation/transfer_key.ts");
   const context = createAzureContext(values);
   try {
     const attestation = await attestWithFreshKey(

@@ -2,11 +2,11 @@
  * `kvmi cert list|show|versions|download|import|create|delete|recover|purge`: Key Vault
  * certificates. A private key is read only with `download --with-key` (from the certificate's
  * backing secret), written only to an owner-only file or, with `--out -`, to stdout; a PFX password
- * comes from a file or stdin, never the command line.
+ * comes from a file or stdin, never the command line. The PKCS#12 and X.509 libraries load only in
+ * the subcommands that use them (download, import, create, table output), so `list`, `show -o json`,
+ * `delete` and `--help` never pay for them.
  * @module
  */
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
 import { readFileBounded, readStdinBounded } from "../core/bounded_read.ts";
 import { CERTIFICATE_FILE_MAX_BYTES, JSON_FILE_MAX_BYTES, PASSWORD_MAX_BYTES } from "../core/limits.ts";
 import { parseJsonInput } from "../core/json_input.ts";
@@ -29,12 +29,10 @@ import {
 import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { decodeBase64, encodeBase64, hex } from "../keyvault/base64.ts";
 import { type CertificateBundle, CertificateClient, type CertificatePolicy, PKCS12_CONTENT_TYPE } from "../keyvault/certificate_client.ts";
-import { type CertificateMaterial, certificateOnly, materialFromSecret, renderPem, renderPfx } from "../keyvault/certificate_export.ts";
-import { CertificateFileError, prepareImport } from "../keyvault/certificate_import.ts";
+import type { CertificateMaterial } from "../keyvault/certificate_export.ts";
 import { waitForCertificate } from "../keyvault/certificate_wait.ts";
 import { CERTIFICATE_KEY_ROLE } from "../keyvault/data_action_roles.ts";
-import { looksLikePem } from "../keyvault/pem.ts";
-import { Pkcs12Error } from "../keyvault/pkcs12.ts";
+import { looksLikePem, toPem } from "../keyvault/pem.ts";
 import { checkObjectName, checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
 import { createAzureContext, keyVaultAuthorization } from "./context.ts";
 
@@ -139,32 +137,32 @@ export async function runCert(args: string[]): Promise<number> {
   try {
     switch (sub) {
       case "list":
-        printList(await client.list(), format);
+        await printList(await client.list(), format);
         break;
       case "versions":
-        printList(await client.listVersions(name), format);
+        await printList(await client.listVersions(name), format);
         break;
       case "show":
-        printCertificate(await client.get(name, version), format);
+        await printCertificate(await client.get(name, version), format);
         break;
       case "download":
         await runDownload(client, name, version, download!, format);
         break;
       case "import":
-        printCertificate(await client.import(name, imported!), format);
+        await printCertificate(await client.import(name, imported!), format);
         break;
       case "create": {
         const operation = await client.create(name, policy!);
         // An Unknown issuer's certificate waits for a merge of a certificate signed elsewhere: waiting here would never end.
         if (values["no-wait"] || operation.issuer?.name === "Unknown") printJson(operation);
-        else printCertificate(await waitForCertificate(client, name, operation), format);
+        else await printCertificate(await waitForCertificate(client, name, operation), format);
         break;
       }
       case "delete":
-        printCertificate(await client.delete(name), format);
+        await printCertificate(await client.delete(name), format);
         break;
       case "recover":
-        printCertificate(await client.recover(name), format);
+        await printCertificate(await client.recover(name), format);
         break;
       case "purge":
         await client.purge(name);
@@ -225,6 +223,8 @@ async function runDownload(client: CertificateClient, name: string, version: str
       hint: `Wait for it ('kvmi cert show --name ${name}' shows a cer when it is ready).`,
     });
   }
+  const { certificateOnly, renderPem, renderPfx } = await import("../keyvault/certificate_export.ts");
+  const { Pkcs12Error } = await import("../keyvault/pkcs12.ts");
   const material = request.withKey ? await keyMaterial(client, name, bundle) : certificateOnly(bundle);
   let data: Uint8Array;
   try {
@@ -263,6 +263,7 @@ async function runDownload(client: CertificateClient, name: string, version: str
 
 /** The key and chain from the backing secret; a refusal names the role that reads certificate keys. */
 async function keyMaterial(client: CertificateClient, name: string, bundle: CertificateBundle): Promise<CertificateMaterial> {
+  const { materialFromSecret } = await import("../keyvault/certificate_export.ts");
   let material: CertificateMaterial;
   try {
     material = materialFromSecret(await keyRoleOnRefusal(name, client.backingSecret(bundle)));
@@ -307,6 +308,7 @@ async function importRequest(values: ParsedValues) {
   const head = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
   const mayNeedPassword = !looksLikePem(head.replace(/^\uFEFF/, "")) || head.includes("ENCRYPTED");
   const password = passwordFile !== undefined ? await readPassword(passwordFile) : mayNeedPassword && !Deno.stdin.isTerminal() ? await readStdinPassword() : "";
+  const { CertificateFileError, prepareImport } = await import("../keyvault/certificate_import.ts");
   try {
     return prepareImport(bytes, password);
   } catch (error) {
@@ -355,7 +357,7 @@ async function createPolicy(values: ParsedValues): Promise<CertificatePolicy> {
     return policy as CertificatePolicy;
   }
   if (subject === undefined) throw usageError('cert create needs --subject "CN=…" or --policy FILE.');
-  return selfSignedPolicy(checkSubject(subject), months === undefined ? 12 : checkMonths(months));
+  return selfSignedPolicy(await checkSubject(subject), months === undefined ? 12 : checkMonths(months));
 }
 
 /** The policy of a self-signed certificate with an exportable RSA 2048 key, stored as a PFX. */
@@ -368,7 +370,8 @@ export function selfSignedPolicy(subject: string, validityMonths: number): Certi
   };
 }
 
-function checkSubject(subject: string): string {
+async function checkSubject(subject: string): Promise<string> {
+  const x509 = await loadX509();
   let rdns: Record<string, string[]>[] = [];
   try {
     if (/\p{Cc}/u.test(subject) || subject.length > 1024) throw new Error("control characters or too long");
@@ -401,21 +404,29 @@ function time(t?: number): string {
   return t === undefined ? "" : new Date(t * 1000).toISOString();
 }
 
-function certificateOf(bundle: CertificateBundle): x509.X509Certificate | undefined {
+type X509 = typeof import("@peculiar/x509");
+
+/** @peculiar/x509 (which needs reflect-metadata first), loaded only where a subject is read or checked. */
+async function loadX509(): Promise<X509> {
+  await import("reflect-metadata");
+  return await import("@peculiar/x509");
+}
+
+function subjectOf(x509: X509, bundle: CertificateBundle): string | undefined {
   try {
-    return bundle.cer ? new x509.X509Certificate(decodeBase64(bundle.cer) as Uint8Array<ArrayBuffer>) : undefined;
+    return bundle.cer ? new x509.X509Certificate(decodeBase64(bundle.cer) as Uint8Array<ArrayBuffer>).subject : undefined;
   } catch {
     return undefined;
   }
 }
 
-function summary(bundle: CertificateBundle): Record<string, unknown> {
+function summary(x509: X509, bundle: CertificateBundle): Record<string, unknown> {
   const { name, version } = idParts(bundle.id ?? bundle.recoveryId ?? "https://x/");
-  const certificate = certificateOf(bundle);
+  const subject = subjectOf(x509, bundle);
   return {
     Name: name,
     Version: version,
-    Subject: certificate?.subject ?? (bundle.cer ? "" : bundle.x5t ? "" : "(pending)"),
+    Subject: subject ?? (bundle.cer ? "" : bundle.x5t ? "" : "(pending)"),
     Thumbprint: bundle.x5t ? hex(decodeBase64(bundle.x5t)) : "",
     NotBefore: time(bundle.attributes?.nbf),
     NotAfter: time(bundle.attributes?.exp),
@@ -424,15 +435,16 @@ function summary(bundle: CertificateBundle): Record<string, unknown> {
   };
 }
 
-function printCertificate(bundle: CertificateBundle, format: OutputFormat): void {
-  if (format === "raw") writeStdout(bundle.cer ? renderPem(certificateOnly(bundle)) : "");
-  else if (format === "table") writeStdout(renderProperties(summary(bundle)));
+async function printCertificate(bundle: CertificateBundle, format: OutputFormat): Promise<void> {
+  if (format === "raw") writeStdout(bundle.cer ? toPem("CERTIFICATE", decodeBase64(bundle.cer)) : "");
+  else if (format === "table") writeStdout(renderProperties(summary(await loadX509(), bundle)));
   else printJson(bundle);
 }
 
-function printList(items: CertificateBundle[], format: OutputFormat): void {
+async function printList(items: CertificateBundle[], format: OutputFormat): Promise<void> {
   if (format === "table") {
-    const rows = items.map(summary);
+    const x509 = await loadX509();
+    const rows = items.map((item) => summary(x509, item));
     const columns = rows.some((r) => r.Version) ? ["Name", "Version", "Thumbprint", "Enabled", "NotAfter"] : ["Name", "Thumbprint", "Enabled", "NotAfter"];
     writeStdout(renderTable(rows, columns));
   } else if (format === "raw") writeStdout(items.map((i) => i.id).join("\n") + (items.length ? "\n" : ""));

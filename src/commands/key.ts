@@ -7,8 +7,8 @@
  */
 import type { KeyObject } from "node:crypto";
 import { base64url } from "jose";
-import { attestWithFreshKey, maaEndpoint } from "../attestation/attest_flow.ts";
-import { loadTransferKey, type TransferKey } from "../attestation/transfer_key.ts";
+import { checkNonce, maaEndpoint } from "../attestation/attestation_options.ts";
+import type { TransferKey } from "../attestation/transfer_key.ts";
 import { decodeJwtPayload } from "../auth/token_claims.ts";
 import {
   COMMON_HELP,
@@ -33,10 +33,7 @@ import { DATA_FILE_MAX_BYTES, JSON_FILE_MAX_BYTES, JWT_MAX_BYTES, PEM_MAX_BYTES 
 import { printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { writeStdout } from "../core/stdio.ts";
 import { type KeyBundle, KeyClient, type KeyOperation, type KeyRotationPolicy } from "../keyvault/key_client.ts";
-import { releaseKey } from "../keyvault/key_release.ts";
 import { checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
-import { checkNonce } from "../attestation/attest_flow.ts";
-import { isReleaseEnc, RELEASE_ENC } from "../skr/key_wrap.ts";
 import { defaultCvmPolicy, evaluatePolicy, parsePolicy, PolicyError } from "../skr/release_policy.ts";
 import { type AzureContext, createAzureContext, keyVaultAuthorization } from "./context.ts";
 
@@ -386,7 +383,15 @@ async function readToken(path: string): Promise<string> {
   }
 }
 
+/**
+ * `key release`. The release machinery (node:crypto, X.509 chain checks, the attestation flow) is
+ * loaded here, so no other key subcommand pays for it.
+ */
 async function release(values: ParsedValues, context: AzureContext, client: KeyClient, name: string): Promise<number> {
+  const { isReleaseEnc, RELEASE_ENC } = await import("../skr/key_wrap.ts");
+  const { loadTransferKey } = await import("../attestation/transfer_key.ts");
+  const { attestWithFreshKey } = await import("../attestation/attest_flow.ts");
+  const { releaseKey } = await import("../keyvault/key_release.ts");
   const out = requiredOption(values, "out");
   const format = stringOption(values, "format") ?? "pem";
   if (!["pem", "jwk", "der"].includes(format)) throw usageError(`Unknown --format '${format}'.`, "Use pem, jwk or der.");
