@@ -38,23 +38,39 @@ export async function readTextFileBounded(path: string, maxBytes: number, what: 
   return new TextDecoder().decode(await readFileBounded(path, maxBytes, what));
 }
 
-/** Synchronous {@link readTextFileBounded}, for the cloud profile that is loaded before any await. */
+/**
+ * Synchronous {@link readTextFileBounded}, for the cloud profile that is loaded before any await.
+ * Reads in 16 KiB steps, so a small file costs a small buffer (never `maxBytes` up front).
+ */
 export function readTextFileBoundedSync(path: string, maxBytes: number, what: string): string {
   const file = Deno.openSync(path, { read: true });
   try {
     if (file.statSync().isDirectory) throw usageError(`Cannot read ${what} '${path}': it is a directory.`);
-    const buffer = new Uint8Array(maxBytes + 1);
+    const step = new Uint8Array(16 * 1024);
+    const chunks: Uint8Array[] = [];
     let total = 0;
-    while (total < buffer.length) {
-      const n = file.readSync(buffer.subarray(total));
+    while (total <= maxBytes) {
+      const n = file.readSync(step);
       if (n === null) break;
+      chunks.push(step.slice(0, n));
       total += n;
     }
     if (total > maxBytes) throw tooLarge(`${what} '${path}'`, maxBytes);
-    return new TextDecoder().decode(buffer.subarray(0, total));
+    return new TextDecoder().decode(concatBytes(chunks, total));
   } finally {
     file.close();
   }
+}
+
+function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0].length === total) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return bytes;
 }
 
 /** Reads all of stdin up to `maxBytes`. */
@@ -81,13 +97,7 @@ export async function readBounded(stream: ReadableStream<Uint8Array>, maxBytes: 
   } finally {
     reader.releaseLock();
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.length;
-  }
-  return bytes;
+  return concatBytes(chunks, total);
 }
 
 function tooLarge(what: string, maxBytes: number) {

@@ -6,7 +6,8 @@
  * without retries. Once connected, the first attempt gets the full `IMDS_ATTEMPT_TIMEOUT_MS`, so
  * an IMDS that is slow to issue its first token is waited for; if it sends nothing at all within
  * that time it is reported unreachable too. After any answer (any status) the retry policy applies
- * as documented. The racing connect costs no time on the command's path.
+ * as documented. The racing connect starts only if the attempt has not finished within
+ * `PROBE_DELAY_MS` (a healthy IMDS answers well within that), so an ordinary run never makes it.
  *
  * @example
  * ```ts
@@ -23,6 +24,9 @@ import { KvmiError } from "../core/errors.ts";
 import { IMDS_ATTEMPT_TIMEOUT_MS, IMDS_CONNECT_TIMEOUT_MS } from "../core/limits.ts";
 import type { HttpResponse } from "./http_client.ts";
 
+/** How long the first attempt runs before the TCP connect that checks IMDS is there starts. */
+export const PROBE_DELAY_MS = 250;
+
 /** One attempt: `timeoutMs` for the whole exchange, `signal` to abandon it early. */
 export type Attempt = (timeoutMs: number, signal?: AbortSignal) => Promise<HttpResponse>;
 
@@ -35,8 +39,13 @@ export function withShortFirstAnswer(target: URL, send: Attempt, connectMs = IMD
   return async () => {
     if (answered) return await send(IMDS_ATTEMPT_TIMEOUT_MS);
     const abandon = new AbortController();
-    const probe = connects(target, connectMs, abandon.signal).then((connected) => {
-      if (!connected) abandon.abort();
+    let probe: Promise<void> | undefined;
+    // A timeout signal rather than setTimeout: Deno's global setTimeout loads its Node timers module.
+    AbortSignal.timeout(Math.min(PROBE_DELAY_MS, connectMs)).addEventListener("abort", () => {
+      if (abandon.signal.aborted) return;
+      probe = connects(target, Math.max(connectMs - PROBE_DELAY_MS, 1), abandon.signal).then((connected) => {
+        if (!connected) abandon.abort();
+      });
     });
     try {
       const response = await send(IMDS_ATTEMPT_TIMEOUT_MS, abandon.signal);
