@@ -1,0 +1,298 @@
+// Azure.Security.KeyVault.Certificates' CertificateClient (api-version 2026-04-01) against the
+// emulated certificates data plane.
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Azure;
+using Azure.Security.KeyVault.Certificates;
+
+namespace KvmiDotnetPeer;
+
+/// <summary>Certificate scenarios.</summary>
+public static class CertificateScenarios
+{
+    /// <summary>Every certificate scenario, by name.</summary>
+    public static readonly (string, Func<Peer, Task<string>>)[] All =
+    [
+        ("cert-create-self-default-policy", CreateSelf),
+        ("cert-get-and-versions", GetAndVersions),
+        ("cert-policy-defaults", PolicyDefaults),
+        ("cert-download-pfx-private-key", DownloadPfx),
+        ("cert-create-ec-pem-download", CreateEcPem),
+        ("cert-import-pfx", ImportPfx),
+        ("cert-unknown-issuer-merge", UnknownIssuerMerge),
+        ("cert-update-properties-and-list", UpdateAndList),
+        ("cert-backup-restore", BackupRestore),
+        ("cert-contacts-issuers", ContactsIssuers),
+        ("cert-delete-purge", DeletePurge),
+        ("cert-create-forbidden-for-vm", CreateForbidden),
+    ];
+
+    static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    static CertificateClient Client(Peer peer) => new(peer.VaultUri, peer.Admin, peer.CertificateOptions());
+
+    static async Task<KeyVaultCertificateWithPolicy> Create(CertificateClient client, string name, CertificatePolicy policy)
+    {
+        var operation = await client.StartCreateCertificateAsync(name, policy);
+        return (await operation.WaitForCompletionAsync(Poll, default)).Value;
+    }
+
+    static string Sha1Hex(byte[] der) => Convert.ToHexString(SHA1.HashData(der));
+
+    static async Task<string> CreateSelf(Peer peer)
+    {
+        var client = Client(peer);
+        var operation = await client.StartCreateCertificateAsync("dotnet-self", CertificatePolicy.Default, true, new Dictionary<string, string> { ["app"] = "dotnet" }, null, default);
+        Expect.Equal(peer.VaultUri, operation.Properties.VaultUri, "operation vault uri");
+        Expect.Equal("dotnet-self", operation.Properties.Name, "operation name");
+        KeyVaultCertificateWithPolicy created = await operation.WaitForCompletionAsync(Poll, default);
+        Expect.Equal("completed", operation.Properties.Status, "operation status");
+        Expect.That(operation.HasCompleted, "operation completed");
+        Expect.Equal("dotnet-self", created.Name, "name");
+        Expect.Equal(true, created.Properties.Enabled, "enabled");
+        Expect.Equal("dotnet", created.Properties.Tags["app"], "tag");
+        Expect.That(created.Properties.Version.Length == 32, $"version '{created.Properties.Version}'");
+        Expect.Equal(new Uri($"{peer.VaultUri.ToString().TrimEnd('/')}/keys/dotnet-self/{created.Properties.Version}"), created.KeyId, "key id");
+        Expect.Equal(new Uri($"{peer.VaultUri.ToString().TrimEnd('/')}/secrets/dotnet-self/{created.Properties.Version}"), created.SecretId, "secret id");
+        Expect.Equal("Self", created.Policy.IssuerName, "issuer");
+        Expect.Equal("CN=DefaultPolicy", created.Policy.Subject, "subject");
+        var x509 = X509CertificateLoader.LoadCertificate(created.Cer);
+        Expect.Equal("CN=DefaultPolicy", x509.Subject, "the certificate's subject");
+        Expect.Equal(Sha1Hex(created.Cer), Convert.ToHexString(created.Properties.X509Thumbprint), "x5t is SHA-1 of cer");
+        return $"version {created.Properties.Version}";
+    }
+
+    static async Task<KeyVaultCertificateWithPolicy> Ensure(CertificateClient client, string name)
+    {
+        try
+        {
+            return await client.GetCertificateAsync(name);
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            return await Create(client, name, CertificatePolicy.Default);
+        }
+    }
+
+    static async Task<string> GetAndVersions(Peer peer)
+    {
+        var client = Client(peer);
+        var first = await Ensure(client, "dotnet-self");
+        var second = await Create(client, "dotnet-self", CertificatePolicy.Default);
+        Expect.That(first.Properties.Version != second.Properties.Version, "a new version");
+        KeyVaultCertificateWithPolicy latest = await client.GetCertificateAsync("dotnet-self");
+        Expect.Equal(second.Properties.Version, latest.Properties.Version, "latest version");
+        KeyVaultCertificate byVersion = await client.GetCertificateVersionAsync("dotnet-self", first.Properties.Version);
+        Expect.Equal(Convert.ToHexString(first.Cer), Convert.ToHexString(byVersion.Cer), "cer by version");
+        var versions = new List<string>();
+        await foreach (var v in client.GetPropertiesOfCertificateVersionsAsync("dotnet-self")) versions.Add(v.Version);
+        Expect.That(versions.Contains(first.Properties.Version) && versions.Contains(second.Properties.Version), $"both versions listed: {string.Join(",", versions)}");
+        CertificateOperation pending = await client.GetCertificateOperationAsync("dotnet-self");
+        Expect.Equal("completed", pending.Properties.Status, "the finished operation's status");
+        return $"{versions.Count} versions";
+    }
+
+    static async Task<string> PolicyDefaults(Peer peer)
+    {
+        var client = Client(peer);
+        await Ensure(client, "dotnet-self");
+        CertificatePolicy policy = await client.GetCertificatePolicyAsync("dotnet-self");
+        Expect.Equal(CertificateKeyType.Rsa, policy.KeyType, "key type");
+        Expect.Equal(2048, policy.KeySize, "key size");
+        Expect.Equal(true, policy.Exportable, "exportable");
+        Expect.Equal(false, policy.ReuseKey, "reuse key");
+        Expect.Equal(CertificateContentType.Pkcs12, policy.ContentType, "content type");
+        Expect.Equal(12, policy.ValidityInMonths, "validity");
+        Expect.Equal("Self", policy.IssuerName, "issuer");
+        Expect.Equal(true, policy.Enabled, "policy enabled");
+        Expect.That(policy.KeyUsage.Contains(CertificateKeyUsage.DigitalSignature) && policy.KeyUsage.Contains(CertificateKeyUsage.KeyEncipherment),
+            $"key usage {string.Join(",", policy.KeyUsage)}");
+        Expect.That(policy.EnhancedKeyUsage.Contains("1.3.6.1.5.5.7.3.1") && policy.EnhancedKeyUsage.Contains("1.3.6.1.5.5.7.3.2"),
+            $"EKUs {string.Join(",", policy.EnhancedKeyUsage)}");
+        Expect.Equal(1, policy.LifetimeActions.Count, "one lifetime action");
+        Expect.Equal(80, policy.LifetimeActions[0].LifetimePercentage, "lifetime percentage");
+        Expect.Equal(CertificatePolicyAction.AutoRenew, policy.LifetimeActions[0].Action, "lifetime action");
+        policy.ValidityInMonths = 24;
+        CertificatePolicy updated = await client.UpdateCertificatePolicyAsync("dotnet-self", policy);
+        Expect.Equal(24, updated.ValidityInMonths, "updated validity");
+        Expect.Equal(2048, updated.KeySize, "key size kept");
+        return "RSA 2048, exportable, 12 months, 80% AutoRenew";
+    }
+
+    static async Task<string> DownloadPfx(Peer peer)
+    {
+        var client = Client(peer);
+        var certificate = await Ensure(client, "dotnet-self");
+        using X509Certificate2 downloaded = await client.DownloadCertificateAsync("dotnet-self");
+        Expect.That(downloaded.HasPrivateKey, "the download has the private key");
+        Expect.Equal(Convert.ToHexString(certificate.Properties.X509Thumbprint), downloaded.Thumbprint, "thumbprint == x5t");
+        using var rsa = downloaded.GetRSAPrivateKey() ?? throw new ExpectationFailed("no RSA private key");
+        var data = "signed by the downloaded key"u8.ToArray();
+        var signature = rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        using var publicKey = X509CertificateLoader.LoadCertificate(certificate.Cer).GetRSAPublicKey()!;
+        Expect.That(publicKey.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss), "the private key matches the certificate");
+        return $"thumbprint {downloaded.Thumbprint}";
+    }
+
+    static async Task<string> CreateEcPem(Peer peer)
+    {
+        var client = Client(peer);
+        var policy = new CertificatePolicy("Self", "CN=ec.dotnet.contoso.internal")
+        {
+            KeyType = CertificateKeyType.Ec,
+            KeyCurveName = CertificateKeyCurveName.P256,
+            ContentType = CertificateContentType.Pem,
+            ValidityInMonths = 3,
+        };
+        var created = await Create(client, "dotnet-ec", policy);
+        Expect.Equal(CertificateKeyType.Ec, created.Policy.KeyType, "key type");
+        Expect.Equal(CertificateKeyCurveName.P256, created.Policy.KeyCurveName, "curve");
+        Expect.Equal(CertificateContentType.Pem, created.Policy.ContentType, "content type");
+        using X509Certificate2 downloaded = await client.DownloadCertificateAsync("dotnet-ec");
+        Expect.That(downloaded.HasPrivateKey, "the PEM download has the private key");
+        Expect.Equal(Sha1Hex(created.Cer), downloaded.Thumbprint, "thumbprint");
+        using var ecdsa = downloaded.GetECDsaPrivateKey() ?? throw new ExpectationFailed("no ECDSA private key");
+        var data = "ec"u8.ToArray();
+        var signature = ecdsa.SignData(data, HashAlgorithmName.SHA256);
+        using var publicKey = X509CertificateLoader.LoadCertificate(created.Cer).GetECDsaPublicKey()!;
+        Expect.That(publicKey.VerifyData(data, signature, HashAlgorithmName.SHA256), "the EC private key matches the certificate");
+        return "EC P-256 PEM";
+    }
+
+    static async Task<string> ImportPfx(Peer peer)
+    {
+        var client = Client(peer);
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=imported.dotnet.contoso.internal", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var local = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        var pfx = local.Export(X509ContentType.Pfx, "import-password");
+        var imported = (await client.ImportCertificateAsync(new ImportCertificateOptions("dotnet-imported", pfx) { Password = "import-password" })).Value;
+        Expect.Equal(local.Thumbprint, Convert.ToHexString(imported.Properties.X509Thumbprint), "thumbprint of the imported certificate");
+        Expect.Equal("CN=imported.dotnet.contoso.internal", imported.Policy.Subject, "policy subject from the certificate");
+        Expect.Equal(CertificateKeyType.Rsa, imported.Policy.KeyType, "policy key type");
+        using X509Certificate2 downloaded = await client.DownloadCertificateAsync("dotnet-imported");
+        Expect.That(downloaded.HasPrivateKey, "the download has the private key");
+        using var key = downloaded.GetRSAPrivateKey()!;
+        Expect.Equal(Convert.ToHexString(rsa.ExportRSAPublicKey()), Convert.ToHexString(key.ExportRSAPublicKey()), "the same key came back");
+        return $"thumbprint {local.Thumbprint}";
+    }
+
+    static async Task<string> UnknownIssuerMerge(Peer peer)
+    {
+        var client = Client(peer);
+        var policy = new CertificatePolicy("Unknown", "CN=merged.dotnet.contoso.internal");
+        var operation = await client.StartCreateCertificateAsync("dotnet-merged", policy);
+        Expect.Equal("inProgress", operation.Properties.Status, "an Unknown issuer waits");
+        Expect.That(operation.Properties.Csr is { Length: > 0 }, "the operation carries a CSR");
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=dotnet test CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        var csr = CertificateRequest.LoadSigningRequest(operation.Properties.Csr, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default, RSASignaturePadding.Pkcs1);
+        using var issued = csr.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(10), [1, 2, 3, 4]);
+        KeyVaultCertificateWithPolicy merged = await client.MergeCertificateAsync(new MergeCertificateOptions("dotnet-merged", [issued.RawData]));
+        Expect.Equal(issued.Thumbprint, Convert.ToHexString(merged.Properties.X509Thumbprint), "the merged certificate");
+        await operation.UpdateStatusAsync();
+        Expect.Equal("completed", operation.Properties.Status, "the operation completed after the merge");
+        return "merged";
+    }
+
+    static async Task<string> UpdateAndList(Peer peer)
+    {
+        var client = Client(peer);
+        var certificate = await Ensure(client, "dotnet-self");
+        certificate.Properties.Tags["stage"] = "test";
+        KeyVaultCertificate updatedCertificate = await client.UpdateCertificatePropertiesAsync(certificate.Properties);
+        var updated = updatedCertificate.Properties;
+        Expect.Equal("test", updated.Tags["stage"], "tag updated");
+        await Ensure(client, "dotnet-other");
+        var pages = new List<List<string>>();
+        await foreach (var page in client.GetPropertiesOfCertificatesAsync().AsPages(pageSizeHint: 1)) pages.Add(page.Values.Select(c => c.Name).ToList());
+        var names = pages.SelectMany(p => p).ToList();
+        Expect.That(names.Contains("dotnet-self") && names.Contains("dotnet-other"), $"both listed: {string.Join(",", names)}");
+        Expect.That(pages.Count >= 2 && pages.All(p => p.Count <= 1), $"pages of one: {pages.Count}");
+        return $"{pages.Count} pages";
+    }
+
+    static async Task<string> BackupRestore(Peer peer)
+    {
+        var client = Client(peer);
+        var original = await Create(client, "dotnet-backup", CertificatePolicy.Default);
+        byte[] backup = await client.BackupCertificateAsync("dotnet-backup");
+        Expect.That(backup.Length > 0, "a backup blob");
+        await (await client.StartDeleteCertificateAsync("dotnet-backup")).WaitForCompletionAsync(Poll, default);
+        await client.PurgeDeletedCertificateAsync("dotnet-backup");
+        KeyVaultCertificateWithPolicy restored = await RestoreWhenPurged(client, backup);
+        Expect.Equal(original.Properties.Version, restored.Properties.Version, "restored version");
+        Expect.Equal(Convert.ToHexString(original.Cer), Convert.ToHexString(restored.Cer), "restored cer");
+        return $"{backup.Length} bytes";
+    }
+
+    /// <summary>A purge takes a moment in Key Vault; restore answers 409 until it is done.</summary>
+    static async Task<KeyVaultCertificateWithPolicy> RestoreWhenPurged(CertificateClient client, byte[] backup)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await client.RestoreCertificateBackupAsync(backup);
+            }
+            catch (RequestFailedException error) when (error.Status == 409 && attempt < 20)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    static async Task<string> ContactsIssuers(Peer peer)
+    {
+        var client = Client(peer);
+        var contacts = await client.SetContactsAsync([new CertificateContact { Email = "ops@contoso.example", Name = "Ops", Phone = "0123" }]);
+        Expect.Equal("ops@contoso.example", contacts.Value[0].Email, "contact email");
+        var read = await client.GetContactsAsync();
+        Expect.Equal("Ops", read.Value.Single().Name, "contact read back");
+        await client.DeleteContactsAsync();
+        var issuer = new CertificateIssuer("dotnet-issuer", "Test") { AccountId = "acct", Password = "issuer-password" };
+        issuer.AdministratorContacts.Add(new AdministratorContact { Email = "admin@contoso.example", FirstName = "A", LastName = "B" });
+        CertificateIssuer created = await client.CreateIssuerAsync(issuer);
+        Expect.Equal("Test", created.Provider, "issuer provider");
+        Expect.Equal("acct", created.AccountId, "issuer account");
+        CertificateIssuer got = await client.GetIssuerAsync("dotnet-issuer");
+        Expect.Equal("admin@contoso.example", got.AdministratorContacts.Single().Email, "issuer admin contact");
+        var names = new List<string>();
+        await foreach (var p in client.GetPropertiesOfIssuersAsync()) names.Add(p.Name);
+        Expect.That(names.Contains("dotnet-issuer"), $"issuer listed: {string.Join(",", names)}");
+        await client.DeleteIssuerAsync("dotnet-issuer");
+        return "contacts and issuer round-trip";
+    }
+
+    static async Task<string> DeletePurge(Peer peer)
+    {
+        var client = Client(peer);
+        await Create(client, "dotnet-doomed", CertificatePolicy.Default);
+        var delete = await client.StartDeleteCertificateAsync("dotnet-doomed");
+        DeletedCertificate deleted = await delete.WaitForCompletionAsync(Poll, default);
+        Expect.Equal("dotnet-doomed", deleted.Name, "deleted name");
+        Expect.That(deleted.RecoveryId?.AbsolutePath == "/deletedcertificates/dotnet-doomed", $"recovery id {deleted.RecoveryId}");
+        Expect.That(deleted.DeletedOn is not null && deleted.ScheduledPurgeDate is not null, "deletion dates");
+        var listed = new List<string>();
+        await foreach (var d in client.GetDeletedCertificatesAsync()) listed.Add(d.Name);
+        Expect.That(listed.Contains("dotnet-doomed"), "listed as deleted");
+        await client.PurgeDeletedCertificateAsync("dotnet-doomed");
+        var gone = await Expect.Throws(() => client.GetDeletedCertificateAsync("dotnet-doomed"), "a purged certificate");
+        Expect.Equal(404, gone.Status, "purged: deleted certificate 404");
+        var missing = await Expect.Throws(() => client.GetCertificateAsync("dotnet-doomed"), "a purged certificate");
+        Expect.Equal("CertificateNotFound", missing.ErrorCode, "ErrorCode of a missing certificate");
+        return "deleted and purged";
+    }
+
+    static async Task<string> CreateForbidden(Peer peer)
+    {
+        var client = new CertificateClient(peer.VaultUri, peer.Vm, peer.CertificateOptions());
+        var error = await Expect.Throws(() => client.StartCreateCertificateAsync("dotnet-not-allowed", CertificatePolicy.Default), "create as Key Vault Secrets User");
+        Expect.Equal(403, error.Status, "status");
+        Expect.Equal("Forbidden", error.ErrorCode, "ErrorCode");
+        Expect.That(error.Message.Contains("ForbiddenByRbac"), $"the message names ForbiddenByRbac: {error.Message}");
+        return $"{error.Status} {error.ErrorCode}";
+    }
+}
