@@ -1,6 +1,7 @@
 /**
  * The official Azure SDK for .NET as a peer: tests/peers/dotnet (Azure.Identity 1.21.0,
- * Azure.Security.KeyVault.Secrets 4.12.0, Azure.Security.KeyVault.Certificates 4.10.0), built
+ * Azure.Security.KeyVault.Secrets 4.12.0, Azure.Security.KeyVault.Certificates 4.10.0, and for keys
+ * Microsoft.Azure.KeyVault 3.0.5, as Azure.Security.KeyVault.Keys is not served here), built
  * by tests/run.ts before the network sandbox, runs its scenarios against one emulator and prints
  * one JSON line per scenario; each becomes a step here, so a failure names the scenario. If the
  * .NET SDK disagrees with the emulator, the emulator is wrong.
@@ -31,6 +32,9 @@ const SCENARIOS = [
   "cert-contacts-issuers",
   "cert-delete-purge",
   "cert-create-forbidden-for-vm",
+  "key-create-ec-sign-es256",
+  "key-create-rsa-sign-ps256",
+  "key-backup-restore",
 ];
 
 interface ScenarioLine {

@@ -29,6 +29,8 @@ public sealed class Peer
     public required TokenCredential Admin { get; init; }
     /// <summary>The VM's system-assigned managed identity (Key Vault Secrets User on kv-demo).</summary>
     public required TokenCredential Vm { get; init; }
+    /// <summary>The HTTP handler behind <see cref="Transport"/> (for clients that take an HttpClient).</summary>
+    public required HttpClientHandler Handler { get; init; }
     /// <summary>A transport that trusts only the emulator's CA.</summary>
     public required HttpPipelineTransport Transport { get; init; }
 
@@ -38,7 +40,8 @@ public sealed class Peer
         using var manifest = JsonDocument.Parse(File.ReadAllText(manifestPath));
         var root = manifest.RootElement;
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(root.GetProperty("caCertFile").GetString()!));
-        var transport = new HttpClientTransport(new HttpClient(TrustingOnly(ca)));
+        var handler = TrustingOnly(ca);
+        var transport = new HttpClientTransport(new HttpClient(handler, disposeHandler: false));
         var admin = root.GetProperty("admin");
         return new Peer
         {
@@ -49,6 +52,7 @@ public sealed class Peer
                 + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts",
             AdminPrincipalId = admin.GetProperty("principalId").GetString()!,
             Transport = transport,
+            Handler = handler,
             Admin = new ClientSecretCredential(
                 root.GetProperty("tenantId").GetString(),
                 admin.GetProperty("clientId").GetString(),

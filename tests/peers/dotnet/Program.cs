@@ -2,11 +2,14 @@
 // and prints one JSON line per scenario: {"scenario":"…","pass":true|false,"details":"…"}.
 //
 //   dotnet KvmiDotnetPeer.dll --manifest /tmp/kvmi-emu-x/manifest.json --uami-client-id GUID [scenario…]
+//   dotnet KvmiDotnetPeer.dll real-addresses     (inside `kvmi emulator exec`: DefaultAzureCredential, no options)
 //
 // Exit code 0 when every scenario passed, 1 otherwise, 2 on bad arguments.
 using System.Diagnostics;
 using System.Text.Json;
 using KvmiDotnetPeer;
+
+if (args is ["real-addresses"]) return await RealAddresses.Run();
 
 var arguments = new Dictionary<string, string>();
 var only = new List<string>();
@@ -26,6 +29,7 @@ var scenarios = new List<(string Name, Func<Peer, Task<string>> Run)>();
 scenarios.AddRange(IdentityScenarios.All);
 scenarios.AddRange(SecretScenarios.All);
 scenarios.AddRange(CertificateScenarios.All);
+scenarios.AddRange(KeyScenarios.All);
 
 var failed = 0;
 foreach (var (name, run) in scenarios)
