@@ -24,7 +24,10 @@ public static class CertificateScenarios
         ("cert-backup-restore", BackupRestore),
         ("cert-contacts-issuers", ContactsIssuers),
         ("cert-delete-purge", DeletePurge),
+        ("cert-delete-recover", DeleteRecover),
+        ("cert-cancel-and-delete-operation", CancelOperation),
         ("cert-create-forbidden-for-vm", CreateForbidden),
+        ("every-service-version", EveryServiceVersion),
     ];
 
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
@@ -71,6 +74,8 @@ public static class CertificateScenarios
         var x509 = X509CertificateLoader.LoadCertificate(created.Cer);
         Expect.Equal("CN=DefaultPolicy", x509.Subject, "the certificate's subject");
         Expect.Equal(Sha1Hex(created.Cer), Convert.ToHexString(created.Properties.X509Thumbprint), "x5t is SHA-1 of cer");
+        Expect.That(created.Properties.RecoveryLevel?.Contains("Recoverable") == true, $"recovery level '{created.Properties.RecoveryLevel}'");
+        Expect.That(created.Properties.NotBefore < DateTimeOffset.UtcNow && created.Properties.ExpiresOn > DateTimeOffset.UtcNow.AddDays(300), "validity dates");
         return $"version {created.Properties.Version}";
     }
 
@@ -143,6 +148,14 @@ public static class CertificateScenarios
         var signature = rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
         using var publicKey = X509CertificateLoader.LoadCertificate(certificate.Cer).GetRSAPublicKey()!;
         Expect.That(publicKey.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss), "the private key matches the certificate");
+        var secrets = new Azure.Security.KeyVault.Secrets.SecretClient(peer.VaultUri, peer.Admin, peer.SecretOptions());
+        var pfxSecret = (await secrets.GetSecretAsync("dotnet-self")).Value;
+        Expect.Equal("application/x-pkcs12", pfxSecret.Properties.ContentType, "the backing secret's content type");
+        Expect.Equal(true, pfxSecret.Properties.Managed, "the backing secret is managed");
+        var pemSecret = (await secrets.GetSecretAsync("dotnet-self", null, Azure.Security.KeyVault.Secrets.SecretContentType.Pem)).Value;
+        Expect.That(pemSecret.Value.Contains("-----BEGIN PRIVATE KEY-----") && pemSecret.Value.Contains("-----BEGIN CERTIFICATE-----"), "outContentType=PEM converts the PFX");
+        using var fromPem = X509Certificate2.CreateFromPem(pemSecret.Value, pemSecret.Value);
+        Expect.Equal(downloaded.Thumbprint, fromPem.Thumbprint, "the PEM holds the same certificate");
         return $"thumbprint {downloaded.Thumbprint}";
     }
 
@@ -297,6 +310,73 @@ public static class CertificateScenarios
         var missing = await Expect.Throws(() => client.GetCertificateAsync("dotnet-doomed"), "a purged certificate");
         Expect.Equal("CertificateNotFound", missing.ErrorCode, "ErrorCode of a missing certificate");
         return "deleted and purged";
+    }
+
+    static async Task<string> DeleteRecover(Peer peer)
+    {
+        var client = Client(peer);
+        var created = await Create(client, "dotnet-recovered", CertificatePolicy.Default);
+        await (await client.StartDeleteCertificateAsync("dotnet-recovered")).WaitForCompletionAsync(Poll, default);
+        var recover = await client.StartRecoverDeletedCertificateAsync("dotnet-recovered");
+        KeyVaultCertificateWithPolicy recovered = await recover.WaitForCompletionAsync(Poll, default);
+        Expect.Equal(created.Properties.Version, recovered.Properties.Version, "recovered version");
+        using X509Certificate2 downloaded = await client.DownloadCertificateAsync("dotnet-recovered");
+        Expect.That(downloaded.HasPrivateKey, "the recovered certificate downloads with its key");
+        return "recovered";
+    }
+
+    static async Task<string> CancelOperation(Peer peer)
+    {
+        var client = Client(peer);
+        var operation = await client.StartCreateCertificateAsync("dotnet-cancelled", new CertificatePolicy("Unknown", "CN=cancelled.dotnet.contoso.internal"));
+        await operation.CancelAsync();
+        Expect.Equal(true, operation.Properties.CancellationRequested, "cancellation requested");
+        CertificateOperation read = await client.GetCertificateOperationAsync("dotnet-cancelled");
+        Expect.Equal(true, read.Properties.CancellationRequested, "cancellation read back");
+        await operation.DeleteAsync();
+        var gone = await Expect.Throws(() => client.GetCertificateOperationAsync("dotnet-cancelled"), "a deleted operation");
+        Expect.Equal(404, gone.Status, "status of a deleted operation");
+        return $"status {read.Properties.Status}";
+    }
+
+    /// <summary>Every api-version these SDKs can be told to use: a certificate (with policy) and a secret read back.</summary>
+    static async Task<string> EveryServiceVersion(Peer peer)
+    {
+        await Ensure(Client(peer), "dotnet-self");
+        var seen = new List<string>();
+        foreach (var version in Enum.GetValues<CertificateClientOptions.ServiceVersion>())
+        {
+            var options = new CertificateClientOptions(version) { DisableChallengeResourceVerification = true, Transport = peer.Transport };
+            options.Retry.MaxRetries = 0;
+            var client = new CertificateClient(peer.VaultUri, peer.Admin, options);
+            try
+            {
+                KeyVaultCertificateWithPolicy certificate = await client.GetCertificateAsync("dotnet-self");
+                Expect.Equal(2048, certificate.Policy.KeySize, $"certificates {version}: key size");
+            }
+            catch (RequestFailedException error)
+            {
+                throw new ExpectationFailed($"certificates {version}: {error.Status} {error.ErrorCode}");
+            }
+            seen.Add($"certificates {version}");
+        }
+        foreach (var version in Enum.GetValues<Azure.Security.KeyVault.Secrets.SecretClientOptions.ServiceVersion>())
+        {
+            var options = new Azure.Security.KeyVault.Secrets.SecretClientOptions(version) { DisableChallengeResourceVerification = true, Transport = peer.Transport };
+            options.Retry.MaxRetries = 0;
+            var client = new Azure.Security.KeyVault.Secrets.SecretClient(peer.VaultUri, peer.Vm, options);
+            try
+            {
+                var secret = (await client.GetSecretAsync("secret-for-vm")).Value;
+                Expect.Equal("this-is-test-secret", secret.Value, $"secrets {version}: value");
+            }
+            catch (RequestFailedException error)
+            {
+                throw new ExpectationFailed($"secrets {version}: {error.Status} {error.ErrorCode}");
+            }
+            seen.Add($"secrets {version}");
+        }
+        return string.Join(", ", seen);
     }
 
     static async Task<string> CreateForbidden(Peer peer)
