@@ -26,6 +26,7 @@ const SCENARIOS = [
   "cert-download-pfx-private-key",
   "cert-create-ec-pem-download",
   "cert-import-pfx",
+  "cert-import-pem-and-passwordless-pfx",
   "cert-unknown-issuer-merge",
   "cert-update-properties-and-list",
   "cert-backup-restore",

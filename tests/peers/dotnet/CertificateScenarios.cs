@@ -19,6 +19,7 @@ public static class CertificateScenarios
         ("cert-download-pfx-private-key", DownloadPfx),
         ("cert-create-ec-pem-download", CreateEcPem),
         ("cert-import-pfx", ImportPfx),
+        ("cert-import-pem-and-passwordless-pfx", ImportPemAndPasswordless),
         ("cert-unknown-issuer-merge", UnknownIssuerMerge),
         ("cert-update-properties-and-list", UpdateAndList),
         ("cert-backup-restore", BackupRestore),
@@ -200,6 +201,30 @@ public static class CertificateScenarios
         using var key = downloaded.GetRSAPrivateKey()!;
         Expect.Equal(Convert.ToHexString(rsa.ExportRSAPublicKey()), Convert.ToHexString(key.ExportRSAPublicKey()), "the same key came back");
         return $"thumbprint {local.Thumbprint}";
+    }
+
+    static async Task<string> ImportPemAndPasswordless(Peer peer)
+    {
+        var client = Client(peer);
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=pem.dotnet.contoso.internal", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var local = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        var pem = rsa.ExportPkcs8PrivateKeyPem() + "\n" + local.ExportCertificatePem() + "\n";
+        var options = new ImportCertificateOptions("dotnet-pem", System.Text.Encoding.ASCII.GetBytes(pem))
+        {
+            Policy = new CertificatePolicy("Unknown", "CN=pem.dotnet.contoso.internal") { ContentType = CertificateContentType.Pem },
+        };
+        KeyVaultCertificateWithPolicy imported = await client.ImportCertificateAsync(options);
+        Expect.Equal(local.Thumbprint, Convert.ToHexString(imported.Properties.X509Thumbprint), "thumbprint of the PEM import");
+        Expect.Equal(CertificateContentType.Pem, imported.Policy.ContentType, "content type kept");
+        using X509Certificate2 downloaded = await client.DownloadCertificateAsync("dotnet-pem");
+        Expect.That(downloaded.HasPrivateKey, "the PEM import downloads with its key");
+
+        var passwordless = local.Export(X509ContentType.Pfx);
+        KeyVaultCertificateWithPolicy second = await client.ImportCertificateAsync(new ImportCertificateOptions("dotnet-pfx-nopw", passwordless));
+        Expect.Equal(local.Thumbprint, Convert.ToHexString(second.Properties.X509Thumbprint), "thumbprint of the passwordless PFX");
+        Expect.Equal("Unknown", second.Policy.IssuerName, "a derived policy's issuer");
+        return "PEM and passwordless PFX imported";
     }
 
     static async Task<string> UnknownIssuerMerge(Peer peer)
