@@ -27,6 +27,8 @@ const SCENARIOS = [
   "cert-create-ec-pem-download",
   "cert-import-pfx",
   "cert-import-pem-and-passwordless-pfx",
+  "cert-import-ec-pfx",
+  "cert-create-sans-key-usage",
   "cert-unknown-issuer-merge",
   "cert-update-properties-and-list",
   "cert-backup-restore",

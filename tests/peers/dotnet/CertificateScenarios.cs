@@ -20,6 +20,8 @@ public static class CertificateScenarios
         ("cert-create-ec-pem-download", CreateEcPem),
         ("cert-import-pfx", ImportPfx),
         ("cert-import-pem-and-passwordless-pfx", ImportPemAndPasswordless),
+        ("cert-import-ec-pfx", ImportEcPfx),
+        ("cert-create-sans-key-usage", CreateWithSans),
         ("cert-unknown-issuer-merge", UnknownIssuerMerge),
         ("cert-update-properties-and-list", UpdateAndList),
         ("cert-backup-restore", BackupRestore),
@@ -225,6 +227,65 @@ public static class CertificateScenarios
         Expect.Equal(local.Thumbprint, Convert.ToHexString(second.Properties.X509Thumbprint), "thumbprint of the passwordless PFX");
         Expect.Equal("Unknown", second.Policy.IssuerName, "a derived policy's issuer");
         return "PEM and passwordless PFX imported";
+    }
+
+    static async Task<string> ImportEcPfx(Peer peer)
+    {
+        var client = Client(peer);
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=ec-import.dotnet.contoso.internal", ec, HashAlgorithmName.SHA256);
+        using var local = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        KeyVaultCertificateWithPolicy imported = await client.ImportCertificateAsync(
+            new ImportCertificateOptions("dotnet-ec-imported", local.Export(X509ContentType.Pfx, "ec-password")) { Password = "ec-password" });
+        Expect.Equal(local.Thumbprint, Convert.ToHexString(imported.Properties.X509Thumbprint), "thumbprint");
+        Expect.Equal(CertificateKeyType.Ec, imported.Policy.KeyType, "derived key type");
+        Expect.Equal(CertificateKeyCurveName.P256, imported.Policy.KeyCurveName, "derived curve");
+        using X509Certificate2 downloaded = await client.DownloadCertificateAsync("dotnet-ec-imported");
+        using var key = downloaded.GetECDsaPrivateKey() ?? throw new ExpectationFailed("no ECDSA private key in the download");
+        Expect.Equal(Convert.ToHexString(ec.ExportSubjectPublicKeyInfo()), Convert.ToHexString(key.ExportSubjectPublicKeyInfo()), "the same EC key came back");
+        return "EC P-256 PFX imported";
+    }
+
+    static async Task<string> CreateWithSans(Peer peer)
+    {
+        var client = Client(peer);
+        var sans = new SubjectAlternativeNames();
+        sans.DnsNames.Add("app.dotnet.contoso.internal");
+        sans.DnsNames.Add("*.dotnet.contoso.internal");
+        sans.Emails.Add("ops@contoso.example");
+        sans.UserPrincipalNames.Add("svc@contoso.example");
+        var policy = new CertificatePolicy("Self", "CN=app.dotnet.contoso.internal, O=Contoso", sans)
+        {
+            KeyType = CertificateKeyType.Rsa,
+            KeySize = 3072,
+            ReuseKey = true,
+            Exportable = true,
+            ValidityInMonths = 6,
+            ContentType = CertificateContentType.Pkcs12,
+        };
+        policy.KeyUsage.Add(CertificateKeyUsage.DigitalSignature);
+        policy.EnhancedKeyUsage.Add("1.3.6.1.5.5.7.3.1");
+        policy.LifetimeActions.Add(new LifetimeAction(CertificatePolicyAction.EmailContacts) { DaysBeforeExpiry = 30 });
+        var created = await Create(client, "dotnet-sans", policy);
+        var read = created.Policy;
+        Expect.Equal(3072, read.KeySize, "key size");
+        Expect.Equal(true, read.ReuseKey, "reuse key");
+        Expect.Equal(6, read.ValidityInMonths, "validity");
+        Expect.That(read.SubjectAlternativeNames.DnsNames.SequenceEqual(["app.dotnet.contoso.internal", "*.dotnet.contoso.internal"]), "DNS names read back");
+        Expect.Equal("svc@contoso.example", read.SubjectAlternativeNames.UserPrincipalNames.Single(), "UPN read back");
+        Expect.Equal(1, read.LifetimeActions.Count, "one lifetime action");
+        Expect.Equal(30, read.LifetimeActions[0].DaysBeforeExpiry, "days before expiry");
+        Expect.Equal(CertificatePolicyAction.EmailContacts, read.LifetimeActions[0].Action, "action");
+        Expect.That(read.KeyUsage.SequenceEqual([CertificateKeyUsage.DigitalSignature]), $"key usage {string.Join(",", read.KeyUsage)}");
+        using var x509 = X509CertificateLoader.LoadCertificate(created.Cer);
+        var san = x509.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Expect.That(san.EnumerateDnsNames().SequenceEqual(["app.dotnet.contoso.internal", "*.dotnet.contoso.internal"]), "the certificate's DNS SANs");
+        Expect.Equal(3072, x509.GetRSAPublicKey()!.KeySize, "the certificate's key size");
+        var eku = x509.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single();
+        Expect.Equal("1.3.6.1.5.5.7.3.1", eku.EnhancedKeyUsages[0].Value, "the certificate's EKU");
+        var months = (x509.NotAfter - x509.NotBefore).TotalDays;
+        Expect.That(months > 170 && months < 190, $"about six months of validity, got {months:F0} days");
+        return "SANs, key usage, EKU, 3072-bit key";
     }
 
     static async Task<string> UnknownIssuerMerge(Peer peer)
