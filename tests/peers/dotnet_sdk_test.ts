@@ -14,6 +14,8 @@ import { DOTNET_PEER_DLL, DOTNET_RUN_ENV } from "./dotnet_peer.ts";
 const SCENARIOS = [
   "mi-system-token",
   "mi-user-assigned-client-id-token",
+  "mi-user-assigned-resource-id-token",
+  "mi-unassigned-identity-unavailable",
   "client-secret-token",
   "secret-get-with-vm-identity",
   "secret-set-forbidden-by-rbac",

@@ -13,6 +13,8 @@ public static class IdentityScenarios
     [
         ("mi-system-token", SystemAssigned),
         ("mi-user-assigned-client-id-token", UserAssigned),
+        ("mi-user-assigned-resource-id-token", UserAssignedByResourceId),
+        ("mi-unassigned-identity-unavailable", Unassigned),
         ("client-secret-token", ClientSecret),
     ];
 
@@ -35,6 +37,34 @@ public static class IdentityScenarios
         Expect.Equal(peer.UamiClientId, claims.GetProperty("appid").GetString(), "appid of the user-assigned token");
         Expect.Equal(peer.UamiResourceId, claims.GetProperty("xms_mirid").GetString(), "xms_mirid of the user-assigned token");
         return $"xms_mirid {claims.GetProperty("xms_mirid").GetString()}";
+    }
+
+    static async Task<string> UserAssignedByResourceId(Peer peer)
+    {
+        var credential = Peer.ManagedIdentity(ManagedIdentityId.FromUserAssignedResourceId(new ResourceIdentifier(peer.UamiResourceId)), peer.Transport);
+        var token = await credential.GetTokenAsync(Vault, default);
+        Expect.Equal(peer.UamiClientId, Jwt.Claims(token.Token).GetProperty("appid").GetString(), "appid of the token by resource id");
+        return "by resource id";
+    }
+
+    /// <summary>
+    /// A client id the VM does not have: IMDS's 400 "Identity not found" reads as "not assigned"
+    /// (a standalone ManagedIdentityCredential reports it as AuthenticationFailedException).
+    /// </summary>
+    static async Task<string> Unassigned(Peer peer)
+    {
+        var credential = Peer.ManagedIdentity(ManagedIdentityId.FromUserAssignedClientId(Guid.NewGuid().ToString()), peer.Transport);
+        try
+        {
+            await credential.GetTokenAsync(Vault, default);
+        }
+        catch (AuthenticationFailedException error)
+        {
+            Expect.That(error.Message.Contains("has not been assigned", StringComparison.Ordinal), $"the message says so: {error.Message}");
+            Expect.That(error.Message.Contains("Identity not found", StringComparison.Ordinal), $"IMDS's description is shown: {error.Message}");
+            return error.GetType().Name;
+        }
+        throw new ExpectationFailed("a token for an identity the VM does not have");
     }
 
     static async Task<string> ClientSecret(Peer peer)
