@@ -42,6 +42,8 @@ const SCENARIOS = [
   "every-service-version",
   "key-create-ec-sign-es256",
   "key-create-rsa-sign-ps256",
+  "key-encrypt-wrap-rsa",
+  "key-versions-update-delete-recover",
   "key-backup-restore",
 ];
 

@@ -18,6 +18,8 @@ public static class KeyScenarios
     [
         ("key-create-ec-sign-es256", EcSign),
         ("key-create-rsa-sign-ps256", RsaSign),
+        ("key-encrypt-wrap-rsa", EncryptWrap),
+        ("key-versions-update-delete-recover", VersionsUpdateDeleteRecover),
         ("key-backup-restore", BackupRestore),
     ];
 
@@ -60,6 +62,75 @@ public static class KeyScenarios
         var pkcs1 = await client.SignAsync(key.KeyIdentifier.Identifier, JsonWebKeySignatureAlgorithm.RS256, digest);
         Expect.That(rsa.VerifyHash(digest, pkcs1.Result, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), "RS256 verifies locally");
         return key.KeyIdentifier.Identifier;
+    }
+
+    static async Task<string> EncryptWrap(Peer peer)
+    {
+        var client = Client(peer);
+        var key = await client.CreateKeyAsync(Vault(peer), "dotnet-rsa-crypt", JsonWebKeyType.Rsa, keySize: 2048);
+        using var rsa = RSA.Create(new RSAParameters { Modulus = key.Key.N, Exponent = key.Key.E });
+        var plaintext = "kvmi .NET peer"u8.ToArray();
+        foreach (var (alg, padding) in new[] { (JsonWebKeyEncryptionAlgorithm.RSAOAEP, RSAEncryptionPadding.OaepSHA1), (JsonWebKeyEncryptionAlgorithm.RSAOAEP256, RSAEncryptionPadding.OaepSHA256) })
+        {
+            var encrypted = await client.EncryptAsync(key.KeyIdentifier.Identifier, alg, plaintext);
+            var decrypted = await client.DecryptAsync(key.KeyIdentifier.Identifier, alg, encrypted.Result);
+            Expect.Equal(Convert.ToHexString(plaintext), Convert.ToHexString(decrypted.Result), $"{alg} round trip");
+            var local = rsa.Encrypt(plaintext, padding);
+            var remote = await client.DecryptAsync(key.KeyIdentifier.Identifier, alg, local);
+            Expect.Equal(Convert.ToHexString(plaintext), Convert.ToHexString(remote.Result), $"{alg}: the vault decrypts what the public key encrypted");
+        }
+        var aesKey = RandomNumberGenerator.GetBytes(32);
+        var wrapped = await client.WrapKeyAsync(key.KeyIdentifier.Identifier, JsonWebKeyEncryptionAlgorithm.RSAOAEP256, aesKey);
+        var unwrapped = await client.UnwrapKeyAsync(key.KeyIdentifier.Identifier, JsonWebKeyEncryptionAlgorithm.RSAOAEP256, wrapped.Result);
+        Expect.Equal(Convert.ToHexString(aesKey), Convert.ToHexString(unwrapped.Result), "wrap/unwrap round trip");
+        return "RSA-OAEP, RSA-OAEP-256, wrap";
+    }
+
+    static async Task<string> VersionsUpdateDeleteRecover(Peer peer)
+    {
+        var client = Client(peer);
+        var first = await client.CreateKeyAsync(Vault(peer), "dotnet-versions", JsonWebKeyType.EllipticCurve, curve: JsonWebKeyCurveName.P384);
+        var second = await client.CreateKeyAsync(Vault(peer), "dotnet-versions", JsonWebKeyType.EllipticCurve, curve: JsonWebKeyCurveName.P384);
+        var versions = new List<string>();
+        var page = await client.GetKeyVersionsAsync(Vault(peer), "dotnet-versions");
+        versions.AddRange(page.Select(k => k.Kid));
+        while (page.NextPageLink is not null)
+        {
+            page = await client.GetKeyVersionsNextAsync(page.NextPageLink);
+            versions.AddRange(page.Select(k => k.Kid));
+        }
+        Expect.That(versions.Contains(first.KeyIdentifier.Identifier) && versions.Contains(second.KeyIdentifier.Identifier), $"both versions listed: {string.Join(",", versions)}");
+        var updated = await client.UpdateKeyAsync(first.KeyIdentifier.Identifier, keyOps: null, attributes: new KeyAttributes { Enabled = false }, tags: new Dictionary<string, string> { ["stage"] = "old" });
+        Expect.Equal(false, updated.Attributes.Enabled, "disabled");
+        Expect.Equal("old", updated.Tags["stage"], "tag");
+        try
+        {
+            await client.SignAsync(first.KeyIdentifier.Identifier, JsonWebKeySignatureAlgorithm.ES384, SHA384.HashData("x"u8));
+            throw new ExpectationFailed("a disabled key version signed");
+        }
+        catch (KeyVaultErrorException error)
+        {
+            Expect.Equal(System.Net.HttpStatusCode.Forbidden, error.Response.StatusCode, "a disabled key version is 403");
+            Expect.Equal("Forbidden", error.Body?.Error?.Code, "error code");
+        }
+        var deleted = await client.DeleteKeyAsync(Vault(peer), "dotnet-versions");
+        Expect.Equal($"{Vault(peer)}/deletedkeys/dotnet-versions", deleted.RecoveryId, "recovery id");
+        await WhenDeleted(client, Vault(peer), "dotnet-versions");
+        await client.RecoverDeletedKeyAsync(Vault(peer), "dotnet-versions");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var back = await client.GetKeyAsync(Vault(peer), "dotnet-versions");
+                Expect.Equal(second.KeyIdentifier.Identifier, back.KeyIdentifier.Identifier, "the latest version came back");
+                break;
+            }
+            catch (KeyVaultErrorException error) when (error.Response.StatusCode == System.Net.HttpStatusCode.NotFound && attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+        return $"{versions.Count} versions";
     }
 
     static async Task<string> BackupRestore(Peer peer)
