@@ -256,8 +256,8 @@ public static class CertificateScenarios
         sans.UserPrincipalNames.Add("svc@contoso.example");
         var policy = new CertificatePolicy("Self", "CN=app.dotnet.contoso.internal, O=Contoso", sans)
         {
-            KeyType = CertificateKeyType.Rsa,
-            KeySize = 3072,
+            KeyType = CertificateKeyType.Ec,
+            KeyCurveName = CertificateKeyCurveName.P384,
             ReuseKey = true,
             Exportable = true,
             ValidityInMonths = 6,
@@ -268,7 +268,7 @@ public static class CertificateScenarios
         policy.LifetimeActions.Add(new LifetimeAction(CertificatePolicyAction.EmailContacts) { DaysBeforeExpiry = 30 });
         var created = await Create(client, "dotnet-sans", policy);
         var read = created.Policy;
-        Expect.Equal(3072, read.KeySize, "key size");
+        Expect.Equal(CertificateKeyCurveName.P384, read.KeyCurveName, "curve");
         Expect.Equal(true, read.ReuseKey, "reuse key");
         Expect.Equal(6, read.ValidityInMonths, "validity");
         Expect.That(read.SubjectAlternativeNames.DnsNames.SequenceEqual(["app.dotnet.contoso.internal", "*.dotnet.contoso.internal"]), "DNS names read back");
@@ -280,12 +280,12 @@ public static class CertificateScenarios
         using var x509 = X509CertificateLoader.LoadCertificate(created.Cer);
         var san = x509.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
         Expect.That(san.EnumerateDnsNames().SequenceEqual(["app.dotnet.contoso.internal", "*.dotnet.contoso.internal"]), "the certificate's DNS SANs");
-        Expect.Equal(3072, x509.GetRSAPublicKey()!.KeySize, "the certificate's key size");
+        Expect.Equal(384, x509.GetECDsaPublicKey()!.KeySize, "the certificate's curve size");
         var eku = x509.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single();
         Expect.Equal("1.3.6.1.5.5.7.3.1", eku.EnhancedKeyUsages[0].Value, "the certificate's EKU");
         var months = (x509.NotAfter - x509.NotBefore).TotalDays;
         Expect.That(months > 170 && months < 190, $"about six months of validity, got {months:F0} days");
-        return "SANs, key usage, EKU, 3072-bit key";
+        return "SANs, key usage, EKU, P-384";
     }
 
     static async Task<string> UnknownIssuerMerge(Peer peer)
@@ -295,6 +295,12 @@ public static class CertificateScenarios
         var operation = await client.StartCreateCertificateAsync("dotnet-merged", policy);
         Expect.Equal("inProgress", operation.Properties.Status, "an Unknown issuer waits");
         Expect.That(operation.Properties.Csr is { Length: > 0 }, "the operation carries a CSR");
+        KeyVaultCertificateWithPolicy pendingCertificate = await client.GetCertificateAsync("dotnet-merged");
+        Expect.Equal(false, pendingCertificate.Properties.Enabled, "a pending certificate is disabled");
+        Expect.That(pendingCertificate.Cer is null or { Length: 0 }, "a pending certificate has no cer");
+        var withPending = new List<string>();
+        await foreach (var item in client.GetPropertiesOfCertificatesAsync(includePending: true)) withPending.Add(item.Name);
+        Expect.That(withPending.Contains("dotnet-merged"), "includePending lists it");
         using var caKey = RSA.Create(2048);
         var caRequest = new CertificateRequest("CN=dotnet test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
