@@ -1,7 +1,8 @@
 /**
  * The test command (`deno task test`). Outside the sandbox it installs what the suites need
- * (PowerShell 7.6.9 and Pester 5.7.1 into `.tools/`, kvmi's npm packages into Deno's cache) and
- * builds the release zips the package tests check (`tests/.out/package`), then runs itself again inside a private network namespace with only loopback. Inside, it
+ * (PowerShell 7.6.9 and Pester 5.7.1 into `.tools/`, kvmi's npm packages into Deno's cache), restores
+ * and builds the .NET peer (tests/peers/dotnet, into `tests/.out/dotnet-peer`, skipped while its
+ * sources are unchanged) and builds the release zips the package tests check (`tests/.out/package`), then runs itself again inside a private network namespace with only loopback. Inside, it
  * prepares one CA for every emulator the tests start, runs `deno test`, `deno lint`,
  * `deno fmt --check` and the KvMi module's Pester suite, and ends with the plain line
  * `N passed, N failed` counting all of them.
@@ -17,6 +18,7 @@ import { loadOrCreateCa } from "../src/emulator/tls.ts";
 import { insideNetworkSandbox, rerunInNetworkSandbox } from "./network_sandbox.ts";
 import { ensurePowerShellTools, type PowerShellTools } from "./powershell/tools.ts";
 import { runPowerShellTests } from "./powershell/run_pester.ts";
+import { ensureDotnetPeer } from "./peers/dotnet_peer.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const filters = Deno.args;
@@ -26,6 +28,7 @@ if (!insideNetworkSandbox()) {
   try {
     await ensurePowerShellTools(root);
     await cacheDependencies();
+    await ensureDotnetPeer();
     await buildPackage();
   } catch (error) {
     console.error(`tests/run.ts: ${(error as Error).message}`);

@@ -165,6 +165,19 @@ Deno.test("Key Vault certificates over raw HTTP: create, pending, backing key an
       const keyOnly = await kv("POST", `/certificates/raw-bad/import?${API}`, { value: cer });
       assert.equal(keyOnly.status, 400);
     });
+    await t.step("import opens a PFX made with no password at all (.NET's Export(Pfx)), not only the empty one", async () => {
+      const pem = String((await kv("GET", `/secrets/raw1?api-version=2025-07-01&outContentType=application/x-pem-file`)).body.value);
+      const key = forge.pki.privateKeyFromPem(pem.slice(0, pem.indexOf("-----BEGIN CERTIFICATE")));
+      const certificate = forge.pki.certificateFromPem(pem.slice(pem.indexOf("-----BEGIN CERTIFICATE")));
+      const noPassword = forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(key, certificate, null, { algorithm: "3des" })).getBytes();
+      const r = await kv("POST", `/certificates/raw-nopw/import?${API}`, { value: Buffer.from(noPassword, "binary").toString("base64url") });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.cer, cer);
+      const withPassword = forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(key, certificate, "secret", { algorithm: "3des" })).getBytes();
+      const refused = await kv("POST", `/certificates/raw-nopw/import?${API}`, { value: Buffer.from(withPassword, "binary").toString("base64") });
+      assert.equal(refused.status, 400, "a PFX with a password still needs it");
+      assert.match(String((refused.body.error as Json).message), /PKCS#12 X\.509 certificate content can not be read/);
+    });
     await t.step("the backing key signs (RS256) and the signature verifies with the certificate", async () => {
       const digest = createHash("sha256").update("kvmi").digest();
       const r = await kv("POST", `/keys/raw1/${version}/sign?${API}`, { alg: "RS256", value: digest.toString("base64url") });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { Manifest } from "../../src/emulator/manifest.ts";
 import { namespaceUnavailable } from "../../src/emulator/netns.ts";
 import { baseEnv, testCaDir } from "../fixtures/emulator.ts";
+import { DOTNET_PEER_DLL, DOTNET_RUN_ENV } from "../peers/dotnet_peer.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const MAIN = `${ROOT}src/main.ts`;
@@ -110,6 +111,14 @@ Deno.test({
         });
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stdout.trim(), "this-is-test-secret");
+      });
+      await t.step("(3b) the .NET SecretClient with DefaultAzureCredential and no emulator options", async () => {
+        // .NET's DefaultAzureCredential takes its IMDS probe's 400 as "IMDS is there" only from 169.254.169.254.
+        if (!(await exists(DOTNET_PEER_DLL))) throw new Error(`${DOTNET_PEER_DLL} is missing ('deno task test' builds it)`);
+        const r = await inside(["dotnet", DOTNET_PEER_DLL, "real-addresses"], DOTNET_RUN_ENV);
+        assert.equal(r.code, 0, r.stderr + r.stdout);
+        const line = JSON.parse(r.stdout.trim());
+        assert.equal(line.pass, true, line.details);
       });
       await t.step("(4) the second article's ARM call: the resource group's VMs with Invoke-RestMethod", async () => {
         if (!(await exists(PWSH))) throw new Error(`pwsh is not installed at ${PWSH} (deno task test installs it)`);

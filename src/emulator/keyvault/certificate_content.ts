@@ -167,10 +167,24 @@ function readPem(text: string): MaybeKeyed {
   }
 }
 
+/**
+ * Opens a PFX. Without a password, Windows (and so Key Vault) opens one whose MAC and bags used
+ * the empty password or no password at all: PKCS#12 tells the two apart, and .NET's
+ * `Export(X509ContentType.Pfx)` without a password uses none, so both are tried.
+ */
+function openPkcs12(der: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx {
+  try {
+    return forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(binary(der)), false, password);
+  } catch (error) {
+    if (password !== "") throw error;
+    return forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(binary(der)), false, undefined);
+  }
+}
+
 function readPkcs12(der: Uint8Array, password: string): MaybeKeyed {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(binary(der)), false, password);
+    p12 = openPkcs12(der, password);
   } catch {
     throw new ContentProblem(PFX_UNREADABLE);
   }
