@@ -12,6 +12,7 @@
  * @module
  */
 import { LAZY_MODULES } from "../src/main.ts";
+import { rewriteBundleRequire } from "./bundle_require.ts";
 
 /** Every file under `dir`, as paths relative to it with forward slashes. */
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
@@ -57,7 +58,7 @@ export async function bundleKvmi(root: string): Promise<Bundle> {
       stderr: "piped",
     }).output();
     if (!out.success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(out.stderr)}`);
-    const files = new Map<string, Uint8Array>();
+    const texts = new Map<string, string>();
     const packages = new Set<string>();
     for (const name of await listFiles(outdir)) {
       let text = (await Deno.readTextFile(`${outdir}/${name}`)).replace(NPM_PATH, (_all, pkg: string, version: string) => {
@@ -71,8 +72,9 @@ export async function bundleKvmi(root: string): Promise<Bundle> {
         }
       }
       if (/registry\.npmjs\.org|\/root\/|\/home\//.test(text)) throw new Error(`${name} still names a path of the build machine`);
-      files.set(name, new TextEncoder().encode(text));
+      texts.set(name, text);
     }
+    const files = new Map([...rewriteBundleRequire(texts)].map(([name, text]) => [name, new TextEncoder().encode(text)]));
     if (!files.has("main.js")) throw new Error("deno bundle wrote no main.js");
     for (const m of modules) if (!files.has(m.slice(2).replace(/\.ts$/, ".js"))) throw new Error(`deno bundle wrote no ${m}`);
     return { files, npmPackages: [...packages].sort() };

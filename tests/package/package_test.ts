@@ -97,6 +97,32 @@ Deno.test("the Windows zip holds kvmi.exe, its runtime and code, the wired modul
   }
 });
 
+/** The modules `file` in the zip's lib/ imports statically, transitively (`import()` not followed). */
+function staticClosure(files: Record<string, Uint8Array>, file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  if (!file.startsWith("lib/")) return seen;
+  const text = new TextDecoder().decode(files[file]);
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?:[^"';]*?\s+from\s+)?"([^"]+)";/gm)) {
+    const spec = m[1];
+    const resolved = spec.startsWith(".") ? new URL(spec, `file:///${file}`).pathname.slice(1) : spec;
+    staticClosure(files, resolved, seen);
+  }
+  return seen;
+}
+
+Deno.test("the packaged main.js and secret command load no Node built-in (no node:module, no node:crypto) before a command needs one", async () => {
+  const files = unzipSync(await Deno.readFile(`${packageDir()}/kvmi-${VERSION}-linux-x64.zip`));
+  for (const entry of ["lib/main.js", "lib/commands/secret.js"]) {
+    assert.ok(files[entry], `${entry} is in the zip`);
+    const closure = [...staticClosure(files, entry)];
+    assert.deepEqual(closure.filter((m) => m.startsWith("node:")), [], `${entry} loads ${closure.filter((m) => m.startsWith("node:")).join(", ")}`);
+    assert.ok(closure.length > 1, `${entry} imports its chunks`);
+  }
+  const all = Object.entries(files).filter(([n]) => n.startsWith("lib/")).map(([, d]) => new TextDecoder().decode(d));
+  assert.ok(!all.some((t) => t.includes('from "node:module"')), "no chunk imports node:module (the bundler's createRequire)");
+});
+
 Deno.test("the Linux zip, unpacked, runs kvmi and the KvMi module with no node, npx or deno on PATH", async (t) => {
   const emu = await startEmulator();
   const dir = await Deno.makeTempDir({ prefix: "kvmi-unpacked-" });
