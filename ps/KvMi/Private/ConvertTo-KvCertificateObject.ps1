@@ -17,16 +17,11 @@ function ConvertTo-KvCertificateObject {
     )
 
     $id = [string]$Bundle.id
-    $segments = ([uri]$id).AbsolutePath.Trim('/').Split('/')
-    $version = $null
-    if ($segments.Count -gt 2) { $version = $segments[2] }
+    $parts = Split-KvObjectId -Id $id
     $attributes = $Bundle.attributes
     $get = { param($name) if ($null -ne $attributes -and $null -ne $attributes.PSObject.Properties[$name]) { $attributes.$name } else { $null } }
     $member = { param($name) if ($null -ne $Bundle.PSObject.Properties[$name]) { $Bundle.$name } else { $null } }
-    $tags = @{}
-    if ($null -ne (& $member 'tags')) {
-        foreach ($p in $Bundle.tags.PSObject.Properties) { $tags[$p.Name] = [string]$p.Value }
-    }
+    $tags = ConvertTo-KvTagTable -Bundle $Bundle
     $thumbprint = $null
     $x5t = & $member 'x5t'
     if ($x5t) { $thumbprint = ConvertFrom-KvBase64Url -Text ([string]$x5t) -AsHex }
@@ -38,8 +33,8 @@ function ConvertTo-KvCertificateObject {
     $object = [ordered]@{
         PSTypeName  = 'KvMi.Certificate'
         VaultName   = $VaultName
-        Name        = $segments[1]
-        Version     = $version
+        Name        = $parts.Name
+        Version     = $parts.Version
         Id          = $id
         Subject     = $null
         Issuer      = $null

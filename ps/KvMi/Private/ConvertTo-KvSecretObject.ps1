@@ -13,20 +13,15 @@ function ConvertTo-KvSecretObject {
 
     $id = [string]$Bundle.id
     if (-not $id -and $null -ne $Bundle.PSObject.Properties['recoveryId']) { $id = [string]$Bundle.recoveryId }
-    $segments = ([uri]$id).AbsolutePath.Trim('/').Split('/')
-    $version = $null
-    if ($segments.Count -gt 2) { $version = $segments[2] }
+    $parts = Split-KvObjectId -Id $id
     $attributes = $Bundle.attributes
-    $tags = @{}
-    if ($null -ne $Bundle.PSObject.Properties['tags'] -and $null -ne $Bundle.tags) {
-        foreach ($p in $Bundle.tags.PSObject.Properties) { $tags[$p.Name] = [string]$p.Value }
-    }
+    $tags = ConvertTo-KvTagTable -Bundle $Bundle
     $get = { param($name) if ($null -ne $attributes -and $null -ne $attributes.PSObject.Properties[$name]) { $attributes.$name } else { $null } }
     $object = [ordered]@{
         PSTypeName  = 'KvMi.SecretIdentityItem'
         VaultName   = $VaultName
-        Name        = $segments[1]
-        Version     = $version
+        Name        = $parts.Name
+        Version     = $parts.Version
         Id          = $id
         Enabled     = & $get 'enabled'
         Expires     = ConvertFrom-KvUnixTime -Seconds (& $get 'exp')

@@ -40,8 +40,7 @@ function Get-KvKey {
         if (-not $Name) {
             $items = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments @('key', 'list', '--vault', $VaultName) -TargetObject $VaultName
             foreach ($item in $items) {
-                $segments = ([uri]$item.kid).AbsolutePath.Trim('/').Split('/')
-                [pscustomobject]@{ PSTypeName = 'KvMi.Key'; VaultName = $VaultName; Name = $segments[1]; Version = $null; Id = $item.kid; KeyType = $null; Enabled = $item.attributes.enabled; Exportable = [bool]($null -ne $item.attributes.PSObject.Properties['exportable'] -and $item.attributes.exportable); Key = $null }
+                [pscustomobject]@{ PSTypeName = 'KvMi.Key'; VaultName = $VaultName; Name = (Split-KvObjectId -Id $item.kid).Name; Version = $null; Id = $item.kid; KeyType = $null; Enabled = $item.attributes.enabled; Exportable = [bool]($null -ne $item.attributes.PSObject.Properties['exportable'] -and $item.attributes.exportable); Key = $null }
             }
             return
         }
@@ -49,12 +48,12 @@ function Get-KvKey {
         if ($Version) { $arguments += @('--version', $Version) }
         $bundle = Invoke-Kvmi -Cmdlet $PSCmdlet -Arguments $arguments -TargetObject $Name
         if ($null -eq $bundle) { return }
-        $segments = ([uri]$bundle.key.kid).AbsolutePath.Trim('/').Split('/')
+        $parts = Split-KvObjectId -Id $bundle.key.kid
         [pscustomobject]@{
             PSTypeName    = 'KvMi.Key'
             VaultName     = $VaultName
-            Name          = $segments[1]
-            Version       = $segments[2]
+            Name          = $parts.Name
+            Version       = $parts.Version
             Id            = $bundle.key.kid
             KeyType       = $bundle.key.kty
             Enabled       = $bundle.attributes.enabled
