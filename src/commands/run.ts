@@ -5,6 +5,7 @@
  * @module
  */
 import { type Assignment, parseAssignment, parseEnvFile } from "../cli/env_assignments.ts";
+import { variablesSetForKvmi } from "../http/os_trust_store.ts";
 import { COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, listOption, type OptionSpecs, parseCommand, stringOption } from "../cli/args.ts";
 import { runProgram } from "../core/child_process.ts";
 import { usageError } from "../core/errors.ts";
@@ -85,7 +86,7 @@ export async function runRun(args: string[]): Promise<number> {
   }
   const env: Record<string, string> = {};
   for (const [i, { label }] of references.entries()) env[label] = resolved[i];
-  return await runProgram(program, programArgs, env);
+  return await runProgram(program, programArgs, env, variablesSetForKvmi());
 }
 
 async function readEnvFile(file: string | undefined): Promise<Assignment[]> {

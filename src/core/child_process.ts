@@ -21,13 +21,25 @@ const FORWARDED: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 const SIGNAL_NUMBERS: Record<string, number> = { ...FORWARDED, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGUSR1: 10, SIGUSR2: 12 };
 
 /**
- * Runs `program` with `args` and the current environment plus `extraEnv`, and returns its exit code
- * (128 + the signal number when a signal ended it). A program that cannot be started is a usage error.
+ * The program's environment: `parent` plus `extra`, without the variables in `remove` (those kvmi
+ * set for itself only) unless `extra` sets them.
  */
-export async function runProgram(program: string, args: string[], extraEnv: Record<string, string>): Promise<number> {
+export function childEnvironment(parent: Record<string, string>, extra: Record<string, string>, remove: readonly string[]): Record<string, string> {
+  const env = { ...parent };
+  for (const name of remove) delete env[name];
+  return { ...env, ...extra };
+}
+
+/**
+ * Runs `program` with `args` and the current environment plus `extraEnv` (minus `ownVariables`,
+ * which kvmi set for itself), and returns its exit code (128 + the signal number when a signal
+ * ended it). A program that cannot be started is a usage error.
+ */
+export async function runProgram(program: string, args: string[], extraEnv: Record<string, string>, ownVariables: readonly string[] = []): Promise<number> {
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(program, { args, env: extraEnv, stdin: "inherit", stdout: "inherit", stderr: "inherit" }).spawn();
+    const options = ownVariables.length === 0 ? { env: extraEnv } : { env: childEnvironment(Deno.env.toObject(), extraEnv, ownVariables), clearEnv: true };
+    child = new Deno.Command(program, { args, ...options, stdin: "inherit", stdout: "inherit", stderr: "inherit" }).spawn();
   } catch (error) {
     const notFound = error instanceof Deno.errors.NotFound;
     throw new KvmiError(`Cannot start '${program}': ${notFound ? "no such program" : (error as Error).message}.`, {

@@ -27,6 +27,8 @@ export interface EnvironmentAccess {
   set(name: string, value: string): void;
 }
 
+const setHere: string[] = [];
+
 /**
  * Sets `DENO_TLS_CA_STORE=system,mozilla` when `os` is Windows and the variable is unset; returns
  * whether it did. Must run before the process's first TLS connection.
@@ -34,5 +36,11 @@ export interface EnvironmentAccess {
 export function trustOsCertificateStore(os: string = Deno.build.os, env: EnvironmentAccess = Deno.env): boolean {
   if (os !== "windows" || (env.get("DENO_TLS_CA_STORE") ?? "") !== "") return false;
   env.set("DENO_TLS_CA_STORE", OS_AND_BUNDLED_ROOTS);
+  if (!setHere.includes("DENO_TLS_CA_STORE")) setHere.push("DENO_TLS_CA_STORE");
   return true;
+}
+
+/** The variables {@link trustOsCertificateStore} set for kvmi itself: programs kvmi starts do not inherit them. */
+export function variablesSetForKvmi(): readonly string[] {
+  return setHere;
 }

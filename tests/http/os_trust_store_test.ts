@@ -8,7 +8,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { OS_AND_BUNDLED_ROOTS, trustOsCertificateStore } from "../../src/http/os_trust_store.ts";
+import { OS_AND_BUNDLED_ROOTS, trustOsCertificateStore, variablesSetForKvmi } from "../../src/http/os_trust_store.ts";
+import { childEnvironment } from "../../src/core/child_process.ts";
 import { baseEnv, startEmulator } from "../fixtures/emulator.ts";
 
 function mapEnv(initial: Record<string, string>): { values: Map<string, string>; get(n: string): string | undefined; set(n: string, v: string): void } {
@@ -58,4 +59,13 @@ Deno.test("setting the variable before the first TLS connection makes Deno trust
     await Deno.remove(dir, { recursive: true });
     await emu.stop();
   }
+});
+
+Deno.test("a program kvmi run starts does not inherit the trust-store variable kvmi set for itself", () => {
+  const env = mapEnv({});
+  trustOsCertificateStore("windows", env);
+  assert.deepEqual(variablesSetForKvmi(), ["DENO_TLS_CA_STORE"]);
+  const parent = { PATH: "/bin", DENO_TLS_CA_STORE: "system,mozilla" };
+  assert.deepEqual(childEnvironment(parent, { DB_PASSWORD: "x" }, variablesSetForKvmi()), { PATH: "/bin", DB_PASSWORD: "x" });
+  assert.deepEqual(childEnvironment(parent, { DENO_TLS_CA_STORE: "mozilla" }, variablesSetForKvmi()), { PATH: "/bin", DENO_TLS_CA_STORE: "mozilla" });
 });
