@@ -34,7 +34,7 @@ import { waitForCertificate } from "../keyvault/certificate_wait.ts";
 import { CERTIFICATE_KEY_ROLE } from "../keyvault/data_action_roles.ts";
 import { looksLikePem, toPem } from "../keyvault/pem.ts";
 import { checkObjectName, checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
-import { createAzureContext, keyVaultAuthorization } from "./context.ts";
+import { createAzureContext, keyVaultAuthorization, timeoutMs } from "./context.ts";
 
 /** Help text. */
 export const CERT_HELP = `Usage: kvmi cert <subcommand> --vault NAME|URL [options]
@@ -52,15 +52,19 @@ Subcommands:
             owner-only (0600) and never replaced without --force; --out - writes to stdout
             (pem as text, pfx as one line of base64). A pfx has an empty password unless
             --password-file gives one. pem with a key is the PKCS#8 key, then the certificates.
+            kvmi writes a pfx of its own (a password, or no key) for RSA certificates only;
+            an EC certificate downloads as pem, or with --with-key as Key Vault's own pfx.
   import    --name N --file F [--password-file F]
             Import a PFX or PEM (key and certificates) as a new version. The PFX password
             (or an encrypted PEM key's) comes from --password-file or stdin, never the
-            command line; none when stdin is a terminal (a plain PEM needs none).
+            command line. stdin is read only when the file does not open without a password
+            and stdin is not a terminal, and must arrive within --timeout.
   create    --name N (--subject "CN=…" [--validity-months N] | --policy FILE) [--no-wait]
             Create a self-signed certificate with an exportable RSA 2048 key (12 months by
             default), or with the full certificate policy in FILE (JSON, as the REST API takes
             it), and wait until Key Vault has made it (--no-wait prints the pending operation,
-            as does a policy with issuer Unknown, whose CSR must be signed and merged).
+            as does a policy whose issuer is not Self: Unknown waits for its CSR to be signed
+            and merged, a named issuer for its CA).
   delete    --name N                     Soft-delete a certificate (with its key and secret)
   recover   --name N                     Recover a deleted certificate
   purge     --name N                     Permanently delete a deleted certificate
@@ -153,8 +157,9 @@ export async function runCert(args: string[]): Promise<number> {
         break;
       case "create": {
         const operation = await client.create(name, policy!);
-        // An Unknown issuer's certificate waits for a merge of a certificate signed elsewhere: waiting here would never end.
-        if (values["no-wait"] || operation.issuer?.name === "Unknown") printJson(operation);
+        // Only a Self-issued certificate completes on its own; Unknown waits for a merge of a certificate signed
+        // elsewhere and a named issuer for its CA: waiting here could never end, so the operation is printed.
+        if (values["no-wait"] || (operation.issuer?.name ?? "Self").toLowerCase() !== "self") printJson(operation);
         else await printCertificate(await waitForCertificate(client, name, operation), format);
         break;
       }
@@ -304,22 +309,33 @@ async function importRequest(values: ParsedValues) {
   const file = requiredOption(values, "file");
   const bytes = await readFileBounded(file, CERTIFICATE_FILE_MAX_BYTES, "--file");
   const passwordFile = stringOption(values, "password-file");
-  // stdin is read only when the file may need a password (a PFX, an encrypted PEM key).
+  const { CertificateFileError, prepareImport } = await import("../keyvault/certificate_import.ts");
+  const prepare = (password: string) => {
+    try {
+      return prepareImport(bytes, password);
+    } catch (error) {
+      if (error instanceof CertificateFileError) {
+        const needsPassword = /password/.test(error.message);
+        throw usageError(
+          `Cannot import '${file}': ${error.message}.`,
+          needsPassword ? "Give the password on stdin or with --password-file (never on the command line)." : undefined,
+        );
+      }
+      throw error;
+    }
+  };
+  if (passwordFile !== undefined) return prepare(await readPassword(passwordFile));
+  // stdin is read only when the file needs a password (a PFX or PEM key that does not open
+  // without one) and is not a terminal, and then within the command's deadline.
   const head = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
   const mayNeedPassword = !looksLikePem(head.replace(/^\uFEFF/, "")) || head.includes("ENCRYPTED");
-  const password = passwordFile !== undefined ? await readPassword(passwordFile) : mayNeedPassword && !Deno.stdin.isTerminal() ? await readStdinPassword() : "";
-  const { CertificateFileError, prepareImport } = await import("../keyvault/certificate_import.ts");
+  if (!mayNeedPassword || Deno.stdin.isTerminal()) return prepare("");
   try {
-    return prepareImport(bytes, password);
+    return prepare("");
   } catch (error) {
-    if (error instanceof CertificateFileError) {
-      throw usageError(
-        `Cannot import '${file}': ${error.message}.`,
-        error.message.includes("password") ? "Give the password on stdin or with --password-file (never on the command line)." : undefined,
-      );
-    }
-    throw error;
+    if (!(error instanceof KvmiError) || !/password/.test(error.message)) throw error;
   }
+  return prepare(await readStdinPassword(timeoutMs(stringOption(values, "timeout"))));
 }
 
 /** Reads a password file: its content without one trailing line break. */
@@ -327,8 +343,18 @@ async function readPassword(path: string): Promise<string> {
   return withoutLineBreak(decodePassword(await readFileBounded(path, PASSWORD_MAX_BYTES, "--password-file")));
 }
 
-async function readStdinPassword(): Promise<string> {
-  return withoutLineBreak(decodePassword(await readStdinBounded(PASSWORD_MAX_BYTES, "The password")));
+/** The password on stdin; stdin that neither sends one nor closes within `waitMs` is a usage error, not a hang. */
+async function readStdinPassword(waitMs: number): Promise<string> {
+  const timeout = AbortSignal.timeout(waitMs);
+  const late = new Promise<never>((_resolve, reject) =>
+    timeout.addEventListener("abort", () =>
+      reject(usageError(
+        `No password arrived on stdin within ${Math.round(waitMs / 1000)} s (stdin is open but sends nothing).`,
+        "Give the password with --password-file, or pipe it in and close stdin.",
+      )))
+  );
+  const bytes = await Promise.race([readStdinBounded(PASSWORD_MAX_BYTES, "The password"), late]);
+  return withoutLineBreak(decodePassword(bytes));
 }
 
 function decodePassword(bytes: Uint8Array): string {

@@ -20,11 +20,17 @@ export interface PemBlock {
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
-/** Every PEM block in `text`, in order; a block whose body is not base64 throws a TypeError. */
+/** RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: …`) and the blank line after them, as OpenSSL's traditional encrypted keys have. */
+const ENCAPSULATED_HEADERS = /^\s*(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n)+\s*?\r?\n/;
+
+/**
+ * Every PEM block in `text`, in order; a block whose body is not base64 throws a TypeError. RFC 1421
+ * headers before a body (OpenSSL's traditional encrypted keys) are skipped: that `der` is still encrypted.
+ */
 export function pemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
   for (const match of text.matchAll(BLOCK)) {
-    const body = match[2].replace(/\s+/g, "");
+    const body = match[2].replace(ENCAPSULATED_HEADERS, "").replace(/\s+/g, "");
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) throw new TypeError(`the ${match[1]} block is not base64`);
     blocks.push({ label: match[1], der: decodeBase64(body) });
   }

@@ -389,3 +389,46 @@ Deno.test("keys: rotate, rotation policies and backup are checked with their own
     await emu.stop();
   }
 });
+
+Deno.test("keys: a certificate's backing key refuses create, import, rotate and delete; bad names and endless durations are 400s", async () => {
+  const emu = await startEmulator();
+  const kv = await vaultCaller(emu);
+  try {
+    // web-cert is the demo certificate: its key is managed by Key Vault.
+    const before = await kv("GET", "/keys/web-cert");
+    assert.equal(before.status, 200);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
+    for (
+      const [method, path, body, operation] of [
+        ["POST", "/keys/web-cert/create", { kty: "EC", crv: "P-256" }, "create"],
+        ["PUT", "/keys/web-cert", { key: { ...rsa, kty: "RSA" } }, "import"],
+        ["POST", "/keys/web-cert/rotate", undefined, "rotate"],
+        ["DELETE", "/keys/web-cert", undefined, "delete"],
+      ] as const
+    ) {
+      const r = await kv(method, path, body);
+      assert.equal(r.status, 403, `${operation}: ${JSON.stringify(r.body)}`);
+      assert.match(message(r.body), new RegExp(`Operation "${operation}" is not allowed`));
+    }
+    assert.equal(
+      ((await kv("GET", "/keys/web-cert")).body.key as { kid: string }).kid,
+      (before.body.key as { kid: string }).kid,
+      "still the certificate's key",
+    );
+
+    for (const path of ["/keys/%E0%A4%A/rotate", "/keys/%E0%A4%A/rotationpolicy", "/keys/a_b/rotationpolicy"]) {
+      const r = await kv(path.endsWith("rotate") ? "POST" : "GET", path);
+      assert.equal(r.status, 400, path);
+      assert.match(message(r.body), /invalid name/);
+    }
+    await kv("POST", "/keys/long-lived/create", { kty: "RSA" });
+    const endless = await kv("PUT", "/keys/long-lived/rotationpolicy", {
+      lifetimeActions: [{ trigger: { timeAfterCreate: "P90D" }, action: { type: "Rotate" } }],
+      attributes: { expiryTime: "P99999999Y" },
+    });
+    assert.equal(endless.status, 400);
+    assert.match(message(endless.body), /expiryTime/);
+  } finally {
+    await emu.stop();
+  }
+});

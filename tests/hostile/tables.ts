@@ -5,6 +5,7 @@
  * new option, add a row under its command (the coverage test fails until you do).
  * @module
  */
+import { generateKeyPairSync } from "node:crypto";
 
 /** One bad input: extra arguments (or an option value), optionally stdin and environment, and the documented exit code. */
 export interface BadInput {
@@ -34,6 +35,13 @@ export const FIXTURE_FILES: Record<string, string | Uint8Array> = {
   "@GARBAGE_PEM": "-----BEGIN PRIVATE KEY-----\nnot base64 !!\n-----END PRIVATE KEY-----\n",
   "@NOT_JWT": "this is not a token",
   "@NOT_PFX": new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]),
+  // A key that opens only with a password (OpenSSL's traditional encryption) and a certificate block:
+  // `cert import` of it reads the password from stdin.
+  "@ENCRYPTED_PEM": (generateKeyPairSync("rsa", {
+    modulusLength: 1024,
+    privateKeyEncoding: { type: "pkcs1", format: "pem", cipher: "aes-256-cbc", passphrase: "fixture" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey as string) + "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n",
   "@BAD_UTF8": new Uint8Array([0xff, 0xfe, 0x41]),
   "@POLICY_DEEP": `{"version":"1.0.0","anyOf":[{"authority":"https://x","allOf":${'[{"anyOf":'.repeat(5000)}[]${"}]".repeat(5000)}}]}`,
   "@POLICY_BAD": `{"version":"9.9.9","anyOf":"nope"}`,
@@ -391,7 +399,7 @@ const TABLES: CommandTable[] = [
     ],
     subject: [{ label: "on download", value: "CN=x", message: /does not take --subject/ }],
   }),
-  certCommand("import", [...V, "--name", "hostile-import", "--file", "@NOT_PFX"], {
+  certCommand("import", [...V, "--name", "hostile-import", "--file", "@ENCRYPTED_PEM"], {
     file: [
       { label: "/dev/zero", value: "/dev/zero", message: /larger than/ },
       { label: "a directory", value: "/tmp" },

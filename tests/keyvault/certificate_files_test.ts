@@ -76,6 +76,14 @@ Deno.test("import: a PEM becomes PKCS#8 key first, then the leaf, \\n line ends;
   assert.deepEqual(pemBlocks(prepareImport(pem, "pw").value)[0].der, web.pkcs8);
   assert.throws(() => prepareImport(pem, "bad"), /encrypted/);
   assert.throws(() => prepareImport(new TextEncoder().encode(toPem("CERTIFICATE", web.der)), ""), /0 private keys/);
+
+  // OpenSSL's traditional encrypted key (`openssl genrsa -aes256`): Proc-Type and DEK-Info headers.
+  const traditional = createPrivateKey({ key: Buffer.from(web.pkcs8), format: "der", type: "pkcs8" })
+    .export({ type: "pkcs1", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }) as string;
+  assert.match(traditional, /Proc-Type: 4,ENCRYPTED/);
+  const legacy = new TextEncoder().encode(traditional + toPem("CERTIFICATE", web.der));
+  assert.deepEqual(pemBlocks(prepareImport(legacy, "pw").value)[0].der, web.pkcs8);
+  assert.throws(() => prepareImport(legacy, "bad"), /encrypted/);
 });
 
 Deno.test("download: a PFX secret (empty password) gives PEM key + certificate, and the same PFX bytes back", () => {

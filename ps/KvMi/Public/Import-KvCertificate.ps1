@@ -101,9 +101,12 @@ function Import-KvCertificate {
         if ($machine) { $location = [System.Security.Cryptography.X509Certificates.StoreLocation]::LocalMachine }
         $store = New-Object System.Security.Cryptography.X509Certificates.X509Store -ArgumentList 'My', $location
         try {
+            # The store opens first: with PersistKeySet the key is written to disk as soon as the
+            # certificate is loaded, so a store we may not write (LocalMachine, not elevated) must
+            # fail before that, leaving no key file outside any store.
+            $store.Open([System.Security.Cryptography.X509Certificates.OpenFlags]::ReadWrite)
             # Key Vault's PFX has an empty password.
             $certificate = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $bytes, '', $flags
-            $store.Open([System.Security.Cryptography.X509Certificates.OpenFlags]::ReadWrite)
             $store.Add($certificate)
         }
         catch {

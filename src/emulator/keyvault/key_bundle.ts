@@ -20,6 +20,18 @@ export function keyNotFound(req: VaultRequest, name: string, version = ""): Resp
   );
 }
 
+/**
+ * The 403 for an operation on a certificate's backing key that only the certificate may do
+ * (create, import, rotate, delete): its lifetime is managed by Key Vault.
+ */
+export function managedKeyRefusal(req: VaultRequest, entry: KeyEntry | undefined, operation: string): Response | undefined {
+  if (!entry?.versions.some((v) => v.managed)) return undefined;
+  return req.respond(
+    403,
+    akvError("Forbidden", `Operation "${operation}" is not allowed as this object's lifetime is managed by Key Vault.`, "KeyManagedByKeyVault"),
+  );
+}
+
 /** The key id: `{vault}/keys/{name}[/{version}]`. */
 export function keyId(req: VaultRequest, entry: KeyEntry, v?: KeyVersion): string {
   return `${req.vault.url}/keys/${entry.name}${v ? `/${v.version}` : ""}`;

@@ -6,7 +6,7 @@
  * rotation on the policy's schedule is not emulated.
  * @module
  */
-import { keyBundle, keyNotFound } from "./key_bundle.ts";
+import { keyBundle, keyNotFound, managedKeyRefusal } from "./key_bundle.ts";
 import { generateLike, publicMembers } from "./key_generation.ts";
 import { latest } from "./object_store.ts";
 import { defaultRotationPolicy, durationSeconds, readRotationPolicy, rotationPolicyJson } from "./rotation_policy.ts";
@@ -21,13 +21,24 @@ export async function keyRotationRoute(req: VaultRequest, path: string): Promise
   if (!req.api.keyRotation) return undefined;
   const method = req.request.method;
   let m: RegExpMatchArray | null;
-  if ((m = path.match(/^\/keys\/([^/]+)\/rotate\/?$/i)) && method === "POST") return rotateKey(req, decodeURIComponent(m[1]));
-  if ((m = path.match(/^\/keys\/([^/]+)\/rotationpolicy\/?$/i))) {
-    const name = decodeURIComponent(m[1]);
+  if ((m = path.match(/^\/keys\/([^/]+)\/(rotate|rotationpolicy)\/?$/i))) {
+    const name = safeDecode(m[1]);
+    if (name === undefined || !NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${m[1]}`));
+    if (m[2].toLowerCase() === "rotate") return method === "POST" ? rotateKey(req, name) : undefined;
     if (method === "GET") return getPolicy(req, name);
     if (method === "PUT") return await setPolicy(req, name);
   }
   return undefined;
+}
+
+const NAME = /^[0-9a-zA-Z-]{1,127}$/;
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function rotateKey(req: VaultRequest, name: string): Response {
@@ -35,6 +46,8 @@ function rotateKey(req: VaultRequest, name: string): Response {
   if (denied) return denied;
   const entry = req.vault.keys.live(name);
   if (!entry) return keyNotFound(req, name);
+  const managed = managedKeyRefusal(req, entry, "rotate");
+  if (managed) return managed;
   const current = latest(entry);
   const generated = generateLike(current.kty, current.privateKey);
   if (typeof generated === "string") return req.respond(400, akvError("BadParameter", generated));

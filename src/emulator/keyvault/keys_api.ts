@@ -11,7 +11,7 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import { base64url } from "jose";
 import { type KeyEntry, type KeyVersion, keyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
-import { deletedBundle, keyBundle, keyId, keyItem, keyNotFound } from "./key_bundle.ts";
+import { deletedBundle, keyBundle, keyId, keyItem, keyNotFound, managedKeyRefusal } from "./key_bundle.ts";
 import { generateKey, nodeJwkCurve, publicMembers } from "./key_generation.ts";
 import { keyRotationRoute } from "./key_rotation_api.ts";
 import { randomBytes } from "./random_bytes.ts";
@@ -183,7 +183,7 @@ function store(req: VaultRequest, name: string, kty: string, privateKey: KeyObje
 
 async function createKey(req: VaultRequest, name: string): Promise<Response> {
   if (!NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
-  const denied = req.authorize(`${ACTION}/create/action`, `/keys/${name}`);
+  const denied = req.authorize(`${ACTION}/create/action`, `/keys/${name}`) ?? managedKeyRefusal(req, req.vault.keys.live(name), "create");
   if (denied) return denied;
   const body = await requestObject(req);
   if (body instanceof Response) return body;
@@ -197,7 +197,7 @@ async function createKey(req: VaultRequest, name: string): Promise<Response> {
 }
 
 async function importKey(req: VaultRequest, name: string): Promise<Response> {
-  const denied = req.authorize(`${ACTION}/import/action`, `/keys/${name}`);
+  const denied = req.authorize(`${ACTION}/import/action`, `/keys/${name}`) ?? managedKeyRefusal(req, req.vault.keys.live(name), "import");
   if (denied) return denied;
   const body = await requestObject(req);
   if (body instanceof Response) return body;
@@ -254,12 +254,8 @@ function deleteKey(req: VaultRequest, name: string): Response {
   if (denied) return denied;
   const entry = req.vault.keys.live(name);
   if (!entry) return keyNotFound(req, name);
-  if (entry.versions.some((v) => v.managed)) {
-    return req.respond(
-      403,
-      akvError("Forbidden", `Operation "delete" is not allowed as this object's lifetime is managed by Key Vault.`, "KeyManagedByKeyVault"),
-    );
-  }
+  const managed = managedKeyRefusal(req, entry, "delete");
+  if (managed) return managed;
   req.vault.keys.softDelete(entry, nowSeconds());
   return req.respond(200, deletedBundle(req, entry));
 }

@@ -31,12 +31,19 @@ export function defaultRotationPolicy(): RotationPolicy {
   return { lifetimeActions: [structuredClone(DEFAULT_NOTIFY)] };
 }
 
-/** An ISO-8601 duration in seconds (years as 365 days, months as 30); undefined when it is not one. */
+/** The longest duration a policy may name: 100 years (so `now + duration` stays a date). */
+export const MAX_DURATION_SECONDS = 100 * 365 * 86_400;
+
+/**
+ * An ISO-8601 duration in seconds (years as 365 days, months as 30); undefined when it is not one
+ * or is longer than {@link MAX_DURATION_SECONDS}.
+ */
 export function durationSeconds(text: string): number | undefined {
   const m = DURATION.exec(text.toUpperCase());
   if (!m) return undefined;
   const [y, mo, w, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
-  return (((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60 + mi) * 60 + s;
+  const seconds = (((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60 + mi) * 60 + s;
+  return Number.isSafeInteger(seconds) && seconds <= MAX_DURATION_SECONDS ? seconds : undefined;
 }
 
 /** Reads a PUT body into a policy (`now` for created/updated, `previous` keeps `created`); a message when the service would refuse it. */
@@ -46,7 +53,7 @@ export function readRotationPolicy(body: Record<string, unknown>, now: number, p
   const expiryTime = (attributes as Record<string, unknown>).expiryTime;
   if (expiryTime !== undefined && expiryTime !== null) {
     const seconds = typeof expiryTime === "string" ? durationSeconds(expiryTime) : undefined;
-    if (seconds === undefined) return `Invalid expiryTime '${String(expiryTime)}': use an ISO 8601 duration such as P90D.`;
+    if (seconds === undefined) return `Invalid expiryTime '${String(expiryTime)}': use an ISO 8601 duration such as P90D, at most 100 years.`;
     if (seconds < 28 * 86_400) return `Invalid expiryTime '${expiryTime}': the expiry time must be at least 28 days (P28D).`;
   }
   const expiry = typeof expiryTime === "string" ? expiryTime : undefined;
