@@ -69,6 +69,9 @@ Deno.test("HTTP/1.1 framer: refusals name HTTP.sys's reasons, and a body refused
   assert.equal(chunked.refusal, "body-too-large");
   assert.equal(chunked.midRequest, true);
   assert.equal(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").refusal, "bad-request");
+  // Chunk framing is exactly CR LF: extra bytes after a chunk's data, or a bare LF, are refused (not passed on).
+  assert.equal(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX\r\n0\r\n\r\n").refusal, "bad-request");
+  assert.equal(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n").refusal, "bad-request");
 });
 
 Deno.test("refusal pages: HTTP.sys's page and the 413s are complete HTTP/1.1 responses that close", () => {

@@ -35,7 +35,7 @@ type Body =
   | { kind: "fixed"; remaining: number }
   | { kind: "chunk-size"; line: number[]; total: number }
   | { kind: "chunk-data"; remaining: number; total: number }
-  | { kind: "chunk-end"; total: number }
+  | { kind: "chunk-end"; total: number; cr: boolean }
   | { kind: "trailers"; lineBytes: number; total: number };
 
 const CR = 13;
@@ -189,7 +189,7 @@ export class Http1Framer {
           const take = Math.min(body.remaining, chunk.length - i);
           body.remaining -= take;
           i += take;
-          if (body.remaining === 0) this.#body = body.kind === "fixed" ? undefined : { kind: "chunk-end", total: body.total };
+          if (body.remaining === 0) this.#body = body.kind === "fixed" ? undefined : { kind: "chunk-end", total: body.total, cr: false };
           break;
         }
         case "chunk-size": {
@@ -199,16 +199,23 @@ export class Http1Framer {
             body.line.push(byte);
             break;
           }
-          const text = String.fromCharCode(...body.line).replace(/\r$/, "").split(";")[0].trim();
+          // A chunk-size line ends with CR LF, as HTTP.sys requires; a bare LF is bad framing.
+          if (body.line[body.line.length - 1] !== CR) return { next: i, refusal: "bad-request" };
+          const text = String.fromCharCode(...body.line.slice(0, -1)).split(";")[0].trim();
           if (!/^[0-9a-fA-F]{1,15}$/.test(text)) return { next: i, refusal: "bad-request" };
           const size = parseInt(text, 16);
           if (body.total + size > this.#limits.maxBodyBytes) return { next: i, refusal: "body-too-large" };
           this.#body = size === 0 ? { kind: "trailers", lineBytes: 0, total: 0 } : { kind: "chunk-data", remaining: size, total: body.total + size };
           break;
         }
-        case "chunk-end":
-          if (chunk[i++] === LF) this.#body = { kind: "chunk-size", line: [], total: body.total };
+        case "chunk-end": {
+          // Exactly CR LF after a chunk's data; anything else is bad framing, answered with a 400.
+          const byte = chunk[i++];
+          if (!body.cr && byte === CR) body.cr = true;
+          else if (body.cr && byte === LF) this.#body = { kind: "chunk-size", line: [], total: body.total };
+          else return { next: i, refusal: "bad-request" };
           break;
+        }
         case "trailers": {
           const byte = chunk[i++];
           body.total++;
