@@ -34,7 +34,7 @@ public static class KeyScenarios
     static async Task<string> EcSign(Peer peer)
     {
         var client = Client(peer);
-        var key = await client.CreateKeyAsync(Vault(peer), "dotnet-ec", JsonWebKeyType.EllipticCurve, curve: JsonWebKeyCurveName.P256);
+        var key = await client.CreateKeyAsync(Vault(peer), "dotnet-ec-key", JsonWebKeyType.EllipticCurve, curve: JsonWebKeyCurveName.P256);
         Expect.Equal("EC", key.Key.Kty, "kty");
         Expect.Equal("P-256", key.Key.CurveName, "crv");
         var digest = SHA256.HashData("signed in Key Vault"u8);
