@@ -7,12 +7,12 @@
  * @module
  */
 import type { StoredIssuer } from "./certificate_store.ts";
+import { badName, decodeSegment, OBJECT_NAME } from "./object_names.ts";
 import { page } from "./paging.ts";
 import { akvError, requestObject, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds } from "../http_util.ts";
 
 const ACTION = "Microsoft.KeyVault/vaults/certificatecas";
-const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
 function issuerUrl(req: VaultRequest, name: string): string {
   return `${req.vault.url}/certificates/issuers/${name}`;
@@ -73,8 +73,8 @@ export async function issuersRoute(req: VaultRequest, path: string): Promise<Res
     if (denied) return denied;
     return page(req, [...store.issuers.values()], (i) => i.name, (i) => ({ id: issuerUrl(req, i.name), provider: i.provider }));
   }
-  const name = decodeURIComponent(m[1]);
-  if (!NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
+  const name = decodeSegment(m[1]);
+  if (!OBJECT_NAME.test(name)) return badName(req, name);
   const objectPath = `/certificates/issuers/${name}`;
   const key = name.toLowerCase();
   if (method === "GET" || method === "DELETE") {

@@ -8,6 +8,7 @@
  * @module
  */
 import { atLeast } from "./api_versions.ts";
+import { badName, decodeSegment, OBJECT_NAME } from "./object_names.ts";
 import { decodeCertificateBackup, encodeCertificateBackup } from "./certificate_backup.ts";
 import { CORRUPT_MESSAGE, OTHER_WORLD_MESSAGE } from "./backup_sealing.ts";
 import { deleteBacking, issueVersion, mirrorAttributes, nameTakenByStandalone, purgeBacking, recoverBacking } from "./certificate_backing.ts";
@@ -23,7 +24,6 @@ import { page } from "./paging.ts";
 import { akvError, requestObject, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds } from "../http_util.ts";
 
-const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const ACTION = "Microsoft.KeyVault/vaults/certificates";
 const RETRY_AFTER = "10";
 
@@ -39,17 +39,17 @@ export async function certificatesRoute(req: VaultRequest): Promise<Response | u
   }
   if (/^\/certificates\/restore\/?$/i.test(path) && method === "POST") return await restoreCertificate(req);
   if ((m = path.match(/^\/certificates\/([^/]+)\/(backup|create|import|versions|policy|pending)(\/merge)?\/?$/i))) {
-    const name = decode(m[1]);
-    if (!NAME.test(name)) return badName(req, name);
+    const name = decodeSegment(m[1]);
+    if (!OBJECT_NAME.test(name)) return badName(req, name);
     const word = m[2].toLowerCase() + (m[3] ? "/merge" : "");
     const handler = NAMED[`${method} ${word}`];
     if (handler) return await handler(req, name);
     if (word !== "pending" && word !== "policy" && word !== "versions") return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
   }
   if ((m = path.match(/^\/certificates\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
-    const name = decode(m[1]);
+    const name = decodeSegment(m[1]);
     const version = m[2] ?? "";
-    if (!NAME.test(name)) return badName(req, name);
+    if (!OBJECT_NAME.test(name)) return badName(req, name);
     if (method === "GET") return getCertificate(req, name, version);
     if (method === "PATCH") return await updateCertificate(req, name, version);
     if (method === "DELETE" && version === "") return deleteCertificate(req, name);
@@ -57,10 +57,10 @@ export async function certificatesRoute(req: VaultRequest): Promise<Response | u
   }
   if (!req.api.softDelete) return undefined;
   if (/^\/deletedcertificates\/?$/i.test(path) && method === "GET") return listDeleted(req);
-  if ((m = path.match(/^\/deletedcertificates\/([^/]+)\/recover\/?$/i)) && method === "POST") return recoverCertificate(req, decode(m[1]));
+  if ((m = path.match(/^\/deletedcertificates\/([^/]+)\/recover\/?$/i)) && method === "POST") return recoverCertificate(req, decodeSegment(m[1]));
   if ((m = path.match(/^\/deletedcertificates\/([^/]+)\/?$/i))) {
-    const name = decode(m[1]);
-    if (!NAME.test(name)) return badName(req, name);
+    const name = decodeSegment(m[1]);
+    if (!OBJECT_NAME.test(name)) return badName(req, name);
     if (method === "GET") return getDeleted(req, name);
     if (method === "DELETE") return purgeCertificate(req, name);
   }
@@ -83,20 +83,8 @@ const NAMED: Record<string, NamedHandler> = {
   "POST pending/merge": mergeCertificate,
 };
 
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 function store(req: VaultRequest): CertificateStore {
   return req.vault.certificates;
-}
-
-function badName(req: VaultRequest, name: string): Response {
-  return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
 }
 
 function bad(req: VaultRequest, message: string): Response {

@@ -7,6 +7,7 @@
  * @module
  */
 import { keyBundle, keyNotFound, managedKeyRefusal } from "./key_bundle.ts";
+import { badName, decodeSegment, OBJECT_NAME } from "./object_names.ts";
 import { generateLike, publicMembers } from "./key_generation.ts";
 import { latest } from "./object_store.ts";
 import { defaultRotationPolicy, durationSeconds, readRotationPolicy, rotationPolicyJson } from "./rotation_policy.ts";
@@ -22,23 +23,13 @@ export async function keyRotationRoute(req: VaultRequest, path: string): Promise
   const method = req.request.method;
   let m: RegExpMatchArray | null;
   if ((m = path.match(/^\/keys\/([^/]+)\/(rotate|rotationpolicy)\/?$/i))) {
-    const name = safeDecode(m[1]);
-    if (name === undefined || !NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${m[1]}`));
+    const name = decodeSegment(m[1]);
+    if (!OBJECT_NAME.test(name)) return badName(req, name);
     if (m[2].toLowerCase() === "rotate") return method === "POST" ? rotateKey(req, name) : undefined;
     if (method === "GET") return getPolicy(req, name);
     if (method === "PUT") return await setPolicy(req, name);
   }
   return undefined;
-}
-
-const NAME = /^[0-9a-zA-Z-]{1,127}$/;
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function rotateKey(req: VaultRequest, name: string): Response {

@@ -8,6 +8,7 @@
  * @module
  */
 import { createPrivateKey, type KeyObject } from "node:crypto";
+import { badName, decodeSegment, OBJECT_NAME } from "./object_names.ts";
 import { base64url } from "jose";
 import { type KeyEntry, type KeyVersion, keyVersion, type StoredReleasePolicy } from "./key_store.ts";
 import { page } from "./paging.ts";
@@ -22,7 +23,6 @@ import { CORRUPT_MESSAGE, OTHER_WORLD_MESSAGE } from "./backup_sealing.ts";
 import { isObject, nowSeconds } from "../http_util.ts";
 import { parsePolicy, PolicyError } from "../../skr/release_policy.ts";
 
-const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const ACTION = "Microsoft.KeyVault/vaults/keys";
 const RSA_OPS = ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
 const EC_OPS = ["sign", "verify"];
@@ -49,18 +49,18 @@ export function createKeysRoute(release: ReleaseHandler) {
       const deleted = req.vault.keys.all().filter((e) => e.deleted && !e.versions.some((v) => v.managed));
       return denied ?? page(req, deleted, (e) => e.name, (e) => deletedBundle(req, e));
     }
-    if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeURIComponent(m[1]), Boolean(m[2]));
+    if ((m = path.match(/^\/deletedkeys\/([^/]+)(\/recover)?\/?$/i))) return deletedKey(req, decodeSegment(m[1]), Boolean(m[2]));
     if (/^\/rng\/?$/i.test(path) && method === "POST") return await randomBytes(req);
     const rotation = await keyRotationRoute(req, path);
     if (rotation) return rotation;
     if (/^\/keys\/restore\/?$/i.test(path) && method === "POST") return await restoreKey(req);
-    if ((m = path.match(/^\/keys\/([^/]+)\/backup\/?$/i)) && method === "POST") return await backupKey(req, decodeURIComponent(m[1]));
-    if ((m = path.match(/^\/keys\/([^/]+)\/create\/?$/i)) && method === "POST") return await createKey(req, decodeURIComponent(m[1]));
-    if ((m = path.match(/^\/keys\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeURIComponent(m[1]));
+    if ((m = path.match(/^\/keys\/([^/]+)\/backup\/?$/i)) && method === "POST") return await backupKey(req, decodeSegment(m[1]));
+    if ((m = path.match(/^\/keys\/([^/]+)\/create\/?$/i)) && method === "POST") return await createKey(req, decodeSegment(m[1]));
+    if ((m = path.match(/^\/keys\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeSegment(m[1]));
     m = path.match(/^\/keys\/([^/]+)\/([0-9a-fA-F]{32})?\/?(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i) ??
       path.match(/^\/keys\/([^/]+)\/()(encrypt|decrypt|wrapkey|unwrapkey|sign|verify|release)\/?$/i);
     if (m && method === "POST" && !(m[3].toLowerCase() === "release" && !req.api.keyRelease)) {
-      const name = decodeURIComponent(m[1]);
+      const name = decodeSegment(m[1]);
       const op = m[3].toLowerCase();
       const entry = req.vault.keys.live(name);
       const v = entry && keyVersion(entry, m[2] ?? "");
@@ -73,9 +73,9 @@ export function createKeysRoute(release: ReleaseHandler) {
       return await cryptoOperation(req, v, op, keyId(req, entry, v));
     }
     if ((m = path.match(/^\/keys\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
-      const name = decodeURIComponent(m[1]);
+      const name = decodeSegment(m[1]);
       const version = m[2] ?? "";
-      if (!NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
+      if (!OBJECT_NAME.test(name)) return badName(req, name);
       if (method === "GET") return getKey(req, name, version);
       if (method === "PUT" && version === "") return await importKey(req, name);
       if (method === "PATCH") return await updateKey(req, name, version);
@@ -182,7 +182,7 @@ function store(req: VaultRequest, name: string, kty: string, privateKey: KeyObje
 }
 
 async function createKey(req: VaultRequest, name: string): Promise<Response> {
-  if (!NAME.test(name)) return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
+  if (!OBJECT_NAME.test(name)) return badName(req, name);
   const denied = req.authorize(`${ACTION}/create/action`, `/keys/${name}`) ?? managedKeyRefusal(req, req.vault.keys.live(name), "create");
   if (denied) return denied;
   const body = await requestObject(req);

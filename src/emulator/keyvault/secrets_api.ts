@@ -9,13 +9,13 @@ import { attributesJson } from "./object_store.ts";
 import { findVersion, latest, type SecretEntry, type SecretVersion, type VersionProperties } from "./secret_store.ts";
 import { akvError, deletedButRecoverable, type VaultRequest } from "./vault_server.ts";
 import { isObject, nowSeconds, readJson } from "../http_util.ts";
+import { badName, decodeSegment, OBJECT_NAME } from "./object_names.ts";
 import { decodeSecretBackup, encodeSecretBackup } from "./secret_backup.ts";
 import { CORRUPT_MESSAGE, OTHER_WORLD_MESSAGE } from "./backup_sealing.ts";
 import { atLeast } from "./api_versions.ts";
 import { convertSecretValue } from "./certificate_content.ts";
 import { PEM, PKCS12 } from "./certificate_policy.ts";
 
-const NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const MAX_VALUE_LENGTH = 25_600;
 const ACTION = "Microsoft.KeyVault/vaults/secrets";
 
@@ -29,12 +29,12 @@ export async function secretsRoute(req: VaultRequest): Promise<Response | undefi
     return req.respond(405, akvError("MethodNotAllowed", `HTTP ${method} not allowed`));
   }
   if (/^\/secrets\/restore\/?$/i.test(path) && method === "POST") return await restoreSecret(req);
-  if ((m = path.match(/^\/secrets\/([^/]+)\/backup\/?$/i)) && method === "POST") return await backupSecret(req, decode(m[1]));
-  if ((m = path.match(/^\/secrets\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decode(m[1]));
+  if ((m = path.match(/^\/secrets\/([^/]+)\/backup\/?$/i)) && method === "POST") return await backupSecret(req, decodeSegment(m[1]));
+  if ((m = path.match(/^\/secrets\/([^/]+)\/versions\/?$/i)) && method === "GET") return listVersions(req, decodeSegment(m[1]));
   if ((m = path.match(/^\/secrets\/([^/]+)(?:\/([^/]*))?\/?$/i))) {
-    const name = decode(m[1]);
+    const name = decodeSegment(m[1]);
     const version = m[2] ?? "";
-    if (!NAME.test(name)) return badName(req, name);
+    if (!OBJECT_NAME.test(name)) return badName(req, name);
     if (method === "GET") return getSecret(req, name, version);
     if (method === "PATCH") return await updateSecret(req, name, version);
     if (method === "PUT" && version === "") return await setSecret(req, name);
@@ -43,26 +43,14 @@ export async function secretsRoute(req: VaultRequest): Promise<Response | undefi
   }
   if (!req.api.softDelete) return undefined;
   if (/^\/deletedsecrets\/?$/i.test(path) && method === "GET") return listDeleted(req);
-  if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/recover\/?$/i)) && method === "POST") return recoverSecret(req, decode(m[1]));
+  if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/recover\/?$/i)) && method === "POST") return recoverSecret(req, decodeSegment(m[1]));
   if ((m = path.match(/^\/deletedsecrets\/([^/]+)\/?$/i))) {
-    const name = decode(m[1]);
-    if (!NAME.test(name)) return badName(req, name);
+    const name = decodeSegment(m[1]);
+    if (!OBJECT_NAME.test(name)) return badName(req, name);
     if (method === "GET") return getDeleted(req, name);
     if (method === "DELETE") return purgeSecret(req, name);
   }
   return undefined;
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-function badName(req: VaultRequest, name: string): Response {
-  return req.respond(400, akvError("BadParameter", `The request URI contains an invalid name: ${name}`));
 }
 
 function notFound(req: VaultRequest, name: string, version = ""): Response {
@@ -264,7 +252,7 @@ function purgeSecret(req: VaultRequest, name: string): Response {
 }
 
 async function backupSecret(req: VaultRequest, name: string): Promise<Response> {
-  if (!NAME.test(name)) return badName(req, name);
+  if (!OBJECT_NAME.test(name)) return badName(req, name);
   const denied = req.authorize(`${ACTION}/backup/action`, `/secrets/${name}`);
   if (denied) return denied;
   const entry = req.vault.secrets.live(name);
@@ -302,7 +290,7 @@ function listSecrets(req: VaultRequest): Response {
 }
 
 function listVersions(req: VaultRequest, name: string): Response {
-  if (!NAME.test(name)) return badName(req, name);
+  if (!OBJECT_NAME.test(name)) return badName(req, name);
   const denied = req.authorize(`${ACTION}/readMetadata/action`, `/secrets/${name}`);
   if (denied) return denied;
   const entry = req.vault.secrets.live(name);
