@@ -62,7 +62,8 @@ export function readTextFileBoundedSync(path: string, maxBytes: number, what: st
   }
 }
 
-function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
+/** The chunks as one array of `total` bytes (the single chunk itself when there is just one). */
+export function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1 && chunks[0].length === total) return chunks[0];
   const bytes = new Uint8Array(total);
   let offset = 0;

@@ -13,6 +13,7 @@
  * @module
  */
 import { KvmiError, usageError } from "../core/errors.ts";
+import { concatBytes } from "../core/bounded_read.ts";
 import { deadlineExceeded, remainingMs } from "../core/deadline.ts";
 import { RESPONSE_BODY_MAX_BYTES, SERVICE_ATTEMPT_TIMEOUT_MS } from "../core/limits.ts";
 import { verbose } from "../core/verbose.ts";
@@ -199,13 +200,7 @@ async function readBody(response: Response, url: URL): Promise<string> {
     }
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.length;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(concatBytes(chunks, total));
 }
 
 function isTimeout(error: unknown): boolean {

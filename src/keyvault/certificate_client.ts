@@ -15,7 +15,7 @@
  */
 import { KeyVaultTransport } from "./keyvault_transport.ts";
 import { checkObjectName, checkVersion } from "./vault_address.ts";
-import type { SecretBundle } from "./secret_client.ts";
+import type { SecretAttributes, SecretBundle } from "./secret_client.ts";
 import type { Authorization } from "../http/authorized_request.ts";
 import { KvmiError } from "../core/errors.ts";
 
@@ -25,16 +25,8 @@ export const PKCS12_CONTENT_TYPE = "application/x-pkcs12";
 /** The content type of a PEM backing secret (unencrypted PKCS#8 key, then the certificates). */
 export const PEM_CONTENT_TYPE = "application/x-pem-file";
 
-/** Certificate attributes as the REST API returns them (Unix seconds). */
-export interface CertificateAttributes {
-  enabled?: boolean;
-  nbf?: number;
-  exp?: number;
-  created?: number;
-  updated?: number;
-  recoveryLevel?: string;
-  recoverableDays?: number;
-}
+/** Certificate attributes as the REST API returns them (Unix seconds): the same members as a secret's. */
+export type CertificateAttributes = SecretAttributes;
 
 /** A certificate policy as the REST API takes and returns it (snake_case members as on the wire). */
 export type CertificatePolicy = Record<string, unknown>;
