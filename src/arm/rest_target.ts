@@ -7,6 +7,7 @@
  */
 import { type Cloud, originOf, serviceForUrl } from "../cloud/cloud.ts";
 import { usageError } from "../core/errors.ts";
+import { queryNames } from "../http/query_string.ts";
 
 /** The resolved request target. */
 export interface RestTarget {
@@ -34,7 +35,7 @@ export function resolveRestTarget(urlText: string, cloud: Cloud, resourceOption?
   }
   const service = serviceForUrl(url, cloud);
   const known = service && { resource: service.audience, isArm: service.name === "arm" };
-  if (known?.isArm && !url.searchParams.has("api-version")) {
+  if (known?.isArm && !queryNames(url).includes("api-version")) {
     throw usageError(
       `The ARM URL has no api-version query parameter: ${url.pathname}.`,
       "ARM requires one on every request, e.g. append ?api-version=2022-03-01 (see the REST reference of the resource type).",

@@ -5,6 +5,7 @@
  */
 import { jsonBody, type RestClient } from "./arm_client.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
+import { withQuery } from "../http/query_string.ts";
 
 /** The api-version of Microsoft.Authorization kvmi sends. */
 export const AUTHORIZATION_API_VERSION = "2022-04-01";
@@ -49,10 +50,7 @@ export function checkPrincipal(id: string): string {
 
 /** An ARM URL for Microsoft.Authorization at `path` under `armEndpoint`, with its api-version and `query`. */
 export function authorizationUrl(armEndpoint: string, path: string, query: Record<string, string> = {}): URL {
-  const url = new URL(armEndpoint + path);
-  url.searchParams.set("api-version", AUTHORIZATION_API_VERSION);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return url;
+  return withQuery(armEndpoint + path, { "api-version": AUTHORIZATION_API_VERSION, ...query });
 }
 
 /** Role assignment operations for one ARM endpoint. */

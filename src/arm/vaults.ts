@@ -6,6 +6,7 @@
  */
 import { jsonBody, type RestClient } from "./arm_client.ts";
 import { KvmiError } from "../core/errors.ts";
+import { withQuery } from "../http/query_string.ts";
 
 /** The api-version kvmi uses for `Microsoft.KeyVault/vaults`. */
 export const VAULTS_API_VERSION = "2023-07-01";
@@ -60,9 +61,7 @@ export class Vaults {
   }
 
   #url(path: string): URL {
-    const url = new URL(`${this.#arm}${path}`);
-    url.searchParams.set("api-version", VAULTS_API_VERSION);
-    return url;
+    return withQuery(`${this.#arm}${path}`, { "api-version": VAULTS_API_VERSION });
   }
 
   /** Vaults of the subscription, or of one resource group. */

@@ -7,6 +7,7 @@ import { base64url } from "jose";
 import type { SnpEvidence } from "./snp_evidence.ts";
 import { parseJsonObject, stringField } from "../core/json_body.ts";
 import { kindForStatus, KvmiError, usageError } from "../core/errors.ts";
+import { withQuery } from "../http/query_string.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
@@ -27,8 +28,7 @@ export function checkMaaUrl(text: string): URL {
 
 /** Attests the evidence and runtime data; returns the MAA token. */
 export async function attestSevSnpVm(http: HttpClient, maa: URL, evidence: SnpEvidence, runtime: Uint8Array, nonce?: string): Promise<string> {
-  const url = new URL("/attest/SevSnpVm", maa);
-  url.searchParams.set("api-version", MAA_API_VERSION);
+  const url = withQuery(new URL("/attest/SevSnpVm", maa), { "api-version": MAA_API_VERSION });
   const body = JSON.stringify({
     report: base64url.encode(JSON.stringify(evidence)),
     runtimeData: { data: base64url.encode(runtime), dataType: "JSON" },

@@ -7,6 +7,7 @@
 import type { AccessToken, IdentitySelector } from "../core/credential.ts";
 import { KvmiError } from "../core/errors.ts";
 import { parseJsonObject, stringField } from "../core/json_body.ts";
+import { withQuery } from "../http/query_string.ts";
 
 /** Parses `IDENTITY_ENDPOINT`; a value that is not a URL is an identity failure (exit 3). */
 export function parseIdentityEndpoint(endpoint: string): URL {
@@ -35,13 +36,13 @@ export function managedIdentityTokenUrl(
   selector: IdentitySelector,
   names: SelectorParameterNames = IMDS_SELECTOR_NAMES,
 ): URL {
-  const url = new URL(endpoint);
-  url.searchParams.set("api-version", apiVersion);
-  url.searchParams.set("resource", resource);
-  if (selector.clientId) url.searchParams.set(names.clientId, selector.clientId);
-  if (selector.objectId) url.searchParams.set(names.objectId, selector.objectId);
-  if (selector.resourceId) url.searchParams.set(names.resourceId, selector.resourceId);
-  return url;
+  return withQuery(endpoint, {
+    "api-version": apiVersion,
+    resource,
+    [names.clientId]: selector.clientId || undefined,
+    [names.objectId]: selector.objectId || undefined,
+    [names.resourceId]: selector.resourceId || undefined,
+  });
 }
 
 /** The latest expiry (Unix seconds) a token may claim: 9999-12-31, well inside what a Date can hold. */

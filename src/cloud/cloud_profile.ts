@@ -7,8 +7,7 @@
 import { BUILTIN_CLOUDS, type Cloud, cloudNameForAzEnvironment, originOf, trimSlash } from "./cloud.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 import { readTextFileBoundedSync } from "../core/bounded_read.ts";
-import { jsonDepth } from "../core/json_input.ts";
-import { JSON_FILE_MAX_BYTES, JSON_MAX_DEPTH } from "../core/limits.ts";
+import { JSON_FILE_MAX_BYTES } from "../core/limits.ts";
 
 /** The fields a custom cloud profile file may set; the emulator manifest is a superset. */
 export interface CloudProfileFile {
@@ -88,8 +87,8 @@ export function loadProfileFile(path: string): Cloud {
     );
   }
   let profile: CloudProfileFile;
+  // No nesting check: V8's JSON.parse does not recurse, and only named fields of the profile are read.
   try {
-    if (jsonDepth(text) > JSON_MAX_DEPTH) throw new Error(`nested more than ${JSON_MAX_DEPTH} levels deep`);
     profile = JSON.parse(text);
   } catch (error) {
     throw new KvmiError(`Cloud profile '${path}' is not valid JSON: ${(error as Error).message}.`, {
@@ -105,7 +104,25 @@ export function loadProfileFile(path: string): Cloud {
       hint: "Fix the file or point KVMI_CLOUD_PROFILE at the emulator's manifest.",
     });
   }
+  const wrongType = Object.entries(profile).find(([k, v]) => PROFILE_STRING_FIELDS.includes(k) ? typeof v !== "string" : k === "vaults" && !isStringRecord(v));
+  if (wrongType) throw usageError(`Cloud profile '${path}': ${wrongType[0]} must be ${wrongType[0] === "vaults" ? "an object of URL strings" : "a string"}.`);
   return cloudFromProfile(profile, path);
+}
+
+const PROFILE_STRING_FIELDS = [
+  "name",
+  "imdsEndpoint",
+  "authorityHost",
+  "armEndpoint",
+  "armResource",
+  "keyVaultResource",
+  "keyVaultSuffix",
+  "attestationEndpoint",
+  "caCertFile",
+];
+
+function isStringRecord(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
 /** Builds a {@link Cloud} from a parsed profile; endpoints the profile names become trusted. */

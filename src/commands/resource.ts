@@ -19,6 +19,7 @@ import {
 } from "../cli/args.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { usageError } from "../core/errors.ts";
+import { withQuery } from "../http/query_string.ts";
 import { writeStdout } from "../core/stdio.ts";
 import { armAuthorization } from "./context.ts";
 import { COMPUTE_API_VERSION } from "./vm.ts";
@@ -83,9 +84,7 @@ export async function runResource(args: string[]): Promise<number> {
     const client = new RestClient(context.http, armAuthorization(context));
     const base = `${context.cloud.armEndpoint}/subscriptions/${encodeURIComponent(placement.subscriptionId)}`;
     const scope = placement.resourceGroup ? `${base}/resourceGroups/${encodeURIComponent(placement.resourceGroup)}` : base;
-    const url = new URL(`${scope}/resources`);
-    url.searchParams.set("api-version", RESOURCES_API_VERSION);
-    if (filter) url.searchParams.set("$filter", filter);
+    const url = withQuery(`${scope}/resources`, { "api-version": RESOURCES_API_VERSION, $filter: filter || undefined });
     printResources((await client.paginate(url)).value as Record<string, unknown>[], format, false);
   } finally {
     context.http.close();
@@ -119,8 +118,7 @@ async function show(values: ParsedValues, format: OutputFormat): Promise<number>
   const { context } = await createPlacedContext({ ...values, subscription: id.split("/")[2] }, false);
   try {
     const client = new RestClient(context.http, armAuthorization(context));
-    const url = new URL(`${context.cloud.armEndpoint}${id}`);
-    url.searchParams.set("api-version", apiVersion);
+    const url = withQuery(`${context.cloud.armEndpoint}${id}`, { "api-version": apiVersion });
     printResources([jsonBody(await client.sendOk({ method: "GET", url }))], format, true);
   } finally {
     context.http.close();

@@ -7,6 +7,7 @@ import { jsonBody, RestClient } from "../arm/arm_client.ts";
 import { checkVmName } from "../arm/arm_names.ts";
 import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, requiredOption, subcommandHelp } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
+import { withQuery } from "../http/query_string.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
 import { writeStdout } from "../core/stdio.ts";
 import { armAuthorization } from "./context.ts";
@@ -59,12 +60,10 @@ export async function runVm(args: string[]): Promise<number> {
     const base = `${context.cloud.armEndpoint}/subscriptions/${encodeURIComponent(where.subscriptionId)}`;
     const scope = values.all ? base : `${base}/resourceGroups/${encodeURIComponent(where.resourceGroup!)}`;
     if (name) {
-      const url = new URL(`${scope}/providers/Microsoft.Compute/virtualMachines/${encodeURIComponent(name)}`);
-      url.searchParams.set("api-version", COMPUTE_API_VERSION);
+      const url = withQuery(`${scope}/providers/Microsoft.Compute/virtualMachines/${encodeURIComponent(name)}`, { "api-version": COMPUTE_API_VERSION });
       printVms([jsonBody(await client.sendOk({ method: "GET", url }))], format, true);
     } else {
-      const url = new URL(`${scope}/providers/Microsoft.Compute/virtualMachines`);
-      url.searchParams.set("api-version", COMPUTE_API_VERSION);
+      const url = withQuery(`${scope}/providers/Microsoft.Compute/virtualMachines`, { "api-version": COMPUTE_API_VERSION });
       printVms((await client.paginate(url)).value as Record<string, unknown>[], format, false);
     }
   } finally {

@@ -39,10 +39,19 @@ export async function readTextFileBounded(path: string, maxBytes: number, what: 
 }
 
 /**
- * Synchronous {@link readTextFileBounded}, for the cloud profile that is loaded before any await.
- * Reads in 16 KiB steps, so a small file costs a small buffer (never `maxBytes` up front).
+ * Synchronous {@link readTextFileBounded}, for the cloud profile and CA file loaded before any
+ * await. A regular file is checked by its size first and read in one call (the cold path of every
+ * command reads two; a larger file than its size said, grown meanwhile, is still refused); anything
+ * else (a FIFO, a device) is read in 16 KiB steps, so it costs a small buffer and stops past `maxBytes`.
  */
 export function readTextFileBoundedSync(path: string, maxBytes: number, what: string): string {
+  const info = Deno.statSync(path);
+  if (info.isDirectory) throw usageError(`Cannot read ${what} '${path}': it is a directory.`);
+  if (info.isFile) {
+    const bytes = info.size <= maxBytes ? Deno.readFileSync(path) : undefined;
+    if (bytes === undefined || bytes.length > maxBytes) throw tooLarge(`${what} '${path}'`, maxBytes);
+    return new TextDecoder().decode(bytes);
+  }
   const file = Deno.openSync(path, { read: true });
   try {
     if (file.statSync().isDirectory) throw usageError(`Cannot read ${what} '${path}': it is a directory.`);

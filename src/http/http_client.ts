@@ -16,8 +16,9 @@ import { KvmiError, usageError } from "../core/errors.ts";
 import { concatBytes } from "../core/bounded_read.ts";
 import { deadlineExceeded, remainingMs } from "../core/deadline.ts";
 import { RESPONSE_BODY_MAX_BYTES, SERVICE_ATTEMPT_TIMEOUT_MS } from "../core/limits.ts";
-import { verbose } from "../core/verbose.ts";
+import { isVerbose, verbose } from "../core/verbose.ts";
 import { isUntrustedCertificate, systemCaBundle } from "./system_trust.ts";
+import { queryNames } from "./query_string.ts";
 
 /** A request as the clients describe it. */
 export interface HttpRequest {
@@ -86,7 +87,7 @@ export class HttpClient {
     if (leftMs <= 0) throw deadlineExceeded(`${request.method} ${describeUrl(request.url)}`);
     const timeoutMs = Math.min(wantedMs, leftMs);
     const started = performance.now();
-    verbose(`${request.method} ${describeUrl(request.url)}`);
+    if (isVerbose()) verbose(`${request.method} ${describeUrl(request.url)}`);
     try {
       const response = await fetch(request.url, {
         method: request.method,
@@ -97,7 +98,7 @@ export class HttpClient {
         signal: request.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), request.signal]) : AbortSignal.timeout(timeoutMs),
       });
       const body = await readBody(response, request.url);
-      verbose(`${response.status} from ${request.url.host} in ${Math.round(performance.now() - started)} ms`);
+      if (isVerbose()) verbose(`${response.status} from ${request.url.host} in ${Math.round(performance.now() - started)} ms`);
       return { status: response.status, headers: response.headers, body };
     } catch (error) {
       if (error instanceof KvmiError) throw error;
@@ -156,7 +157,7 @@ export function isLoopbackUrl(url: URL): boolean {
 
 /** A URL as it may appear in logs and errors: origin and path, no query values. */
 export function describeUrl(url: URL): string {
-  const params = [...url.searchParams.keys()];
+  const params = queryNames(url);
   return `${url.origin}${url.pathname}${params.length ? "?" + params.map((k) => `${k}=…`).join("&") : ""}`;
 }
 
@@ -165,42 +166,67 @@ export function isNetworkError(error: unknown): error is KvmiError {
   return error instanceof KvmiError && (error.code === "NetworkError" || error.code === "Timeout");
 }
 
-/** Validates header names and values and the method/body pair before anything is sent: a bad one is a usage error. */
-function checkedHeaders(request: HttpRequest): Headers {
+/** A header name: an RFC 9110 token. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header value fetch accepts: no NUL, CR or LF, nothing beyond Latin-1. */
+const HEADER_VALUE = /^[^\0\r\n\u0100-\uffff]*$/;
+
+/**
+ * Validates header names and values and the method/body pair before anything is sent: a bad one is
+ * a usage error. Returns the headers as a plain record for fetch (which checks them again itself),
+ * one entry per case-insensitive name, values trimmed as Headers would.
+ */
+function checkedHeaders(request: HttpRequest): Record<string, string> {
   if (request.body !== undefined && ["GET", "HEAD"].includes(request.method.toUpperCase())) {
     throw usageError(`A ${request.method.toUpperCase()} request cannot have a body.`, "Drop --body, or use POST, PUT or PATCH.");
   }
-  const headers = new Headers();
+  const byName = new Map<string, [string, string]>();
   for (const [name, value] of Object.entries(request.headers ?? {})) {
-    try {
-      headers.set(name, value);
-    } catch {
+    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
       throw usageError(
         `Invalid HTTP header ${JSON.stringify(name.slice(0, 64))}: names are letters, digits and !#$%&'*+-.^_\`|~, values have no line breaks.`,
       );
     }
+    // Names are case-insensitive: a later one replaces an earlier one (as Headers.set would), never joins it.
+    byName.set(name.toLowerCase(), [name, value.replace(/^[\t ]+|[\t ]+$/g, "")]);
   }
-  return headers;
+  return Object.fromEntries(byName.values());
 }
 
-/** Reads a response body up to {@link RESPONSE_BODY_MAX_BYTES}; a larger one is an error, not an unbounded read. */
+/**
+ * Reads a response body up to {@link RESPONSE_BODY_MAX_BYTES}; a larger one is an error, not an
+ * unbounded read. A body with a `Content-Length` within the limit and no `Content-Encoding` is read
+ * in one step: the HTTP stack never delivers more than the declared length (HTTP/1.1 reads exactly
+ * that many bytes, HTTP/2 treats more as a protocol error). Any other body is read in chunks and
+ * counted: a compressed body's length is that of the compressed bytes, and fetch decompresses it.
+ */
 async function readBody(response: Response, url: URL): Promise<string> {
   if (!response.body) return "";
+  if (declaredWithinLimit(response.headers)) return new TextDecoder().decode(await response.bytes());
+  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.length;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    total += read.value.length;
     if (total > RESPONSE_BODY_MAX_BYTES) {
-      await response.body.cancel().catch(() => {});
+      await reader.cancel().catch(() => {});
       throw new KvmiError(`The response from ${describeUrl(url)} is larger than ${RESPONSE_BODY_MAX_BYTES} bytes.`, {
         code: "ResponseTooLarge",
         kind: "other",
         status: response.status,
       });
     }
-    chunks.push(chunk);
+    chunks.push(read.value);
   }
   return new TextDecoder().decode(concatBytes(chunks, total));
+}
+
+/** Whether the headers declare an uncompressed body no larger than {@link RESPONSE_BODY_MAX_BYTES}. */
+export function declaredWithinLimit(headers: Headers): boolean {
+  const encoding = headers.get("content-encoding");
+  if (encoding !== null && encoding.trim().toLowerCase() !== "identity") return false;
+  const length = headers.get("content-length");
+  return length !== null && /^\d{1,15}$/.test(length.trim()) && Number(length) <= RESPONSE_BODY_MAX_BYTES;
 }
 
 function isTimeout(error: unknown): boolean {

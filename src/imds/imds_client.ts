@@ -14,6 +14,7 @@
  */
 import { parseJsonObject } from "../core/json_body.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
+import { withQuery } from "../http/query_string.ts";
 import type { HttpClient } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
 import { withShortFirstAnswer } from "../http/first_answer.ts";
@@ -103,8 +104,7 @@ export class ImdsClient {
    * answered, how fast, its clock (`Date`), and the compute fields on a 200. Network failures throw.
    */
   async probe(timeoutMs = 3000): Promise<ImdsProbe> {
-    const url = new URL(`${this.#endpoint}/metadata/instance/compute`);
-    url.searchParams.set("api-version", IMDS_API_VERSIONS.instance);
+    const url = withQuery(`${this.#endpoint}/metadata/instance/compute`, { "api-version": IMDS_API_VERSIONS.instance });
     const started = performance.now();
     const response = await this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs });
     const ms = Math.round(performance.now() - started);
@@ -118,8 +118,7 @@ export class ImdsClient {
   }
 
   async #send(method: string, path: string, query: Record<string, string>, body?: string): Promise<Record<string, unknown>> {
-    const url = new URL(`${this.#endpoint}${path}`);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const url = withQuery(`${this.#endpoint}${path}`, query);
     let response;
     try {
       response = await sendWithRetry(

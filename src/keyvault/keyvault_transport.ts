@@ -7,6 +7,7 @@
 import { keyVaultError } from "./keyvault_error.ts";
 import { parseJsonObject } from "../core/json_body.ts";
 import { KvmiError } from "../core/errors.ts";
+import { withQuery } from "../http/query_string.ts";
 import { type Authorization, sendAuthorized } from "../http/authorized_request.ts";
 import type { HttpResponse } from "../http/http_client.ts";
 
@@ -25,9 +26,7 @@ export class KeyVaultTransport {
 
   /** The URL of `path` on this vault, with the api-version. */
   url(path: string): URL {
-    const url = new URL(path, this.vault);
-    url.searchParams.set("api-version", KEYVAULT_API_VERSION);
-    return url;
+    return withQuery(new URL(path, this.vault), { "api-version": KEYVAULT_API_VERSION });
   }
 
   /** Sends a request; throws the mapped Key Vault error on any status of 300 or more. */

@@ -12,7 +12,7 @@ const VERSION = /^[0-9a-fA-F]{32}$/;
 
 /** Resolves a vault name or URL to the vault's base URL (no trailing slash). */
 export function resolveVaultUrl(vault: string, cloud: Cloud): URL {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(vault)) return checkVaultUrl(vault, cloud);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(vault)) return checkVaultUrl(vault, cloud);
   if (!VAULT_NAME.test(vault)) {
     throw usageError(
       `'${vault}' is not a valid vault name.`,

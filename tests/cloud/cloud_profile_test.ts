@@ -27,6 +27,22 @@ Deno.test("resolveCloud: a missing or malformed profile is a usage error", async
   await Deno.remove(file);
 });
 
+Deno.test("resolveCloud: a profile field of the wrong type is a usage error naming it", async () => {
+  const file = await Deno.makeTempFile();
+  const cases: [unknown, RegExp][] = [
+    [{ armEndpoint: ["https://a.example"] }, /armEndpoint must be a string/],
+    [{ caCertFile: { path: "/x" } }, /caCertFile must be a string/],
+    [{ vaults: { kv: 1 } }, /vaults must be an object of URL strings/],
+    [{ vaults: ["https://kv.example"] }, /vaults must be an object of URL strings/],
+    [{ vaults: { kv: "[".repeat(5000) } }, /vaults\.kv is not a URL/],
+  ];
+  for (const [profile, message] of cases) {
+    await Deno.writeTextFile(file, JSON.stringify(profile));
+    assert.throws(() => resolveCloud(file, env({})), message);
+  }
+  await Deno.remove(file);
+});
+
 Deno.test("cloudFromProfile: endpoints become trusted origins; http endpoints are refused", () => {
   const cloud = cloudFromProfile({ armEndpoint: "https://127.0.0.1:4000", vaults: { "KV-One": "https://127.0.0.1:4001" } }, "test");
   assert.deepEqual(cloud.trustedOrigins, ["127.0.0.1:4000", "127.0.0.1:4001"]);

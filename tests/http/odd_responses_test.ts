@@ -1,7 +1,7 @@
 /**
  * Responses no real service sends but a broken proxy or a hostile endpoint might, from servers
  * of our own on 127.0.0.1: an IMDS `expires_on` too large for a Date or already past, a relative
- * `nextLink`, a redirect. Each must end with a clear error, never "Unexpected failure".
+ * `nextLink`, a redirect, bodies without end or compressed past the limit, odd request headers. Each must end with a clear error, never "Unexpected failure".
  * @module
  */
 import assert from "node:assert/strict";
@@ -63,6 +63,57 @@ Deno.test("odd responses end with a clear error, never Unexpected failure", asyn
         assert.equal(r.code, 1, r.stderr);
         assert.match(r.stderr, /answered 307 \(a redirect to https:\/\/elsewhere\.example\); kvmi does not follow redirects/);
         assert.equal(r.stdout, "");
+      } finally {
+        await server.shutdown();
+      }
+    });
+    await t.step("an endless chunked body is cut at the response limit", async () => {
+      const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+      const endless = () => new Response(new ReadableStream({ pull: (c) => c.enqueue(chunk) }), { headers: { "content-type": "application/json" } });
+      const { server, profile } = await fakeHttps(emu, endless);
+      try {
+        const r = await emu.kvmi(["secret", "get", "--vault", "kv-fake", "--name", "s"], { env: { KVMI_CLOUD_PROFILE: profile } });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /is larger than 33554432 bytes/);
+      } finally {
+        await server.shutdown();
+      }
+    });
+    await t.step("a compressed body small on the wire but over the limit unpacked (its Content-Length is the compressed size)", async () => {
+      const zeros = new Uint8Array(40 * 1024 * 1024);
+      const bomb = await new Response(new Blob([zeros]).stream().pipeThrough(new CompressionStream("gzip"))).bytes();
+      const { server, profile } = await fakeHttps(
+        emu,
+        () => new Response(bomb, { headers: { "content-encoding": "gzip", "content-length": String(bomb.length), "content-type": "application/json" } }),
+      );
+      try {
+        const r = await emu.kvmi(["secret", "get", "--vault", "kv-fake", "--name", "s"], { env: { KVMI_CLOUD_PROFILE: profile } });
+        assert.ok(bomb.length < 100_000);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /is larger than 33554432 bytes/);
+      } finally {
+        await server.shutdown();
+      }
+    });
+    await t.step("request headers: names are case-insensitive, the last one wins, and none is joined with kvmi's own", async () => {
+      let seen: [string, string][] = [];
+      const { server, profile } = await fakeHttps(emu, (request) => {
+        seen = [...request.headers];
+        return Response.json({ ok: true });
+      });
+      try {
+        const url = `https://127.0.0.1:${server.addr.port}/x`;
+        const r = await emu.kvmi(["rest", "--url", url, "--header", "accept=text/plain", "--header", "X-Trace= a b ", "--header", "x-trace=c"], {
+          env: { KVMI_CLOUD_PROFILE: profile },
+        });
+        assert.equal(r.code, 0, r.stderr);
+        const values = (name: string) => seen.filter(([k]) => k === name).map(([, v]) => v);
+        assert.deepEqual(values("accept"), ["text/plain"]);
+        assert.deepEqual(values("x-trace"), ["c"]);
+        assert.equal(values("authorization").length, 1);
+        const bad = await emu.kvmi(["rest", "--url", url, "--header", "x-bad=caf\u0101"], { env: { KVMI_CLOUD_PROFILE: profile } });
+        assert.equal(bad.code, 2, bad.stderr);
+        assert.match(bad.stderr, /Invalid HTTP header "x-bad"/);
       } finally {
         await server.shutdown();
       }
