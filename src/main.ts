@@ -10,7 +10,6 @@ import { printError, setJsonOutputShape } from "./cli/output.ts";
 import { peekJsonShaping } from "./cli/json_shaping.ts";
 import { writeStdout } from "./core/stdio.ts";
 import { setVerbose } from "./core/verbose.ts";
-import { trustOsCertificateStore } from "./http/os_trust_store.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 
 /** kvmi's version: the one in deno.json, which also names the release zips and the module's ModuleVersion. */
@@ -96,12 +95,13 @@ export const LAZY_MODULES: string[] = [...Object.values(COMMAND_MODULES).map((c)
 /** Sets up `--query` and `-o tsv` for the command's JSON output; a bad expression is a usage error. */
 async function shapeJsonOutput(args: string[]): Promise<void> {
   const shaping = peekJsonShaping(args);
+  const tsv = shaping.tsv ? await import("./cli/tsv.ts") : undefined;
   if (shaping.query === undefined) {
-    setJsonOutputShape({ tsv: shaping.tsv });
+    setJsonOutputShape({ tsv });
     return;
   }
   const loaded = (await import(QUERY_MODULE)) as { compileQuery(expression: string): (value: unknown) => unknown };
-  setJsonOutputShape({ tsv: shaping.tsv, query: loaded.compileQuery(shaping.query) });
+  setJsonOutputShape({ tsv, query: loaded.compileQuery(shaping.query) });
 }
 
 /** Runs kvmi with `args` and returns the exit code. */
@@ -109,7 +109,8 @@ export async function main(args: string[]): Promise<number> {
   // Wrappers (the KvMi module) set KVMI_ERROR_FORMAT=json to read errors as JSON whatever --output is.
   const format = Deno.env.get("KVMI_ERROR_FORMAT") === "json" ? "json" : peekOutputFormat(args);
   setVerbose(args.includes("--verbose"));
-  trustOsCertificateStore();
+  // Windows only (before the first TLS connection); elsewhere the module is not even loaded.
+  if (Deno.build.os === "windows") (await import("./http/os_trust_store.ts")).trustOsCertificateStore();
   const [command, ...rest] = args;
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {

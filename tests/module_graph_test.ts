@@ -78,6 +78,25 @@ async function staticExternalsOf(path: string): Promise<string[]> {
   return [...external].sort();
 }
 
+/** The local modules reached from `path` through static imports only: what runs when `path` is evaluated. */
+async function staticLocalsOf(path: string): Promise<string[]> {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", path], stdout: "piped", stderr: "piped" }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { roots: string[]; modules: InfoModule[] };
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const queue = [...info.roots];
+  while (queue.length) {
+    const specifier = queue.pop()!;
+    if (seen.has(specifier) || !specifier.startsWith("file://")) continue;
+    seen.add(specifier);
+    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (!dep.isDynamic && dep.code) queue.push(dep.code.specifier);
+    }
+  }
+  return [...seen].map((s) => new URL(s).pathname).filter((p) => p.endsWith(".ts"));
+}
+
 async function graphOf(path: string): Promise<Graph> {
   const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", path], stdout: "piped", stderr: "piped" }).output();
   assert.ok(out.success, new TextDecoder().decode(out.stderr));
@@ -92,12 +111,38 @@ async function graphOf(path: string): Promise<Graph> {
   return { local, external: [...external].sort() };
 }
 
-Deno.test("the entry point loads only the kernel, argument parsing and the TLS trust set-up, never a command", async () => {
+Deno.test("the entry point loads only the kernel and argument parsing, never a command; Windows' TLS trust set-up only on Windows", async () => {
   const main = await graphOf(`${SRC}main.ts`);
   assert.deepEqual(main.external, []);
   const folders = new Set(main.local.filter((p) => p.startsWith(SRC)).map((p) => p.slice(SRC.length).split("/")[0]));
   assert.deepEqual([...folders].sort(), ["cli", "core", "http", "main.ts"]);
   assert.deepEqual(main.local.filter((p) => p.startsWith(`${SRC}http/`)), [`${SRC}http/os_trust_store.ts`]);
+  assert.deepEqual((await staticLocalsOf(`${SRC}main.ts`)).filter((p) => p.startsWith(`${SRC}http/`)), [], "os_trust_store.ts is imported on Windows only");
+});
+
+/**
+ * What a cold `kvmi secret get` evaluates on a VM (main.ts and the secret command through static
+ * imports): none of the code for failures (Key Vault's error mapping and role table, the system
+ * certificate store), for other identity sources, for the token cache itself, for `-o tsv` or for Windows.
+ */
+Deno.test("secret get evaluates only its own path: no error mapping, other identity sources, token cache, TSV or Windows code", async () => {
+  const evaluated = new Set([...await staticLocalsOf(`${SRC}main.ts`), ...await staticLocalsOf(`${SRC}commands/secret.ts`)]);
+  const offPath = [
+    "keyvault/keyvault_error.ts",
+    "keyvault/data_action_roles.ts",
+    "http/system_trust.ts",
+    "http/os_trust_store.ts",
+    "auth/client_secret.ts",
+    "auth/entra_token_request.ts",
+    "auth/managed_identity_app_service.ts",
+    "auth/managed_identity_arc.ts",
+    "auth/token_cache.ts",
+    "cli/tsv.ts",
+    "core/json_input.ts",
+  ];
+  assert.deepEqual(offPath.filter((p) => evaluated.has(`${SRC}${p}`)), []);
+  assert.ok(evaluated.has(`${SRC}auth/managed_identity_imds.ts`) && evaluated.has(`${SRC}keyvault/secret_client.ts`));
+  assert.ok(evaluated.size <= 34, `secret get evaluates ${evaluated.size} modules`);
 });
 
 Deno.test("each command loads only its own path: no emulator, no Node compatibility layer, crypto and x509 only where used", async () => {

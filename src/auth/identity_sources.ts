@@ -6,7 +6,8 @@
  * (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`), Azure Arc (`IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`),
  * else IMDS (Azure VMs and scale sets, or `AZURE_POD_IDENTITY_AUTHORITY_HOST`). Hosts kvmi does
  * not support yet (Service Fabric, Cloud Shell, Azure ML) are detected too, and fail clearly
- * instead of falling back to IMDS. To add a source, add a row.
+ * instead of falling back to IMDS. To add a source, add a row. Sources other than IMDS load their
+ * module on their first token request (`DeferredCredential`), so a run on a VM never loads them.
  *
  * @example
  * ```ts
@@ -25,9 +26,7 @@
  * @module
  */
 import type { IdentitySelector, TokenCredential } from "../core/credential.ts";
-import { ClientSecretCredential } from "./client_secret.ts";
-import { AppServiceCredential } from "./managed_identity_app_service.ts";
-import { ArcCredential, arcTokenDirectory } from "./managed_identity_arc.ts";
+import { DeferredCredential } from "./deferred_credential.ts";
 import { ImdsCredential } from "./managed_identity_imds.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
@@ -81,11 +80,15 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
     kind: "client-secret",
     detect: (env) => SERVICE_PRINCIPAL_VARIABLES.every((n) => Boolean(env(n))),
     create: ({ http, cloud, env }) =>
-      new ClientSecretCredential(http, cloud.authorityHost, {
-        tenantId: env("AZURE_TENANT_ID")!,
-        clientId: env("AZURE_CLIENT_ID")!,
-        clientSecret: env("AZURE_CLIENT_SECRET")!,
-      }),
+      new DeferredCredential(
+        "ServicePrincipal (client secret)",
+        async () =>
+          new (await import("./client_secret.ts")).ClientSecretCredential(http, cloud.authorityHost, {
+            tenantId: env("AZURE_TENANT_ID")!,
+            clientId: env("AZURE_CLIENT_ID")!,
+            clientSecret: env("AZURE_CLIENT_SECRET")!,
+          }),
+      ),
     cacheScope: ({ cloud, env }) => ({ authority: `${cloud.authorityHost}/${env("AZURE_TENANT_ID")}`, identity: `clientId:${env("AZURE_CLIENT_ID")}` }),
   },
   {
@@ -98,7 +101,12 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
     name: "App Service",
     kind: "managed-identity",
     detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IDENTITY_HEADER")),
-    create: ({ http, env, selector }) => new AppServiceCredential(http, env("IDENTITY_ENDPOINT")!, env("IDENTITY_HEADER")!, selector),
+    create: ({ http, env, selector }) =>
+      new DeferredCredential(
+        "ManagedIdentity (App Service)",
+        async () =>
+          new (await import("./managed_identity_app_service.ts")).AppServiceCredential(http, env("IDENTITY_ENDPOINT")!, env("IDENTITY_HEADER")!, selector),
+      ),
     cacheScope: ({ env, selector }) => ({ authority: env("IDENTITY_ENDPOINT")!, identity: selectorIdentity(selector) }),
   },
   {
@@ -117,7 +125,11 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
     name: "Azure Arc",
     kind: "managed-identity",
     detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IMDS_ENDPOINT")),
-    create: ({ http, env, selector }) => new ArcCredential(http, env("IDENTITY_ENDPOINT")!, selector, arcTokenDirectory(env)),
+    create: ({ http, env, selector }) =>
+      new DeferredCredential("ManagedIdentity (Azure Arc)", async () => {
+        const { ArcCredential, arcTokenDirectory } = await import("./managed_identity_arc.ts");
+        return new ArcCredential(http, env("IDENTITY_ENDPOINT")!, selector, arcTokenDirectory(env));
+      }),
     cacheScope: ({ env, selector }) => ({ authority: env("IDENTITY_ENDPOINT")!, identity: selectorIdentity(selector) }),
   },
   {

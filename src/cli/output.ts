@@ -4,7 +4,7 @@
  */
 import type { KvmiError } from "../core/errors.ts";
 import { writeStderr, writeStdout } from "../core/stdio.ts";
-import { sortKeysDeep, toTsv } from "./tsv.ts";
+import type { sortKeysDeep, toTsv } from "./tsv.ts";
 
 /** The output formats every command accepts with `--output`. */
 export type OutputFormat = "json" | "raw" | "table";
@@ -23,13 +23,19 @@ export function toAsciiJson(value: unknown): string {
   );
 }
 
+/** The TSV renderer (`tsv.ts`), which main.ts loads only for `-o tsv`. */
+export interface TsvRenderer {
+  sortKeysDeep: typeof sortKeysDeep;
+  toTsv: typeof toTsv;
+}
+
 /** How {@link printJson} shapes its document: a `--query` and `-o tsv` (set once by main.ts). */
 export interface JsonOutputShape {
   query?: (value: unknown) => unknown;
-  tsv: boolean;
+  tsv?: TsvRenderer;
 }
 
-let shape: JsonOutputShape = { tsv: false };
+let shape: JsonOutputShape = {};
 
 /** Sets how {@link printJson} shapes every document it prints in this run. */
 export function setJsonOutputShape(next: JsonOutputShape): void {
@@ -46,9 +52,9 @@ export function printJson(value: unknown): void {
     return;
   }
   let document: unknown = JSON.parse(JSON.stringify(value ?? null));
-  if (shape.tsv) document = sortKeysDeep(document);
+  if (shape.tsv) document = shape.tsv.sortKeysDeep(document);
   if (shape.query) document = shape.query(document);
-  writeStdout(shape.tsv ? toTsv(document) : toAsciiJson(document ?? null) + "\n");
+  writeStdout(shape.tsv ? shape.tsv.toTsv(document) : toAsciiJson(document ?? null) + "\n");
 }
 
 /** Renders rows as an aligned text table with the given columns. */

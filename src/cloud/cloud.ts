@@ -49,6 +49,11 @@ export interface Cloud {
 const IMDS = "http://169.254.169.254";
 const ATTESTATION_RESOURCE = "https://attest.azure.net";
 
+/** A copy of `cloud` that shares no object with it (its `vaults` and `trustedOrigins` are copied too). */
+export function copyCloud(cloud: Cloud): Cloud {
+  return { ...cloud, vaults: { ...cloud.vaults }, trustedOrigins: [...cloud.trustedOrigins] };
+}
+
 /** The built-in clouds, by the names `az cloud list` uses. */
 export const BUILTIN_CLOUDS: Record<string, Cloud> = {
   AzureCloud: {

@@ -4,7 +4,7 @@
  * `AZURE_POD_IDENTITY_AUTHORITY_HOST` (IMDS) and `AZURE_AUTHORITY_HOST` (Entra).
  * @module
  */
-import { BUILTIN_CLOUDS, type Cloud, cloudNameForAzEnvironment, originOf, trimSlash } from "./cloud.ts";
+import { BUILTIN_CLOUDS, type Cloud, cloudNameForAzEnvironment, copyCloud, originOf, trimSlash } from "./cloud.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 import { readTextFileBoundedSync } from "../core/bounded_read.ts";
 import { JSON_FILE_MAX_BYTES } from "../core/limits.ts";
@@ -52,7 +52,7 @@ function chosenCloud(cloudOption: string | undefined, env: EnvReader): string | 
 
 function builtinCloud(name: string): Cloud | undefined {
   const key = Object.keys(BUILTIN_CLOUDS).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key ? structuredClone(BUILTIN_CLOUDS[key]) : undefined;
+  return key ? copyCloud(BUILTIN_CLOUDS[key]) : undefined;
 }
 
 function applyEnvOverrides(cloud: Cloud, env: EnvReader): Cloud {
@@ -145,7 +145,7 @@ export function cloudFromProfile(profile: CloudProfileFile, source: string): Clo
   }
   if (profile.imdsEndpoint !== undefined) parseProfileUrl(profile.imdsEndpoint, "imdsEndpoint", source);
   return {
-    ...structuredClone(base),
+    ...copyCloud(base),
     name: profile.name ?? "Custom",
     armEndpoint: trimSlash(profile.armEndpoint ?? base.armEndpoint),
     armResource: profile.armResource ?? base.armResource,

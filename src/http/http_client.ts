@@ -17,7 +17,6 @@ import { concatBytes } from "../core/bounded_read.ts";
 import { deadlineExceeded, remainingMs } from "../core/deadline.ts";
 import { RESPONSE_BODY_MAX_BYTES, SERVICE_ATTEMPT_TIMEOUT_MS } from "../core/limits.ts";
 import { isVerbose, verbose } from "../core/verbose.ts";
-import { isUntrustedCertificate, systemCaBundle } from "./system_trust.ts";
 import { queryNames } from "./query_string.ts";
 
 /** A request as the clients describe it. */
@@ -66,7 +65,10 @@ export class HttpClient {
     try {
       return await this.#send(request);
     } catch (error) {
-      if (this.#systemTrusted || request.url.protocol !== "https:" || !isUntrustedCertificate(error)) throw error;
+      if (this.#systemTrusted || request.url.protocol !== "https:") throw error;
+      // Loaded only after a TLS failure: an ordinary run never reads the system store's code or files.
+      const { isUntrustedCertificate, systemCaBundle } = await import("./system_trust.ts");
+      if (!isUntrustedCertificate(error)) throw error;
       const system = systemCaBundle();
       if (system === undefined) throw error;
       this.#systemTrusted = true;

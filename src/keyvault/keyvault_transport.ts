@@ -4,7 +4,6 @@
  * never leaves the vault's origin.
  * @module
  */
-import { keyVaultError } from "./keyvault_error.ts";
 import { parseJsonObject } from "../core/json_body.ts";
 import { KvmiError } from "../core/errors.ts";
 import { withQuery } from "../http/query_string.ts";
@@ -37,7 +36,8 @@ export class KeyVaultTransport {
       headers: body === undefined ? {} : { "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (response.status >= 300) throw keyVaultError(response);
+    // The error mapping (and its role table) loads only when there is an error to map.
+    if (response.status >= 300) throw (await import("./keyvault_error.ts")).keyVaultError(response);
     return response;
   }
 

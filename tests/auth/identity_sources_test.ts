@@ -72,6 +72,25 @@ Deno.test("selectCredential: App Service and Azure Arc from IDENTITY_ENDPOINT an
   assert.equal(selectCredential(arc).source, "ManagedIdentity (Azure Arc)");
 });
 
+Deno.test("the sources loaded on first use name themselves as their credentials do, and load those credentials", async () => {
+  const { ClientSecretCredential } = await import("../../src/auth/client_secret.ts");
+  const { AppServiceCredential } = await import("../../src/auth/managed_identity_app_service.ts");
+  const { ArcCredential } = await import("../../src/auth/managed_identity_arc.ts");
+  const http = new HttpClient();
+  const cases: [Record<string, string>, { source: string }][] = [
+    [SP, new ClientSecretCredential(http, "https://login.microsoftonline.com", { tenantId: "t", clientId: "c", clientSecret: "s" })],
+    [{ IDENTITY_ENDPOINT: "http://127.0.0.1:9/msi/token", IDENTITY_HEADER: "h" }, new AppServiceCredential(http, "http://127.0.0.1:9/msi/token", "h")],
+    [{ IDENTITY_ENDPOINT: "http://127.0.0.1:9/token", IMDS_ENDPOINT: "http://127.0.0.1:9" }, new ArcCredential(http, "http://127.0.0.1:9/token", {}, "/x")],
+  ];
+  for (const [vars, real] of cases) assert.equal(selectCredential(context(vars)).source, real.source);
+  // A bad IDENTITY_ENDPOINT surfaces on the first token request, still as an identity failure (exit 3).
+  await assert.rejects(
+    selectCredential(context({ IDENTITY_ENDPOINT: "not a url", IDENTITY_HEADER: "h" })).getToken("https://vault.azure.net"),
+    (e: unknown) => e instanceof KvmiError && e.kind === "authentication" && e.code === "InvalidIdentityEndpoint",
+  );
+  http.close();
+});
+
 Deno.test("selectCredential: unsupported hosts fail as authentication errors instead of falling back to IMDS", () => {
   for (
     const [vars, host] of [
