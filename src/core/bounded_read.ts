@@ -40,26 +40,18 @@ export async function readTextFileBounded(path: string, maxBytes: number, what: 
 
 /**
  * Synchronous {@link readTextFileBounded}, for the cloud profile and CA file loaded before any
- * await. A regular file is checked by its size first and read in one call (the cold path of every
- * command reads two; a larger file than its size said, grown meanwhile, is still refused); anything
- * else (a FIFO, a device) is read in 16 KiB steps, so it costs a small buffer and stops past `maxBytes`.
+ * await. Reads in 16 KiB steps, so a small file costs a small buffer (never `maxBytes` up front)
+ * and `/dev/zero` stops past `maxBytes`. No stat first: a directory shows itself on the first read
+ * (and a stat costs a cold process more than the read of a small file).
  */
 export function readTextFileBoundedSync(path: string, maxBytes: number, what: string): string {
-  const info = Deno.statSync(path);
-  if (info.isDirectory) throw usageError(`Cannot read ${what} '${path}': it is a directory.`);
-  if (info.isFile) {
-    const bytes = info.size <= maxBytes ? Deno.readFileSync(path) : undefined;
-    if (bytes === undefined || bytes.length > maxBytes) throw tooLarge(`${what} '${path}'`, maxBytes);
-    return new TextDecoder().decode(bytes);
-  }
   const file = Deno.openSync(path, { read: true });
   try {
-    if (file.statSync().isDirectory) throw usageError(`Cannot read ${what} '${path}': it is a directory.`);
     const step = new Uint8Array(16 * 1024);
     const chunks: Uint8Array[] = [];
     let total = 0;
     while (total <= maxBytes) {
-      const n = file.readSync(step);
+      const n = readStep(file, step, `${what} '${path}'`);
       if (n === null) break;
       chunks.push(step.slice(0, n));
       total += n;
@@ -68,6 +60,15 @@ export function readTextFileBoundedSync(path: string, maxBytes: number, what: st
     return new TextDecoder().decode(concatBytes(chunks, total));
   } finally {
     file.close();
+  }
+}
+
+function readStep(file: Deno.FsFile, buffer: Uint8Array, what: string): number | null {
+  try {
+    return file.readSync(buffer);
+  } catch (error) {
+    if (error instanceof Deno.errors.IsADirectory || /os error 21\b/.test(String(error))) throw usageError(`Cannot read ${what}: it is a directory.`);
+    throw error;
   }
 }
 

@@ -39,10 +39,11 @@ export function withShortFirstAnswer(target: URL, send: Attempt, connectMs = IMD
   return async () => {
     if (answered) return await send(IMDS_ATTEMPT_TIMEOUT_MS);
     const abandon = new AbortController();
+    let settled = false;
     let probe: Promise<void> | undefined;
     // A timeout signal rather than setTimeout: Deno's global setTimeout loads its Node timers module.
     AbortSignal.timeout(Math.min(PROBE_DELAY_MS, connectMs)).addEventListener("abort", () => {
-      if (abandon.signal.aborted) return;
+      if (settled) return;
       probe = connects(target, Math.max(connectMs - PROBE_DELAY_MS, 1), abandon.signal).then((connected) => {
         if (!connected) abandon.abort();
       });
@@ -56,8 +57,12 @@ export function withShortFirstAnswer(target: URL, send: Attempt, connectMs = IMD
       if (error instanceof KvmiError && error.code === "Timeout") throw noAnswer(`no answer within ${IMDS_ATTEMPT_TIMEOUT_MS} ms`);
       throw error;
     } finally {
-      abandon.abort();
-      await probe;
+      settled = true;
+      // Only a running probe needs stopping; an ordinary run never started one.
+      if (probe) {
+        abandon.abort();
+        await probe;
+      }
     }
   };
 }

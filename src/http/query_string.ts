@@ -21,11 +21,13 @@
  * same name is replaced, the others are kept in order, and `undefined` values are skipped.
  */
 export function withQuery(base: string | URL, params: Record<string, string | undefined>): URL {
-  const url = new URL(base);
   const set = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const added = set.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  // The usual case, a URL text without a query: parsed once, with its query.
+  if (typeof base === "string" && !/[?#]/.test(base)) return new URL(added.length ? `${base}?${added.join("&")}` : base);
+  const url = new URL(base);
   const replaced = new Set(set.map(([name]) => name));
-  const kept = pairsOf(url).filter((pair) => !replaced.has(nameOf(pair)));
-  url.search = [...kept, ...set.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)].join("&");
+  url.search = [...pairsOf(url).filter((pair) => !replaced.has(nameOf(pair))), ...added].join("&");
   return url;
 }
 

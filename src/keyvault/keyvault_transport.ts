@@ -23,9 +23,9 @@ export class KeyVaultTransport {
     this.#auth = auth;
   }
 
-  /** The URL of `path` on this vault, with the api-version. */
+  /** The URL of `path` (absolute: `/secrets/…`) on this vault, with the api-version. */
   url(path: string): URL {
-    return withQuery(new URL(path, this.vault), { "api-version": KEYVAULT_API_VERSION });
+    return withQuery(`${this.vault.origin}${path}`, { "api-version": KEYVAULT_API_VERSION });
   }
 
   /** Sends a request; throws the mapped Key Vault error on any status of 300 or more. */
