@@ -36,7 +36,7 @@ export class ImdsCredential implements TokenCredential {
       response = await sendWithRetry(
         withShortFirstAnswer(
           url,
-          (timeoutMs, signal) => this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs, signal }),
+          (timeoutMs) => this.#http.send({ method: "GET", url, headers: { Metadata: "true" }, direct: true, timeoutMs }),
         ),
         imdsRetryPolicy,
       );

@@ -29,8 +29,6 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Connect straight to the host even if HTTP(S)_PROXY/ALL_PROXY are set (IMDS, loopback). */
   direct?: boolean;
-  /** Abandons the request early (the caller decides what that means); the timeout applies as well. */
-  signal?: AbortSignal;
 }
 
 /** A fully read response. */
@@ -97,7 +95,7 @@ export class HttpClient {
         body: request.body,
         client,
         redirect: "manual",
-        signal: request.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), request.signal]) : AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       const body = await readBody(response, request.url);
       if (isVerbose()) verbose(`${response.status} from ${request.url.host} in ${Math.round(performance.now() - started)} ms`);
@@ -204,7 +202,7 @@ function checkedHeaders(request: HttpRequest): Record<string, string> {
  */
 async function readBody(response: Response, url: URL): Promise<string> {
   if (!response.body) return "";
-  if (declaredWithinLimit(response.headers)) return new TextDecoder().decode(await response.bytes());
+  if (declaredWithinLimit(response.headers)) return await response.text();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

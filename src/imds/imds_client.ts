@@ -122,7 +122,7 @@ export class ImdsClient {
     let response;
     try {
       response = await sendWithRetry(
-        withShortFirstAnswer(url, (timeoutMs, signal) =>
+        withShortFirstAnswer(url, (timeoutMs) =>
           this.#http.send({
             method,
             url,
@@ -130,7 +130,6 @@ export class ImdsClient {
             headers: { Metadata: "true", ...(body ? { "Content-Type": "application/json" } : {}) },
             direct: true,
             timeoutMs,
-            signal,
           })),
         imdsRetryPolicy,
       );

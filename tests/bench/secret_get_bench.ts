@@ -10,12 +10,15 @@
  *    Key Vault GET only;
  * 3. the packaged kvmi: `KVMI_BENCH_PACKAGED`, else the Linux zip built from the current source by
  *    `build.ts package --platform linux-x64` (the release build) and unpacked into
- *    `tests/.out/bench-packaged/` (never a zip lying in dist/, which may be older than the source);
+ *    `tests/.out/bench-packaged/` (never a zip lying in dist/, which may be older than the source),
+ *    compared with the floor and also with 3b;
+ * 3b. the floor script on the package's own `runtime/deno` with its launcher's flags;
  * 4. `@azure/identity` + `@azure/keyvault-secrets` on Node (installed by npm into tests/.out/bench-node/);
  * 5. two `curl -s` calls, for reference.
  *
- * Then `kvmi --help` against an empty Deno script, the same way. Reports wall time including
- * the spawn, CPU (user + sys), peak RSS, ratios against the floor and the HTTP calls each variant
+ * Then `kvmi --help` against an empty Deno script, the same way (packaged: also against the empty
+ * script on the package runtime). Reports wall time including the spawn, CPU (user + sys), peak
+ * RSS, ratios of all three against the floor and the HTTP calls each variant
  * made (from the emulator's counters); writes it all to tests/.out/bench-secret-get.json.
  * Ratios are reported, never asserted.
  *
@@ -38,6 +41,15 @@ interface Variant {
   label: string;
   spec: ProcessSpec;
   ok: (run: ProcessRun) => boolean;
+  /** A second floor (another variant's key) it is also compared with: the same script on its own runtime. */
+  ownFloor?: string;
+}
+
+/** Ratios of one variant against one floor, run by run from the same rounds. */
+interface FloorRatios {
+  wall: RatioSummary;
+  cpu: RatioSummary | null;
+  rss: RatioSummary | null;
 }
 
 /** A variant's figures. */
@@ -55,7 +67,9 @@ interface VariantResult {
 interface GroupResult {
   floor: string;
   variants: Record<string, VariantResult>;
-  ratiosToFloor: Record<string, { wall: RatioSummary; cpu: RatioSummary | null }>;
+  ratiosToFloor: Record<string, FloorRatios>;
+  /** For variants with an `ownFloor`: the ratios against it, and its key. */
+  ratiosToOwnFloor: Record<string, FloorRatios & { floor: string }>;
   skipped: Record<string, string>;
 }
 
@@ -101,6 +115,17 @@ async function packagedKvmi(): Promise<{ path: string } | { skipped: string }> {
   return { path: await Deno.realPath(path) };
 }
 
+/**
+ * The package's own runtime and the flags its launcher passes it (`runtime/deno run … lib/main.js`),
+ * read from the launcher, so the floor can run on exactly what the packaged kvmi runs on.
+ */
+async function packagedRuntime(launcher: string): Promise<{ deno: string; runArgs: string[] } | undefined> {
+  const text = await Deno.readTextFile(launcher).catch(() => "");
+  const exec = text.match(/exec "\$home\/runtime\/deno" (run(?: --[a-z-]+)*) "\$home\/lib\/main\.js" "\$@"/);
+  if (!exec) return undefined;
+  return { deno: `${launcher.replace(/\/[^/]+$/, "")}/runtime/deno`, runArgs: exec[1].split(" ") };
+}
+
 /** Measures `variants` in alternating rounds after one checked warm-up each; returns the runs per variant. */
 async function alternate(variants: Variant[], rounds: number): Promise<Map<string, ProcessRun[]>> {
   const results = new Map<string, ProcessRun[]>(variants.map((v) => [v.key, []]));
@@ -124,8 +149,7 @@ function describe(spec: ProcessSpec): string {
 
 function summarizeGroup(variants: Variant[], results: Map<string, ProcessRun[]>, skipped: Record<string, string>): GroupResult {
   const floor = variants[0];
-  const floorRuns = results.get(floor.key)!;
-  const group: GroupResult = { floor: floor.key, variants: {}, ratiosToFloor: {}, skipped };
+  const group: GroupResult = { floor: floor.key, variants: {}, ratiosToFloor: {}, ratiosToOwnFloor: {}, skipped };
   for (const v of variants) {
     const r = results.get(v.key)!;
     const cpu = r.map((x) => x.cpuMs).filter((x): x is number => x !== null);
@@ -138,18 +162,30 @@ function summarizeGroup(variants: Variant[], results: Map<string, ProcessRun[]>,
       maxRssMiB: rss.length === r.length ? summarize(rss) : null,
     };
     if (v === floor) continue;
-    const floorCpu = floorRuns.map((x) => x.cpuMs ?? NaN);
-    group.ratiosToFloor[v.key] = {
-      wall: ratios(r.map((x) => x.wallMs), floorRuns.map((x) => x.wallMs)),
-      cpu: cpu.length === r.length && floorCpu.every(Number.isFinite) ? ratios(cpu, floorCpu) : null,
-    };
+    group.ratiosToFloor[v.key] = floorRatios(r, results.get(floor.key)!);
+    if (v.ownFloor && results.has(v.ownFloor)) group.ratiosToOwnFloor[v.key] = { floor: v.ownFloor, ...floorRatios(r, results.get(v.ownFloor)!) };
   }
   return group;
+}
+
+/** Wall, CPU and peak RSS of `runs` against `floorRuns`, pair by pair (CPU and RSS only where both have them). */
+function floorRatios(runs: ProcessRun[], floorRuns: ProcessRun[]): FloorRatios {
+  const measured = (pick: (run: ProcessRun) => number | null): RatioSummary | null => {
+    const values = runs.map(pick);
+    const floorValues = floorRuns.map(pick);
+    return [...values, ...floorValues].every((x) => x !== null) ? ratios(values as number[], floorValues as number[]) : null;
+  };
+  return { wall: ratios(runs.map((x) => x.wallMs), floorRuns.map((x) => x.wallMs)), cpu: measured((x) => x.cpuMs), rss: measured((x) => x.maxRssKiB) };
 }
 
 function fmtSummary(s: Summary | null, unit: string, digits = 0): string {
   if (!s) return "n/a".padEnd(22);
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}) ${unit}`.padEnd(22);
+}
+
+function fmtRatios(r: FloorRatios): string {
+  const pair = (x: RatioSummary) => `${x.ofMedians.toFixed(2)} (per pair ${x.perPairMedian.toFixed(2)}, ${x.perPairMin.toFixed(2)}–${x.perPairMax.toFixed(2)})`;
+  return `wall ${pair(r.wall)}${r.cpu ? `, CPU ${pair(r.cpu)}` : ""}${r.rss ? `, RSS ${r.rss.ofMedians.toFixed(2)}` : ""}`;
 }
 
 function printGroup(title: string, group: GroupResult): void {
@@ -159,14 +195,9 @@ function printGroup(title: string, group: GroupResult): void {
     const calls = v.httpCalls ? `${v.httpCallsTotal} ${JSON.stringify(v.httpCalls)}` : "";
     console.log(`  ${v.label.padEnd(34)} ${fmtSummary(v.wallMs, "ms")} ${fmtSummary(v.cpuMs, "ms")} ${fmtSummary(v.maxRssMiB, "MiB")} ${calls}`);
     const r = group.ratiosToFloor[key];
-    if (r) {
-      const cpu = r.cpu ? `, CPU ${r.cpu.ofMedians.toFixed(2)}` : "";
-      console.log(
-        `  ${"".padEnd(34)} / ${group.floor}: wall ${r.wall.ofMedians.toFixed(2)} (per pair ${r.wall.perPairMedian.toFixed(2)}, ${
-          r.wall.perPairMin.toFixed(2)
-        }–${r.wall.perPairMax.toFixed(2)})${cpu}`,
-      );
-    }
+    if (r) console.log(`  ${"".padEnd(34)} / ${group.floor}: ${fmtRatios(r)}`);
+    const own = group.ratiosToOwnFloor[key];
+    if (own) console.log(`  ${"".padEnd(34)} / ${own.floor}: ${fmtRatios(own)}`);
   }
   for (const [key, why] of Object.entries(group.skipped)) console.log(`  ${key.padEnd(34)} skipped: ${why}`);
 }
@@ -218,9 +249,32 @@ try {
       ok: exact,
     },
   ];
-  if ("path" in packaged) {
-    secretVariants.push({ key: "packaged", label: "kvmi packaged", spec: { name: "packaged", cmd: packaged.path, args: kvmiArgs, env, cwd: ROOT }, ok: exact });
-  } else secretSkipped.packaged = packaged.skipped;
+  const runtime = "path" in packaged ? await packagedRuntime(packaged.path) : undefined;
+  if ("path" in packaged && runtime) {
+    // The same floor script on the package's runtime file with its launcher's flags (no deno.json, no
+    // lock file): what the packaged kvmi adds over a bare script on exactly what it runs on. The two
+    // runtime files are the same build, but their pages are cached differently, which alone moves
+    // peak RSS and CPU by several per cent (a freshly unpacked file is all in the page cache).
+    secretVariants.push({
+      key: "floorPackagedRuntime",
+      label: "Deno floor on the package runtime",
+      spec: {
+        name: "floorPackagedRuntime",
+        cmd: runtime.deno,
+        args: [...runtime.runArgs, `${ROOT}tests/bench/floor_secret_get.ts`, emu.manifest.imdsEndpoint, vault, "secret-for-vm", emu.manifest.caCertFile],
+        env,
+        cwd: ROOT,
+      },
+      ok: exact,
+    });
+    secretVariants.push({
+      key: "packaged",
+      label: "kvmi packaged",
+      spec: { name: "packaged", cmd: packaged.path, args: kvmiArgs, env, cwd: ROOT },
+      ok: exact,
+      ownFloor: "floorPackagedRuntime",
+    });
+  } else secretSkipped.packaged = "path" in packaged ? `${packaged.path} does not run runtime/deno the way the release launcher does` : packaged.skipped;
   if ("script" in nodePeer) {
     secretVariants.push({
       key: "nodeSdk",
@@ -272,14 +326,21 @@ try {
       ok: helpOk,
     },
   ];
-  if ("path" in packaged) {
+  if ("path" in packaged && runtime) {
+    helpVariants.push({
+      key: "emptyPackagedRuntime",
+      label: "empty.ts on the package runtime",
+      spec: { name: "emptyPackagedRuntime", cmd: runtime.deno, args: [...runtime.runArgs, `${ROOT}tests/bench/empty.ts`], env, cwd: ROOT },
+      ok: (run) => run.code === 0,
+    });
     helpVariants.push({
       key: "packagedHelp",
       label: "kvmi packaged --help",
       spec: { name: "packagedHelp", cmd: packaged.path, args: ["--help"], env, cwd: ROOT },
       ok: helpOk,
+      ownFloor: "emptyPackagedRuntime",
     });
-  } else helpSkipped.packagedHelp = packaged.skipped;
+  } else helpSkipped.packagedHelp = secretSkipped.packaged;
   console.error(`--help: ${helpVariants.length} variants × ${runs} alternating rounds`);
   const help = summarizeGroup(helpVariants, await alternate(helpVariants, runs), helpSkipped);
 
