@@ -41,6 +41,9 @@ export async function checkCacheDir(dir: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** The largest entry file read: an entry is a token of a few KiB and its header. */
+const ENTRY_MAX_BYTES = 64 * 1024;
+
 /** Reads an entry file; undefined when missing, unreadable, or not owned by this user and private. */
 export async function readPrivateFile(path: string): Promise<string | undefined> {
   let file: Deno.FsFile;
@@ -51,19 +54,24 @@ export async function readPrivateFile(path: string): Promise<string | undefined>
   }
   try {
     const info = await file.stat();
-    if (!info.isFile || !ownedAndPrivate(info) || info.size > 64 * 1024) {
+    if (!info.isFile || !ownedAndPrivate(info) || info.size > ENTRY_MAX_BYTES) {
       verbose(`token cache: ignored ${path}: not a private file of this user`);
       return undefined;
     }
-    return new TextDecoder().decode(await new Response(file.readable).arrayBuffer());
+    // Read straight into one buffer (a stream would cost a cold process milliseconds); one byte
+    // more than the size stat saw shows a file that grew meanwhile, which is read as unusable.
+    const bytes = new Uint8Array(info.size + 1);
+    let total = 0;
+    while (total < bytes.length) {
+      const n = await file.read(bytes.subarray(total));
+      if (n === null) break;
+      total += n;
+    }
+    return total === info.size ? new TextDecoder().decode(bytes.subarray(0, total)) : undefined;
   } catch {
     return undefined;
   } finally {
-    try {
-      file.close();
-    } catch {
-      // closed by the readable stream
-    }
+    file.close();
   }
 }
 
