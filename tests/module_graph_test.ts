@@ -54,13 +54,17 @@ interface InfoModule {
   dependencies?: { isDynamic?: boolean | null; code?: { specifier: string } }[];
 }
 
-/** The external modules reached from `path` through static imports only (no `import()`). */
-async function staticExternalsOf(path: string): Promise<string[]> {
+/**
+ * What `path` reaches through static imports only (no `import()`): the local TypeScript modules
+ * (what runs when `path` is evaluated) and the external modules by name.
+ */
+async function staticGraphOf(path: string): Promise<Graph> {
   const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", path], stdout: "piped", stderr: "piped" }).output();
   assert.ok(out.success, new TextDecoder().decode(out.stderr));
   const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { roots: string[]; modules: InfoModule[] };
   const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
   const seen = new Set<string>();
+  const local: string[] = [];
   const external = new Set<string>();
   const queue = [...info.roots];
   while (queue.length) {
@@ -71,30 +75,12 @@ async function staticExternalsOf(path: string): Promise<string[]> {
       external.add(specifier.startsWith("npm:") ? specifier.match(/^npm:\/?((?:@[^/]+\/)?[^@/]+)/)![1] : specifier);
       continue;
     }
+    if (specifier.endsWith(".ts")) local.push(new URL(specifier).pathname);
     for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
       if (!dep.isDynamic && dep.code) queue.push(dep.code.specifier);
     }
   }
-  return [...external].sort();
-}
-
-/** The local modules reached from `path` through static imports only: what runs when `path` is evaluated. */
-async function staticLocalsOf(path: string): Promise<string[]> {
-  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", path], stdout: "piped", stderr: "piped" }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { roots: string[]; modules: InfoModule[] };
-  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
-  const seen = new Set<string>();
-  const queue = [...info.roots];
-  while (queue.length) {
-    const specifier = queue.pop()!;
-    if (seen.has(specifier) || !specifier.startsWith("file://")) continue;
-    seen.add(specifier);
-    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
-      if (!dep.isDynamic && dep.code) queue.push(dep.code.specifier);
-    }
-  }
-  return [...seen].map((s) => new URL(s).pathname).filter((p) => p.endsWith(".ts"));
+  return { local, external: [...external].sort() };
 }
 
 async function graphOf(path: string): Promise<Graph> {
@@ -117,7 +103,11 @@ Deno.test("the entry point loads only the kernel and argument parsing, never a c
   const folders = new Set(main.local.filter((p) => p.startsWith(SRC)).map((p) => p.slice(SRC.length).split("/")[0]));
   assert.deepEqual([...folders].sort(), ["cli", "core", "http", "main.ts"]);
   assert.deepEqual(main.local.filter((p) => p.startsWith(`${SRC}http/`)), [`${SRC}http/os_trust_store.ts`]);
-  assert.deepEqual((await staticLocalsOf(`${SRC}main.ts`)).filter((p) => p.startsWith(`${SRC}http/`)), [], "os_trust_store.ts is imported on Windows only");
+  assert.deepEqual(
+    (await staticGraphOf(`${SRC}main.ts`)).local.filter((p) => p.startsWith(`${SRC}http/`)),
+    [],
+    "os_trust_store.ts is imported on Windows only",
+  );
 });
 
 /**
@@ -126,7 +116,7 @@ Deno.test("the entry point loads only the kernel and argument parsing, never a c
  * certificate store), for other identity sources, for the token cache itself, for `-o tsv` or for Windows.
  */
 Deno.test("secret get evaluates only its own path: no error mapping, other identity sources, token cache, TSV or Windows code", async () => {
-  const evaluated = new Set([...await staticLocalsOf(`${SRC}main.ts`), ...await staticLocalsOf(`${SRC}commands/secret.ts`)]);
+  const evaluated = new Set([...(await staticGraphOf(`${SRC}main.ts`)).local, ...(await staticGraphOf(`${SRC}commands/secret.ts`)).local]);
   const offPath = [
     "keyvault/keyvault_error.ts",
     "keyvault/data_action_roles.ts",
@@ -167,7 +157,7 @@ Deno.test("each command loads only its own path: no emulator, no Node compatibil
 
 Deno.test("key, cert and attest load node:crypto, PKCS#12 and X.509 only in the subcommands that use them", async () => {
   for (const [name, allowed] of Object.entries(STATIC_EXTERNAL)) {
-    const externals = await staticExternalsOf(`${SRC}${COMMAND_MODULES[name].module.slice(2)}`);
+    const externals = (await staticGraphOf(`${SRC}${COMMAND_MODULES[name].module.slice(2)}`)).external;
     assert.deepEqual(externals.filter((e) => !allowed.includes(e)), [], `${name} loads more than ${JSON.stringify(allowed)} before its subcommand runs`);
   }
 });
