@@ -7,6 +7,7 @@
 import type { AccessToken, IdentitySelector } from "../core/credential.ts";
 import { KvmiError } from "../core/errors.ts";
 import { parseJsonObject, stringField } from "../core/json_body.ts";
+import { isLoopbackUrl } from "../http/http_client.ts";
 import { withQuery } from "../http/query_string.ts";
 
 /** Parses `IDENTITY_ENDPOINT`; a value that is not a URL is an identity failure (exit 3). */
@@ -16,6 +17,35 @@ export function parseIdentityEndpoint(endpoint: string): URL {
   } catch {
     throw new KvmiError(`IDENTITY_ENDPOINT is not a URL: '${endpoint}'.`, { code: "InvalidIdentityEndpoint", kind: "authentication" });
   }
+}
+
+/**
+ * Where a host's identity endpoint may be before it is sent the host's secret: App Service's over
+ * https or on this machine, the Azure Arc agent's on this machine only.
+ */
+export type IdentityEndpointRule = "app-service" | "arc";
+
+/**
+ * Parses `IDENTITY_ENDPOINT` and checks it against its host's rule; a bad one is an identity
+ * failure (exit 3). Checked when the credential is chosen, before its module loads, and again by the credential.
+ */
+export function checkedIdentityEndpoint(endpoint: string, rule: IdentityEndpointRule): URL {
+  const url = parseIdentityEndpoint(endpoint);
+  if (rule === "arc" && !isLoopbackUrl(url)) {
+    throw new KvmiError(`The Azure Arc identity endpoint must be on this machine, not ${url.host}.`, {
+      code: "InvalidIdentityEndpoint",
+      kind: "authentication",
+      hint: "The agent listens on http://localhost:40342; check IDENTITY_ENDPOINT.",
+    });
+  }
+  if (rule === "app-service" && !isLoopbackUrl(url) && url.protocol !== "https:") {
+    throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${url.host}.`, {
+      code: "InsecureIdentityEndpoint",
+      kind: "authentication",
+      hint: "App Service's identity endpoint is local; check IDENTITY_ENDPOINT.",
+    });
+  }
+  return url;
 }
 
 /** The query parameter names an endpoint uses for the user-assigned selectors. */

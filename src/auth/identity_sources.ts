@@ -27,6 +27,7 @@
  */
 import type { IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { DeferredCredential } from "./deferred_credential.ts";
+import { checkedIdentityEndpoint } from "./identity_endpoint.ts";
 import { ImdsCredential } from "./managed_identity_imds.ts";
 import { KvmiError, usageError } from "../core/errors.ts";
 import type { Cloud } from "../cloud/cloud.ts";
@@ -101,12 +102,15 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
     name: "App Service",
     kind: "managed-identity",
     detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IDENTITY_HEADER")),
-    create: ({ http, env, selector }) =>
-      new DeferredCredential(
+    create: ({ http, env, selector }) => {
+      // The endpoint is checked now, as the credential would check it, before anything is sent.
+      checkedIdentityEndpoint(env("IDENTITY_ENDPOINT")!, "app-service");
+      return new DeferredCredential(
         "ManagedIdentity (App Service)",
         async () =>
           new (await import("./managed_identity_app_service.ts")).AppServiceCredential(http, env("IDENTITY_ENDPOINT")!, env("IDENTITY_HEADER")!, selector),
-      ),
+      );
+    },
     cacheScope: ({ env, selector }) => ({ authority: env("IDENTITY_ENDPOINT")!, identity: selectorIdentity(selector) }),
   },
   {
@@ -125,11 +129,13 @@ export const IDENTITY_SOURCES: readonly IdentitySource[] = [
     name: "Azure Arc",
     kind: "managed-identity",
     detect: (env) => Boolean(env("IDENTITY_ENDPOINT") && env("IMDS_ENDPOINT")),
-    create: ({ http, env, selector }) =>
-      new DeferredCredential("ManagedIdentity (Azure Arc)", async () => {
+    create: ({ http, env, selector }) => {
+      checkedIdentityEndpoint(env("IDENTITY_ENDPOINT")!, "arc");
+      return new DeferredCredential("ManagedIdentity (Azure Arc)", async () => {
         const { ArcCredential, arcTokenDirectory } = await import("./managed_identity_arc.ts");
         return new ArcCredential(http, env("IDENTITY_ENDPOINT")!, selector, arcTokenDirectory(env));
-      }),
+      });
+    },
     cacheScope: ({ env, selector }) => ({ authority: env("IDENTITY_ENDPOINT")!, identity: selectorIdentity(selector) }),
   },
   {

@@ -5,11 +5,11 @@
  * `principal_id` or `mi_res_id`.
  * @module
  */
-import { managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken, type SelectorParameterNames } from "./identity_endpoint.ts";
+import { checkedIdentityEndpoint, managedIdentityTokenUrl, parseManagedIdentityToken, type SelectorParameterNames } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
-import { type HttpClient, isLoopbackUrl } from "../http/http_client.ts";
+import type { HttpClient } from "../http/http_client.ts";
 import { sendWithRetry, serviceRetryPolicy } from "../http/retry.ts";
 
 const APP_SERVICE_SELECTOR_NAMES: SelectorParameterNames = { clientId: "client_id", objectId: "principal_id", resourceId: "mi_res_id" };
@@ -24,14 +24,7 @@ export class AppServiceCredential implements TokenCredential {
 
   constructor(http: HttpClient, endpoint: string, header: string, selector: IdentitySelector = {}) {
     this.#http = http;
-    this.#endpoint = parseIdentityEndpoint(endpoint);
-    if (!isLoopbackUrl(this.#endpoint) && this.#endpoint.protocol !== "https:") {
-      throw new KvmiError(`Refusing to send IDENTITY_HEADER over plain http to ${this.#endpoint.host}.`, {
-        code: "InsecureIdentityEndpoint",
-        kind: "authentication",
-        hint: "App Service's identity endpoint is local; check IDENTITY_ENDPOINT.",
-      });
-    }
+    this.#endpoint = checkedIdentityEndpoint(endpoint, "app-service");
     this.#header = header;
     this.#selector = selector;
   }

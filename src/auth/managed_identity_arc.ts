@@ -8,11 +8,11 @@
  * send an arbitrary file. A user-assigned identity is accepted only if the agent echoes it.
  * @module
  */
-import { managedIdentityTokenUrl, parseIdentityEndpoint, parseManagedIdentityToken } from "./identity_endpoint.ts";
+import { checkedIdentityEndpoint, managedIdentityTokenUrl, parseManagedIdentityToken } from "./identity_endpoint.ts";
 import type { AccessToken, IdentitySelector, TokenCredential } from "../core/credential.ts";
 import { firstLine, parseJsonObject, stringField } from "../core/json_body.ts";
 import { isTransientStatus, KvmiError } from "../core/errors.ts";
-import { type HttpClient, type HttpResponse, isLoopbackUrl } from "../http/http_client.ts";
+import type { HttpClient, HttpResponse } from "../http/http_client.ts";
 import { imdsRetryPolicy, sendWithRetry } from "../http/retry.ts";
 
 /** The folder the Arc agent writes its challenge files to on this OS. */
@@ -50,14 +50,7 @@ export class ArcCredential implements TokenCredential {
 
   constructor(http: HttpClient, endpoint: string, selector: IdentitySelector, tokenDirectory: string) {
     this.#http = http;
-    this.#endpoint = parseIdentityEndpoint(endpoint);
-    if (!isLoopbackUrl(this.#endpoint)) {
-      throw new KvmiError(`The Azure Arc identity endpoint must be on this machine, not ${this.#endpoint.host}.`, {
-        code: "InvalidIdentityEndpoint",
-        kind: "authentication",
-        hint: "The agent listens on http://localhost:40342; check IDENTITY_ENDPOINT.",
-      });
-    }
+    this.#endpoint = checkedIdentityEndpoint(endpoint, "arc");
     this.#selector = selector;
     this.#directory = tokenDirectory;
   }

@@ -65,9 +65,9 @@ export class HttpClient {
     } catch (error) {
       if (this.#systemTrusted || request.url.protocol !== "https:") throw error;
       // Loaded only after a TLS failure: an ordinary run never reads the system store's code or files.
-      const { isUntrustedCertificate, systemCaBundle } = await import("./system_trust.ts");
-      if (!isUntrustedCertificate(error)) throw error;
-      const system = systemCaBundle();
+      const trust = await import("./system_trust.ts").catch(() => undefined);
+      if (!trust?.isUntrustedCertificate(error)) throw error;
+      const system = trust.systemCaBundle();
       if (system === undefined) throw error;
       this.#systemTrusted = true;
       this.#caCerts = [...this.#caCerts, system];
@@ -168,37 +168,43 @@ export function isNetworkError(error: unknown): error is KvmiError {
 
 /** A header name: an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A header value fetch accepts: no NUL, CR or LF, nothing beyond Latin-1. */
+/** A header value fetch accepts once trimmed: no NUL, CR or LF, nothing beyond Latin-1. */
 const HEADER_VALUE = /^[^\0\r\n\u0100-\uffff]*$/;
+/** What Headers trims from both ends of a value before checking it. */
+const HEADER_VALUE_EDGES = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 /**
  * Validates header names and values and the method/body pair before anything is sent: a bad one is
  * a usage error. Returns the headers as a plain record for fetch (which checks them again itself),
- * one entry per case-insensitive name, values trimmed as Headers would.
+ * one entry per case-insensitive name, each value trimmed first as Headers does (so a secret read
+ * from a file with a final line break still goes out without it).
  */
 function checkedHeaders(request: HttpRequest): Record<string, string> {
   if (request.body !== undefined && ["GET", "HEAD"].includes(request.method.toUpperCase())) {
     throw usageError(`A ${request.method.toUpperCase()} request cannot have a body.`, "Drop --body, or use POST, PUT or PATCH.");
   }
   const byName = new Map<string, [string, string]>();
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
+  for (const [name, raw] of Object.entries(request.headers ?? {})) {
+    const value = raw.replace(HEADER_VALUE_EDGES, "");
     if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
       throw usageError(
         `Invalid HTTP header ${JSON.stringify(name.slice(0, 64))}: names are letters, digits and !#$%&'*+-.^_\`|~, values have no line breaks.`,
       );
     }
     // Names are case-insensitive: a later one replaces an earlier one (as Headers.set would), never joins it.
-    byName.set(name.toLowerCase(), [name, value.replace(/^[\t ]+|[\t ]+$/g, "")]);
+    byName.set(name.toLowerCase(), [name, value]);
   }
   return Object.fromEntries(byName.values());
 }
 
 /**
  * Reads a response body up to {@link RESPONSE_BODY_MAX_BYTES}; a larger one is an error, not an
- * unbounded read. A body with a `Content-Length` within the limit and no `Content-Encoding` is read
- * in one step: the HTTP stack never delivers more than the declared length (HTTP/1.1 reads exactly
- * that many bytes, HTTP/2 treats more as a protocol error). Any other body is read in chunks and
- * counted: a compressed body's length is that of the compressed bytes, and fetch decompresses it.
+ * unbounded read. A body with a `Content-Length` within the limit, no `Transfer-Encoding` and no
+ * `Content-Encoding` is read in one step: the HTTP stack then never delivers more than the declared
+ * length (HTTP/1.1 reads exactly that many bytes, HTTP/2 treats more as a protocol error). Any other
+ * body is read in chunks and counted: with a `Transfer-Encoding` the length is ignored (the body
+ * runs to its last chunk or the connection's end), and a compressed body's length is that of the
+ * compressed bytes, which fetch decompresses.
  */
 async function readBody(response: Response, url: URL): Promise<string> {
   if (!response.body) return "";
@@ -221,8 +227,9 @@ async function readBody(response: Response, url: URL): Promise<string> {
   return new TextDecoder().decode(concatBytes(chunks, total));
 }
 
-/** Whether the headers declare an uncompressed body no larger than {@link RESPONSE_BODY_MAX_BYTES}. */
+/** Whether the headers declare an uncompressed body no larger than {@link RESPONSE_BODY_MAX_BYTES} whose length the HTTP stack enforces. */
 export function declaredWithinLimit(headers: Headers): boolean {
+  if (headers.has("transfer-encoding")) return false;
   const encoding = headers.get("content-encoding");
   if (encoding !== null && encoding.trim().toLowerCase() !== "identity") return false;
   const length = headers.get("content-length");

@@ -83,11 +83,15 @@ Deno.test("the sources loaded on first use name themselves as their credentials 
     [{ IDENTITY_ENDPOINT: "http://127.0.0.1:9/token", IMDS_ENDPOINT: "http://127.0.0.1:9" }, new ArcCredential(http, "http://127.0.0.1:9/token", {}, "/x")],
   ];
   for (const [vars, real] of cases) assert.equal(selectCredential(context(vars)).source, real.source);
-  // A bad IDENTITY_ENDPOINT surfaces on the first token request, still as an identity failure (exit 3).
-  await assert.rejects(
-    selectCredential(context({ IDENTITY_ENDPOINT: "not a url", IDENTITY_HEADER: "h" })).getToken("https://vault.azure.net"),
-    (e: unknown) => e instanceof KvmiError && e.kind === "authentication" && e.code === "InvalidIdentityEndpoint",
-  );
+  // The endpoint is still checked when the source is chosen, before its module loads: an identity failure (exit 3).
+  const refused: [Record<string, string>, string][] = [
+    [{ IDENTITY_ENDPOINT: "not a url", IDENTITY_HEADER: "h" }, "InvalidIdentityEndpoint"],
+    [{ IDENTITY_ENDPOINT: "http://evil.example/msi/token", IDENTITY_HEADER: "h" }, "InsecureIdentityEndpoint"],
+    [{ IDENTITY_ENDPOINT: "http://evil.example/token", IMDS_ENDPOINT: "http://evil.example" }, "InvalidIdentityEndpoint"],
+  ];
+  for (const [vars, code] of refused) {
+    assert.throws(() => selectCredential(context(vars)), (e: unknown) => e instanceof KvmiError && e.kind === "authentication" && e.code === code);
+  }
   http.close();
 });
 

@@ -43,8 +43,11 @@ export interface ProcessRun {
 
 const GNU_TIME = "/usr/bin/time";
 const BASH = "/bin/bash";
-/** bash measures "$@" with its `time` keyword into the file named by $1; the command's own stderr stays stderr. */
-const BASH_TIME_SCRIPT = 'f=$1; shift; TIMEFORMAT="%3R %3U %3S"; { time "$@" 2>&4; } 4>&2 2>"$f"';
+/**
+ * bash measures "$@" with its `time` keyword into the file named by $1; the command's own stderr
+ * stays stderr, it inherits no extra descriptor, and of bash's variables only `_` reaches it.
+ */
+const BASH_TIME_SCRIPT = 'f=$1; shift; unset PWD OLDPWD SHLVL; TIMEFORMAT="%3R %3U %3S"; { time "$@" 2>&4 4>&-; } 4>&2 2>"$f"';
 let tools: { gnuTime: boolean; bash: boolean } | undefined;
 
 async function works(cmd: string, args: string[], output: RegExp): Promise<boolean> {

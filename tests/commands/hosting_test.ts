@@ -17,6 +17,9 @@ Deno.test("managed identity on App Service and Azure Arc, chosen from the enviro
       assert.equal(secret.stdout, "this-is-test-secret");
       const byResource = JSON.parse((await emu.kvmi(["whoami", "--msi-res-id", uami], { env })).stdout);
       assert.equal(byResource.resourceId.toLowerCase(), uami.toLowerCase());
+      // A header value with a final line break (read from a file, say) goes out trimmed, as fetch's Headers would send it.
+      const trailing = await emu.kvmi(["whoami"], { env: { ...env, IDENTITY_HEADER: `${hosts.appService.IDENTITY_HEADER}\r\n` } });
+      assert.equal(trailing.code, 0, trailing.stderr);
       const wrong = await emu.kvmi(["whoami"], { env: { ...env, IDENTITY_HEADER: "not-the-header-9f3c" } });
       assert.equal(wrong.code, 3);
       assert.match(wrong.stderr, /App Service identity endpoint refused the token request \(HTTP 401\)/);

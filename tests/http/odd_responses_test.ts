@@ -95,6 +95,50 @@ Deno.test("odd responses end with a clear error, never Unexpected failure", asyn
         await server.shutdown();
       }
     });
+    await t.step("a Content-Length next to a Transfer-Encoding does not bound the body: it is still counted", async () => {
+      // A raw server: the HTTP stack reads a chunked body (or one to the connection's end) whatever Content-Length says.
+      const dir = testCaDir();
+      const tls = await issueServerCertificate(await loadOrCreateCa(dir));
+      const listener = Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert: tls.certChainPem, key: tls.keyPem });
+      const chunk = "x".repeat(1024 * 1024);
+      const serving = (async () => {
+        for await (const conn of listener) {
+          (async () => {
+            try {
+              await conn.read(new Uint8Array(65536));
+              const out = new TextEncoder();
+              const writeAll = async (bytes: Uint8Array) => {
+                for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
+              };
+              await writeAll(out.encode("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n"));
+              const frame = out.encode(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+              for (let i = 0; i < 48; i++) await writeAll(frame);
+              await writeAll(out.encode("0\r\n\r\n"));
+            } catch {
+              // kvmi hung up once it had read enough.
+            } finally {
+              try {
+                conn.close();
+              } catch { /* already closed */ }
+            }
+          })();
+        }
+      })();
+      const profile = await Deno.makeTempFile({ suffix: ".json" });
+      const addr = listener.addr as Deno.NetAddr;
+      await Deno.writeTextFile(
+        profile,
+        JSON.stringify({ ...emu.manifest, caCertFile: `${dir}/ca.pem`, vaults: { ...emu.manifest.vaults, "kv-raw": `https://127.0.0.1:${addr.port}` } }),
+      );
+      try {
+        const r = await emu.kvmi(["secret", "get", "--vault", "kv-raw", "--name", "s"], { env: { KVMI_CLOUD_PROFILE: profile } });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /is larger than 33554432 bytes/);
+      } finally {
+        listener.close();
+        await serving.catch(() => {});
+      }
+    });
     await t.step("request headers: names are case-insensitive, the last one wins, and none is joined with kvmi's own", async () => {
       let seen: [string, string][] = [];
       const { server, profile } = await fakeHttps(emu, (request) => {
@@ -103,7 +147,7 @@ Deno.test("odd responses end with a clear error, never Unexpected failure", asyn
       });
       try {
         const url = `https://127.0.0.1:${server.addr.port}/x`;
-        const r = await emu.kvmi(["rest", "--url", url, "--header", "accept=text/plain", "--header", "X-Trace= a b ", "--header", "x-trace=c"], {
+        const r = await emu.kvmi(["rest", "--url", url, "--header", "accept=text/plain", "--header", "X-Trace= a b ", "--header", "x-trace=c "], {
           env: { KVMI_CLOUD_PROFILE: profile },
         });
         assert.equal(r.code, 0, r.stderr);
