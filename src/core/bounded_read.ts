@@ -45,13 +45,24 @@ export async function readTextFileBounded(path: string, maxBytes: number, what: 
  * (and a stat costs a cold process more than the read of a small file).
  */
 export function readTextFileBoundedSync(path: string, maxBytes: number, what: string): string {
-  const file = Deno.openSync(path, { read: true });
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { read: true });
+  } catch (error) {
+    // Windows refuses to open a directory at all; Linux opens it and refuses the read below.
+    throw directoryOr(path, what, error);
+  }
   try {
     const step = new Uint8Array(16 * 1024);
     const chunks: Uint8Array[] = [];
     let total = 0;
     while (total <= maxBytes) {
-      const n = readStep(file, step, `${what} '${path}'`);
+      let n: number | null;
+      try {
+        n = file.readSync(step);
+      } catch (error) {
+        throw directoryOr(path, what, error);
+      }
       if (n === null) break;
       chunks.push(step.slice(0, n));
       total += n;
@@ -63,13 +74,14 @@ export function readTextFileBoundedSync(path: string, maxBytes: number, what: st
   }
 }
 
-function readStep(file: Deno.FsFile, buffer: Uint8Array, what: string): number | null {
+/** On a failed open or read: the usage error for a directory (a stat, on this failure path only), else `error` itself. */
+function directoryOr(path: string, what: string, error: unknown): unknown {
   try {
-    return file.readSync(buffer);
-  } catch (error) {
-    if (error instanceof Deno.errors.IsADirectory || /os error 21\b/.test(String(error))) throw usageError(`Cannot read ${what}: it is a directory.`);
-    throw error;
+    if (Deno.statSync(path).isDirectory) return usageError(`Cannot read ${what} '${path}': it is a directory.`);
+  } catch {
+    // Not even a stat: the original error says why.
   }
+  return error;
 }
 
 /** The chunks as one array of `total` bytes (the single chunk itself when there is just one). */
