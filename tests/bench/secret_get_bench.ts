@@ -75,7 +75,7 @@ interface GroupResult {
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SECRET = "this-is-test-secret";
-const runs = Math.max(1, Number(Deno.args[0] ?? "10"));
+const runs = Math.max(1, Number(Deno.args[0] ?? "40"));
 const DENO_RUN = ["run", "--allow-all", "--quiet"];
 
 /**
