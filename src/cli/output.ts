@@ -57,6 +57,11 @@ export function printJson(value: unknown): void {
   writeStdout(shape.tsv ? shape.tsv.toTsv(document) : toAsciiJson(document ?? null) + "\n");
 }
 
+/** A Unix time in seconds as ISO 8601 for tables; empty when absent. */
+export function tableTime(seconds?: number): string {
+  return seconds === undefined ? "" : new Date(seconds * 1000).toISOString();
+}
+
 /** Renders rows as an aligned text table with the given columns. */
 export function renderTable(rows: Record<string, unknown>[], columns: string[]): string {
   const cells = rows.map((row) => columns.map((c) => cellText(row[c])));

@@ -26,14 +26,14 @@ import {
   stringOption,
   subcommandHelp,
 } from "../cli/args.ts";
-import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable, tableTime } from "../cli/output.ts";
 import { decodeBase64, encodeBase64, hex } from "../keyvault/base64.ts";
 import { type CertificateBundle, CertificateClient, type CertificatePolicy, PKCS12_CONTENT_TYPE } from "../keyvault/certificate_client.ts";
 import type { CertificateMaterial } from "../keyvault/certificate_export.ts";
 import { waitForCertificate } from "../keyvault/certificate_wait.ts";
 import { CERTIFICATE_KEY_ROLE } from "../keyvault/data_action_roles.ts";
 import { looksLikePem, toPem } from "../keyvault/pem.ts";
-import { checkObjectName, checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { checkObjectName, checkVersion, objectIdParts, resolveVaultUrl } from "../keyvault/vault_address.ts";
 import { createAzureContext, keyVaultAuthorization, timeoutMs } from "./context.ts";
 
 /** Help text. */
@@ -255,7 +255,7 @@ async function runDownload(client: CertificateClient, name: string, version: str
   await writePrivateFile(request.out, data, { overwrite: request.force });
   const summary = {
     name,
-    version: idParts(bundle.id).version,
+    version: objectIdParts(bundle.id).version,
     x5t: bundle.x5t,
     thumbprint: bundle.x5t ? hex(decodeBase64(bundle.x5t)) : undefined,
     format: request.format,
@@ -421,15 +421,6 @@ function checkMonths(text: string): number {
 }
 
 /** The name and version encoded in a certificate id URL. */
-function idParts(id: string): { name: string; version: string } {
-  const segments = (URL.parse(id)?.pathname ?? "").split("/").filter(Boolean);
-  return { name: segments[1] ?? "", version: segments[2] ?? "" };
-}
-
-function time(t?: number): string {
-  return t === undefined ? "" : new Date(t * 1000).toISOString();
-}
-
 type X509 = typeof import("@peculiar/x509");
 
 /** @peculiar/x509 (which needs reflect-metadata first), loaded only where a subject is read or checked. */
@@ -447,17 +438,17 @@ function subjectOf(x509: X509, bundle: CertificateBundle): string | undefined {
 }
 
 function summary(x509: X509, bundle: CertificateBundle): Record<string, unknown> {
-  const { name, version } = idParts(bundle.id ?? bundle.recoveryId ?? "https://x/");
+  const { name, version } = objectIdParts(bundle.id ?? bundle.recoveryId ?? "");
   const subject = subjectOf(x509, bundle);
   return {
     Name: name,
     Version: version,
     Subject: subject ?? (bundle.cer ? "" : bundle.x5t ? "" : "(pending)"),
     Thumbprint: bundle.x5t ? hex(decodeBase64(bundle.x5t)) : "",
-    NotBefore: time(bundle.attributes?.nbf),
-    NotAfter: time(bundle.attributes?.exp),
+    NotBefore: tableTime(bundle.attributes?.nbf),
+    NotAfter: tableTime(bundle.attributes?.exp),
     Enabled: bundle.attributes?.enabled,
-    ...(bundle.deletedDate ? { Deleted: time(bundle.deletedDate), PurgeDate: time(bundle.scheduledPurgeDate) } : {}),
+    ...(bundle.deletedDate ? { Deleted: tableTime(bundle.deletedDate), PurgeDate: tableTime(bundle.scheduledPurgeDate) } : {}),
   };
 }
 

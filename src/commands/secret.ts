@@ -6,7 +6,7 @@
 import { readFileBounded, readStdinBounded } from "../core/bounded_read.ts";
 import { SECRET_VALUE_MAX_BYTES, SECRET_VALUE_MAX_CHARS } from "../core/limits.ts";
 import { type SecretBundle, SecretClient, type SecretProperties } from "../keyvault/secret_client.ts";
-import { checkVersion, resolveVaultUrl } from "../keyvault/vault_address.ts";
+import { checkVersion, objectIdParts, resolveVaultUrl } from "../keyvault/vault_address.ts";
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
@@ -22,7 +22,7 @@ import {
   subcommandHelp,
 } from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
-import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
+import { type OutputFormat, printJson, renderProperties, renderTable, tableTime } from "../cli/output.ts";
 import { writeStdout } from "../core/stdio.ts";
 import { createAzureContext, keyVaultAuthorization } from "./context.ts";
 
@@ -215,23 +215,16 @@ function withoutValue(bundle: SecretBundle): SecretBundle {
   return rest;
 }
 
-/** The name and version encoded in a secret id URL. */
-export function secretIdParts(id: string): { name: string; version: string } {
-  const segments = new URL(id).pathname.split("/").filter(Boolean);
-  return { name: segments[1] ?? "", version: segments[2] ?? "" };
-}
-
 function summary(bundle: SecretBundle): Record<string, unknown> {
-  const { name, version } = secretIdParts(bundle.id ?? bundle.recoveryId ?? "https://x/");
-  const time = (t?: number) => (t === undefined ? "" : new Date(t * 1000).toISOString());
+  const { name, version } = objectIdParts(bundle.id ?? bundle.recoveryId ?? "");
   return {
     Name: name,
     Version: version,
     Enabled: bundle.attributes?.enabled,
     ContentType: bundle.contentType ?? "",
-    Updated: time(bundle.attributes?.updated),
-    Expires: time(bundle.attributes?.exp),
-    ...(bundle.deletedDate ? { Deleted: time(bundle.deletedDate), PurgeDate: time(bundle.scheduledPurgeDate) } : {}),
+    Updated: tableTime(bundle.attributes?.updated),
+    Expires: tableTime(bundle.attributes?.exp),
+    ...(bundle.deletedDate ? { Deleted: tableTime(bundle.deletedDate), PurgeDate: tableTime(bundle.scheduledPurgeDate) } : {}),
   };
 }
 

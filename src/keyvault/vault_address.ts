@@ -43,6 +43,12 @@ function checkVaultUrl(text: string, cloud: Cloud): URL {
   return new URL(url.origin);
 }
 
+/** The name and version in a Key Vault object id (`https://VAULT/secrets/NAME/VERSION`); empty where the id has none. */
+export function objectIdParts(id: string): { name: string; version: string } {
+  const segments = (URL.parse(id)?.pathname ?? "").split("/").filter(Boolean);
+  return { name: segments[1] ?? "", version: segments[2] ?? "" };
+}
+
 /** Validates a secret or key name (1-127 of `0-9a-zA-Z-`). */
 export function checkObjectName(name: string, kind = "secret"): string {
   if (!OBJECT_NAME.test(name)) {
