@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adminEnv, adminToken, call, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
+import { adminEnv, adminToken, assignRole, call, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
 
 const UAMI = (sub: string) => `/subscriptions/${sub}/resourceGroups/rg-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-demo-scripts`;
 
@@ -25,17 +25,8 @@ Deno.test("access-policy vaults: data access follows the policies, RBAC data rol
     );
 
     const uamiToken = await vmToken(emu, "https://vault.azure.net", { msi_res_id: UAMI(emu.manifest.subscriptionId) });
-    const arm = await adminToken(emu, "https://management.azure.com/");
     const uamiId = (JSON.parse(atob(uamiToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))) as { oid: string }).oid;
-    const assignment = `${vaultScope(emu, "kv-demo-policy")}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`;
-    const granted = await call(emu, "PUT", `${emu.manifest.armEndpoint}${assignment}`, arm, {
-      properties: {
-        roleDefinitionId:
-          `/subscriptions/${emu.manifest.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
-        principalId: uamiId,
-        principalType: "ServicePrincipal",
-      },
-    });
+    const granted = await assignRole(emu, uamiId, "4633458b-17de-408a-b874-0445c86b69e6", vaultScope(emu, "kv-demo-policy"));
     assert.equal(granted.status, 201, JSON.stringify(granted.body));
     const raw = await call(emu, "GET", `${vault}/secrets/secret-for-vm?api-version=7.4`, uamiToken);
     assert.equal(raw.status, 403, "a Key Vault data role does nothing on an access-policy vault");
@@ -96,19 +87,7 @@ Deno.test("kvmi vault list|show|set-policy|delete-policy, and switching the perm
 
     // Switching the model: Contributor may write the vault but not switch it; Owner may.
     const arm = await adminToken(emu, "https://management.azure.com/");
-    const contributor = await call(
-      emu,
-      "PUT",
-      `${emu.manifest.armEndpoint}/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`,
-      arm,
-      {
-        properties: {
-          roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`,
-          principalId: uamiId,
-          principalType: "ServicePrincipal",
-        },
-      },
-    );
+    const contributor = await assignRole(emu, uamiId, "b24988ac-6180-42a0-ab88-20f7382dd24c", `/subscriptions/${sub}`);
     assert.equal(contributor.status, 201, JSON.stringify(contributor.body));
     const vaultUrl = `${emu.manifest.armEndpoint}${vaultScope(emu, "kv-demo-policy")}?api-version=2023-07-01`;
     const uamiArm = await vmToken(emu, "https://management.azure.com/", { msi_res_id: UAMI(sub) });

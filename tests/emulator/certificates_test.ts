@@ -10,7 +10,7 @@ import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 // @deno-types="npm:@types/node-forge@^1.3.14"
 import forge from "node-forge";
-import { adminToken, call, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
+import { adminToken, assignRole, call, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
 
 const API = "api-version=7.5";
 
@@ -330,22 +330,7 @@ Deno.test("Key Vault certificates over raw HTTP: create, pending, backing key an
       assert.equal(secret.body.contentType, "application/x-pkcs12");
     });
     await t.step("Certificate User reads certificates but gets ForbiddenByRbac naming the create data action", async () => {
-      const arm = await adminToken(emu, "https://management.azure.com/");
-      const scope = vaultScope(emu);
-      const put = await call(
-        emu,
-        "PUT",
-        `${emu.manifest.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`,
-        arm,
-        {
-          properties: {
-            roleDefinitionId:
-              `/subscriptions/${emu.manifest.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/db79e9a7-68ee-4b58-9aeb-b90e7c24fcba`,
-            principalId: emu.manifest.vm.principalId,
-            principalType: "ServicePrincipal",
-          },
-        },
-      );
+      const put = await assignRole(emu, emu.manifest.vm.principalId, "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba", vaultScope(emu));
       assert.equal(put.status, 201, JSON.stringify(put.body));
       const vm = await vmToken(emu, "https://vault.azure.net");
       assert.equal((await call(emu, "GET", `${vault}/certificates/web-cert?${API}`, vm)).status, 200);

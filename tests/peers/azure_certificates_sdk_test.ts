@@ -15,7 +15,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { CertificateClient, type CertificatePolicy } from "@azure/keyvault-certificates";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { adminToken, call, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
+import { assignRole, startEmulator, vaultScope, vmToken } from "../fixtures/emulator.ts";
 
 const SELF: CertificatePolicy = { issuerName: "Self", subject: "CN=sdk.contoso.internal" };
 const CA_ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
@@ -258,21 +258,7 @@ Deno.test("official CertificateClient against the emulator", async (t) => {
       await assert.rejects(certs.getIssuer("sdk-issuer"), (e: { statusCode?: number }) => e.statusCode === 404);
     });
     await t.step("a Certificate User identity reads the certificate and gets a 403 on create", async () => {
-      const arm = await adminToken(emu, "https://management.azure.com/");
-      const put = await call(
-        emu,
-        "PUT",
-        `${emu.manifest.armEndpoint}${vaultScope(emu)}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`,
-        arm,
-        {
-          properties: {
-            roleDefinitionId:
-              `/subscriptions/${emu.manifest.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/db79e9a7-68ee-4b58-9aeb-b90e7c24fcba`,
-            principalId: emu.manifest.vm.principalId,
-            principalType: "ServicePrincipal",
-          },
-        },
-      );
+      const put = await assignRole(emu, emu.manifest.vm.principalId, "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba", vaultScope(emu));
       assert.equal(put.status, 201);
       const vmCredential: TokenCredential = {
         getToken: async (): Promise<AccessToken> => ({ token: await vmToken(emu, "https://vault.azure.net"), expiresOnTimestamp: Date.now() + 3_600_000 }),
