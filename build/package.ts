@@ -16,6 +16,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { VERSION } from "../src/main.ts";
 import { bundleKvmi } from "./bundle.ts";
 import { compileKvmi, denortCached, type Target } from "./compile.ts";
 import { denoLicence, denoRuntime, type Platform } from "./deno_runtime.ts";
@@ -54,7 +55,6 @@ export async function packageRelease(root: string, args: string[]): Promise<void
   const program = values.program as typeof PROGRAMS[number];
   if (!PROGRAMS.includes(program)) throw new Error(`Unknown --program '${program}'. Use ${PROGRAMS.join(", ")}.`);
   const out = values.out ?? `${root}dist`;
-  const version = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)) as { version: string }).version;
 
   const bundle = await bundleKvmi(root);
   const shared = new Map<string, Uint8Array>([
@@ -73,17 +73,17 @@ export async function packageRelease(root: string, args: string[]): Promise<void
     const exe = windows ? "kvmi.exe" : "kvmi";
     if (compiled) files.set(exe, await compiledKvmi(root, TARGET[platform]));
     else {
-      files.set(exe, windows ? await windowsLauncher(root, version) : await Deno.readFile(`${root}src/launcher/kvmi.sh`));
+      files.set(exe, windows ? await windowsLauncher(root, VERSION) : await Deno.readFile(`${root}src/launcher/kvmi.sh`));
       files.set(windows ? "runtime/deno.exe" : "runtime/deno", await denoRuntime(root, platform));
     }
     files.set("KvMi/kvmi.path", new TextEncoder().encode(windows ? "..\\kvmi.exe\r\n" : "../kvmi\n"));
-    files.set("README.txt", new TextEncoder().encode(readme(version, windows)));
+    files.set("README.txt", new TextEncoder().encode(readme(VERSION, windows)));
     if (values["sign-script"]) await sign(values["sign-script"], files);
     files.set("SHA256SUMS", new TextEncoder().encode(await checksums(files)));
     console.log(`${platform}: ${compiled ? "deno compile executable" : "portable form (Deno runtime from npm, bundled code, launcher)"}`);
     const executable = new Set(windows ? [] : ["kvmi", "runtime/deno"]);
     const entries: ZipEntry[] = [...files].map(([path, data]) => ({ path, data, executable: executable.has(path) }));
-    const name = `kvmi-${version}-${platform}.zip`;
+    const name = `kvmi-${VERSION}-${platform}.zip`;
     const zip = reproducibleZip(entries);
     await Deno.writeFile(`${out}/${name}`, zip);
     sums.push(`${await sha256(zip)}  ${name}`);

@@ -75,7 +75,7 @@ async function staticGraphOf(path: string): Promise<Graph> {
       external.add(specifier.startsWith("npm:") ? specifier.match(/^npm:\/?((?:@[^/]+\/)?[^@/]+)/)![1] : specifier);
       continue;
     }
-    if (specifier.endsWith(".ts")) local.push(new URL(specifier).pathname);
+    local.push(new URL(specifier).pathname);
     for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
       if (!dep.isDynamic && dep.code) queue.push(dep.code.specifier);
     }
@@ -100,6 +100,7 @@ async function graphOf(path: string): Promise<Graph> {
 Deno.test("the entry point loads only the kernel and argument parsing, never a command; Windows' TLS trust set-up only on Windows", async () => {
   const main = await graphOf(`${SRC}main.ts`);
   assert.deepEqual(main.external, []);
+  assert.deepEqual(main.local.filter((p) => !p.endsWith(".ts")), [], "no JSON module (deno.json): the version is a literal in main.ts");
   const folders = new Set(main.local.filter((p) => p.startsWith(SRC)).map((p) => p.slice(SRC.length).split("/")[0]));
   assert.deepEqual([...folders].sort(), ["cli", "core", "http", "main.ts"]);
   assert.deepEqual(main.local.filter((p) => p.startsWith(`${SRC}http/`)), [`${SRC}http/os_trust_store.ts`]);

@@ -34,7 +34,7 @@ export function armError(response: HttpResponse, service = "ARM"): KvmiError {
     InvalidAuthenticationToken: "The token was refused: check the identity and the tenant.",
     SubscriptionNotFound: "Check the subscription id and that the identity has a role in it.",
     ResourceGroupNotFound: "Check the resource group name.",
-    MissingApiVersionParameter: "Add ?api-version=… to the URL.",
+    MissingApiVersionParameter: "Add ?api-version=... to the URL.",
     NoRegisteredProviderFound: "Use one of the api-versions the message lists.",
   };
   return new KvmiError(`${service}: ${code}: ${message}`, {

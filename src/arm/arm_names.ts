@@ -43,6 +43,6 @@ export function checkVmName(value: string): string {
 
 /** A value as it may appear in an error message: control characters escaped, at most 100 characters. */
 export function printable(value: string): string {
-  const short = value.length > 100 ? `${value.slice(0, 100)}…` : value;
+  const short = value.length > 100 ? `${value.slice(0, 100)}...` : value;
   return short.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

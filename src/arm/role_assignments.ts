@@ -36,7 +36,7 @@ export function checkScope(scope: string): string {
     throw usageError(
       `'${scope}' is not a scope kvmi understands.`,
       "Use /subscriptions/{sub}, /subscriptions/{sub}/resourceGroups/{rg}, a resource id such as " +
-        "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{vault}, or a secret or key below a vault (…/vaults/{vault}/secrets/{name}).",
+        "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{vault}, or a secret or key below a vault (.../vaults/{vault}/secrets/{name}).",
     );
   }
   return trimmed;

@@ -10,7 +10,7 @@ export interface CacheScope {
   authority: string;
   /** The identity source's name, e.g. `IMDS` or `Service principal (client secret)`. */
   kind: string;
-  /** Which identity: `system`, `clientId:…`, `objectId:…`, `resourceId:…`. Never a secret. */
+  /** Which identity: `system`, `clientId:...`, `objectId:...`, `resourceId:...`. Never a secret. */
   identity: string;
 }
 

@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { parseOptions, COMMON_OPTIONS, stringOption } from "./args.ts";
- * const values = parseOptions(["--resource", "https://vault.azure.net"], { ...COMMON_OPTIONS, resource: { type: "string" } }, "Usage: …");
+ * const values = parseOptions(["--resource", "https://vault.azure.net"], { ...COMMON_OPTIONS, resource: { type: "string" } }, "Usage: ...");
  * if (values) console.log(stringOption(values, "resource"));
  * ```
  * @module

@@ -1,5 +1,5 @@
 /**
- * `{{ … }}` placeholders in a text template, for `kvmi inject`: finding the ones a predicate
+ * `{{ ... }}` placeholders in a text template, for `kvmi inject`: finding the ones a predicate
  * accepts (the others stay as written, so a template may also hold another tool's `{{ x }}`), and
  * filling them in one pass (a value is never scanned again, so a secret containing `{{` is safe).
  *

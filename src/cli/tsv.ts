@@ -5,7 +5,7 @@
  * a nested array as its length (knack's `_TsvOutput`, which az uses; the column count stays the same). Objects from the command's output are written in
  * their keys' alphabetical order (`sortKeysDeep`, applied before a query, as az does); objects a
  * query builds (`{name: name, id: id}`) keep the query's order. Values are written as they are,
- * so `$id = kvmi … -o tsv` needs no trimming beyond the line end PowerShell and sh remove anyway.
+ * so `$id = kvmi ... -o tsv` needs no trimming beyond the line end PowerShell and sh remove anyway.
  *
  * @example
  * ```ts

@@ -36,7 +36,7 @@ export interface Cloud {
   attestationResource: string;
   /** IMDS base URL (plain http, link-local on Azure). */
   imdsEndpoint: string;
-  /** Vault name → vault URL, for custom clouds whose vaults do not follow the DNS suffix. */
+  /** Vault name -> vault URL, for custom clouds whose vaults do not follow the DNS suffix. */
   vaults: Record<string, string>;
   /** Extra `host:port` origins (https) that may receive tokens: a custom cloud's own endpoints. */
   trustedOrigins: string[];

@@ -18,7 +18,7 @@ export const ATTEST_HELP = `Usage: kvmi attest [--maa URL] [--output token|json]
 Attests this confidential VM with Microsoft Azure Attestation (SEV-SNP) and prints the token.
 A fresh RSA transfer key is generated and bound into the attestation (x-ms-runtime.keys); its
 private half never leaves the process unless --save-transfer-key writes it (owner-only), for use
-with 'kvmi key release --attestation-token … --transfer-key …'.
+with 'kvmi key release --attestation-token ... --transfer-key ...'.
 
   --maa URL                 Attestation provider (default: the custom cloud's attestationEndpoint)
   --output token|json       The token (default) or {"token","claims"}

@@ -59,7 +59,7 @@ Subcommands:
             (or an encrypted PEM key's) comes from --password-file or stdin, never the
             command line. stdin is read only when the file does not open without a password
             and stdin is not a terminal, and must arrive within --timeout.
-  create    --name N (--subject "CN=…" [--validity-months N] | --policy FILE) [--no-wait]
+  create    --name N (--subject "CN=..." [--validity-months N] | --policy FILE) [--no-wait]
             Create a self-signed certificate with an exportable RSA 2048 key (12 months by
             default), or with the full certificate policy in FILE (JSON, as the REST API takes
             it), and wait until Key Vault has made it (--no-wait prints the pending operation,
@@ -75,7 +75,7 @@ ${IDENTITY_HELP}
 ${COMMON_HELP}
 
 Output: json (default) is the certificate bundle as the Key Vault REST API returns it (id, kid,
-sid, x5t, cer, policy, attributes, …); table shows subject, thumbprint and validity. download
+sid, x5t, cer, policy, attributes, ...); table shows subject, thumbprint and validity. download
 prints what it wrote (never the key) unless --out -. Roles: Key Vault Certificate User reads
 certificates and their keys; Key Vault Certificates Officer creates, imports and deletes them
 (but cannot read a key).
@@ -118,7 +118,7 @@ const OWN_OPTIONS: Record<string, string[]> = {
 
 const SPECIFIC = ["version", "subject", "validity-months", "policy", "no-wait", "format", "with-key", "out", "force", "file", "password-file"];
 
-/** Runs `kvmi cert …`. */
+/** Runs `kvmi cert ...`. */
 export async function runCert(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, CERT_HELP);
@@ -382,7 +382,7 @@ async function createPolicy(values: ParsedValues): Promise<CertificatePolicy> {
     if (policy === null || typeof policy !== "object" || Array.isArray(policy)) throw usageError(`The policy '${policyFile}' is not a JSON object.`);
     return policy as CertificatePolicy;
   }
-  if (subject === undefined) throw usageError('cert create needs --subject "CN=…" or --policy FILE.');
+  if (subject === undefined) throw usageError('cert create needs --subject "CN=..." or --policy FILE.');
   return selfSignedPolicy(await checkSubject(subject), months === undefined ? 12 : checkMonths(months));
 }
 

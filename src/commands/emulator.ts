@@ -67,7 +67,7 @@ Examples:
   kvmi emulator env --manifest ./emu.json --shell powershell | Invoke-Expression
 `;
 
-/** Runs `kvmi emulator …`. */
+/** Runs `kvmi emulator ...`. */
 export async function runEmulator(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, EMULATOR_HELP);
@@ -209,7 +209,7 @@ function selfCommand(): string[] {
   return [exe, "run", "--allow-all", "--quiet", main.protocol === "file:" ? decodeURIComponent(main.pathname) : main.href];
 }
 
-/** `kvmi emulator exec [--netns NAME] -- COMMAND ARGS…`: runs a command inside the namespace. */
+/** `kvmi emulator exec [--netns NAME] -- COMMAND ARGS...`: runs a command inside the namespace. */
 async function exec(args: string[]): Promise<number> {
   const split = args.indexOf("--");
   const values = parseOptions(split === -1 ? args : args.slice(0, split), { ...COMMON_OPTIONS, netns: { type: "string" } }, EMULATOR_HELP);

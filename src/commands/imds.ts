@@ -25,7 +25,7 @@ Examples:
   kvmi imds scheduled-events -o table
 `;
 
-/** Runs `kvmi imds …`. */
+/** Runs `kvmi imds ...`. */
 export async function runImds(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, IMDS_HELP);

@@ -18,8 +18,8 @@ export const INJECT_HELP = `Usage: kvmi inject --in TEMPLATE --out FILE [--force
 Replaces each {{ REF }} in a UTF-8 text file with the secret REF names and writes the result
 readable by its owner only (mode 0600; on Windows an ACL granting only the current user). Every
 reference is resolved before anything is written; the file is written to a temporary file in the
-same folder and renamed, so FILE is either complete or untouched. {{ … }} that does not hold a
-reference (kv://… or @Microsoft.KeyVault(…)) is left as written. Values go in verbatim (not
+same folder and renamed, so FILE is either complete or untouched. {{ ... }} that does not hold a
+reference (kv://... or @Microsoft.KeyVault(...)) is left as written. Values go in verbatim (not
 escaped for JSON, XML or INI).
 
 References:
@@ -43,7 +43,7 @@ found; 6 throttled or unavailable.
 Examples:
   kvmi inject --in app.conf.tmpl --out app.conf
   kvmi inject --in appsettings.template.json --out C:\\app\\appsettings.json --force
-  kvmi inject --in env.tmpl --out - --allow-stdout | docker login --password-stdin …
+  kvmi inject --in env.tmpl --out - --allow-stdout | docker login --password-stdin ...
 `;
 
 const INJECT_OPTIONS: OptionSpecs = {
@@ -56,7 +56,7 @@ const INJECT_OPTIONS: OptionSpecs = {
   "allow-stdout": { type: "boolean" },
 };
 
-/** Runs `kvmi inject …`. */
+/** Runs `kvmi inject ...`. */
 export async function runInject(args: string[]): Promise<number> {
   const values = parseOptions(args, INJECT_OPTIONS, INJECT_HELP);
   if (!values) return 0;

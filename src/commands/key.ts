@@ -1,5 +1,5 @@
 /**
- * `kvmi key …`: Key Vault keys (get, list, versions, create, sign, verify, encrypt, decrypt,
+ * `kvmi key ...`: Key Vault keys (get, list, versions, create, sign, verify, encrypt, decrypt,
  * wrap, unwrap, rotate, rotation-policy show|set, backup, restore), Secure Key Release with the
  * released key unwrapped (`release`), and a local dry run of a release policy against an
  * attestation token (`policy check`).
@@ -46,7 +46,7 @@ Key Vault keys with the machine's identity, and Secure Key Release.
   list                                        Keys in the vault
   versions                                    Versions of a key
   create    [--kty RSA|RSA-HSM|EC|EC-HSM] [--size 2048|3072|4096] [--curve P-256|P-256K|P-384|P-521]
-            [--ops encrypt,decrypt,…] [--exportable --policy FILE | --default-cvm-policy [--maa URL]] [--immutable]
+            [--ops encrypt,decrypt,...] [--exportable --policy FILE | --default-cvm-policy [--maa URL]] [--immutable]
   sign      --alg ALG (--digest B64URL | --data-file F)
             ALG: RS256|RS384|RS512|PS256|PS384|PS512 (RSA keys), ES256 (P-256), ES256K (P-256K),
             ES384 (P-384), ES512 (P-521). --digest is the hash itself (32, 48 or 64 bytes, as the
@@ -137,7 +137,7 @@ const KEY_OPTIONS: OptionSpecs = {
   file: { type: "string" },
 };
 
-/** Runs `kvmi key …`. */
+/** Runs `kvmi key ...`. */
 export async function runKey(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, KEY_HELP);

@@ -58,7 +58,7 @@ Examples:
   kvmi resource show --ids /subscriptions/SUB/resourceGroups/rg-demo/providers/Microsoft.Compute/virtualMachines/vm-demo
 `;
 
-/** Runs `kvmi resource …`. */
+/** Runs `kvmi resource ...`. */
 export async function runResource(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, RESOURCE_HELP);

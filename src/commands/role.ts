@@ -37,7 +37,7 @@ Azure RBAC role assignments through ARM.
   --scope SCOPE         /subscriptions/{sub}
                         /subscriptions/{sub}/resourceGroups/{rg}
                         /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{vault}
-                        …/vaults/{vault}/secrets/{name} (or keys/{name})
+                        .../vaults/{vault}/secrets/{name} (or keys/{name})
                         (list defaults to this VM's subscription)
   --assignee-principal-type ServicePrincipal (default), User, Group
 ${IDENTITY_HELP}
@@ -49,7 +49,7 @@ Examples:
   kvmi role list --assignee 11111111-2222-3333-4444-555555555555 -o table
 `;
 
-/** Runs `kvmi role …`. */
+/** Runs `kvmi role ...`. */
 export async function runRole(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, ROLE_HELP);
@@ -98,7 +98,7 @@ export async function runRole(args: string[]): Promise<number> {
       throw new KvmiError(`No assignment of '${resolved.name}' to ${principalId} at ${scope}.`, {
         code: "RoleAssignmentNotFound",
         kind: "notFound",
-        hint: "List them with 'kvmi role list --assignee …'.",
+        hint: "List them with 'kvmi role list --assignee ...'.",
       });
     }
     for (const a of matching) await assignments.delete(a.id);

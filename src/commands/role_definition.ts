@@ -42,7 +42,7 @@ Example:
   kvmi role definition create --role-definition @backup-keys-operator.json
 `;
 
-/** Runs `kvmi role definition …`. */
+/** Runs `kvmi role definition ...`. */
 export async function runRoleDefinition(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, ROLE_DEFINITION_HELP);

@@ -1,5 +1,5 @@
 /**
- * `kvmi run [--env NAME=REF …] [--env-file FILE] -- PROGRAM ARGS…`: resolves every secret
+ * `kvmi run [--env NAME=REF ...] [--env-file FILE] -- PROGRAM ARGS...`: resolves every secret
  * reference, then starts the program with the values in its environment only (never on a command
  * line, never on disk), its stdio inherited, and returns its exit code.
  * @module
@@ -36,7 +36,7 @@ ${IDENTITY_HELP}
   -h, --help            Show this help
 
 PROGRAM is started directly, not through a shell (on Windows not through cmd.exe): to use shell
-syntax, run the shell yourself (sh -c '…', pwsh -Command …). The environment is kvmi's own plus
+syntax, run the shell yourself (sh -c '...', pwsh -Command ...). The environment is kvmi's own plus
 the NAMEs given; a NAME already set is replaced.
 
 Exit codes: PROGRAM's exit code (128 + N when signal N ended it); before PROGRAM starts, kvmi's
@@ -57,7 +57,7 @@ const RUN_OPTIONS: OptionSpecs = {
   "env-file": { type: "string" },
 };
 
-/** Runs `kvmi run …`. */
+/** Runs `kvmi run ...`. */
 export async function runRun(args: string[]): Promise<number> {
   const split = args.indexOf("--");
   const { values, positionals } = parseCommand(split < 0 ? args : args.slice(0, split), RUN_OPTIONS);
@@ -68,12 +68,12 @@ export async function runRun(args: string[]): Promise<number> {
   if (positionals.length > 0) {
     throw usageError(
       `Unexpected argument '${positionals[0]}' before '--'.`,
-      "Put the program and its arguments after '--': kvmi run --env NAME=REF -- PROGRAM ARGS…",
+      "Put the program and its arguments after '--': kvmi run --env NAME=REF -- PROGRAM ARGS...",
     );
   }
   const [program, ...programArgs] = split < 0 ? [] : args.slice(split + 1);
   if (program === undefined || program === "") {
-    throw usageError("No program to run.", "Put the program and its arguments after '--': kvmi run --env NAME=REF -- PROGRAM ARGS…");
+    throw usageError("No program to run.", "Put the program and its arguments after '--': kvmi run --env NAME=REF -- PROGRAM ARGS...");
   }
   const assignments = [...listOption(values, "env").map((a) => parseAssignment(a, "--env")), ...await readEnvFile(stringOption(values, "env-file"))];
   const references = toReferences(assignments);

@@ -78,7 +78,7 @@ const SECRET_OPTIONS: OptionSpecs = {
 
 const SUBCOMMANDS = ["get", "list", "versions", "set", "update", "delete", "show-deleted", "recover", "purge"];
 
-/** Runs `kvmi secret …`. */
+/** Runs `kvmi secret ...`. */
 export async function runSecret(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, SECRET_HELP);

@@ -49,7 +49,7 @@ Examples:
   kvmi vault set-policy --name kv-demo-policy --assignee $oid --secret-permissions get,list
 `;
 
-/** Runs `kvmi vault …`. */
+/** Runs `kvmi vault ...`. */
 export async function runVault(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, VAULT_HELP);

@@ -36,7 +36,7 @@ Examples:
   kvmi vm show --name vm-app-01
 `;
 
-/** Runs `kvmi vm …`. */
+/** Runs `kvmi vm ...`. */
 export async function runVm(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, VM_HELP);

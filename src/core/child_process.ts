@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * import { runProgram } from "./child_process.ts";
- * const code = await runProgram("printenv", ["DB_PASSWORD"], { DB_PASSWORD: "…" });
+ * const code = await runProgram("printenv", ["DB_PASSWORD"], { DB_PASSWORD: "..." });
  * ```
  * @module
  */

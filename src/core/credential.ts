@@ -8,7 +8,7 @@
  * class StaticCredential implements TokenCredential {
  *   readonly source = "Static";
  *   getToken(resource: string): Promise<AccessToken> {
- *     return Promise.resolve({ token: "eyJ…", expiresOn: Math.floor(Date.now() / 1000) + 3600, resource, source: this.source });
+ *     return Promise.resolve({ token: "eyJ...", expiresOn: Math.floor(Date.now() / 1000) + 3600, resource, source: this.source });
  *   }
  * }
  * ```

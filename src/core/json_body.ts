@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { parseJsonObject, stringField } from "./json_body.ts";
- * const body = parseJsonObject('{"access_token":"eyJ…","expires_on":"1700000000"}');
+ * const body = parseJsonObject('{"access_token":"eyJ...","expires_on":"1700000000"}');
  * const token = stringField(body, "access_token");
  * ```
  * @module

@@ -13,7 +13,7 @@
  * ```ts
  * import { checkPrivateFileTarget, writePrivateFile } from "./private_file.ts";
  * await checkPrivateFileTarget("key.pem", false);
- * await writePrivateFile("key.pem", new TextEncoder().encode("-----BEGIN PRIVATE KEY-----\n…"), { overwrite: false });
+ * await writePrivateFile("key.pem", new TextEncoder().encode("-----BEGIN PRIVATE KEY-----\n..."), { overwrite: false });
  * ```
  * @module
  */

@@ -7,7 +7,7 @@
  * ```ts
  * import { setVerbose, verbose } from "./verbose.ts";
  * setVerbose(true);
- * verbose("GET https://kv-demo.vault.azure.net/secrets/db?api-version=…");
+ * verbose("GET https://kv-demo.vault.azure.net/secrets/db?api-version=...");
  * ```
  * @module
  */

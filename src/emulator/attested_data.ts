@@ -81,7 +81,7 @@ export class AttestedDataSigner {
   }
 }
 
-/** `GET /metadata/attested/document?nonce=…`: the VM's signed identity document. */
+/** `GET /metadata/attested/document?nonce=...`: the VM's signed identity document. */
 export function attestedRoute(world: World, vm: VirtualMachine, signer: AttestedDataSigner): ImdsRoute {
   return async (_request, url, path) => {
     if (path !== "/metadata/attested/document") return undefined;

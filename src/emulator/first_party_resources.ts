@@ -1,7 +1,7 @@
 /**
  * Microsoft's first-party resources (app ID URIs) every tenant has, so IMDS and Entra ID issue
  * tokens for them as the real ones do: the fixed audiences (Service Bus, Cognitive Services,
- * PostgreSQL/MySQL, workload identity federation, …) and the per-resource hosts (storage accounts,
+ * PostgreSQL/MySQL, workload identity federation, ...) and the per-resource hosts (storage accounts,
  * Cosmos DB, Kusto clusters). Anything else is unknown to the tenant.
  * @module
  */

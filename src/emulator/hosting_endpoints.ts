@@ -1,10 +1,10 @@
 /**
  * The identity endpoints of other Azure hosting environments, served for the same VM identity
  * so scripts can be tested as they would run there:
- * - App Service / Functions: `GET /msi/token?api-version=2019-08-01&resource=…` with the
+ * - App Service / Functions: `GET /msi/token?api-version=2019-08-01&resource=...` with the
  *   `X-IDENTITY-HEADER` secret; selectors `client_id`, `principal_id`/`object_id`, `mi_res_id`;
  *   `expires_on` only; errors `{statusCode, message, correlationId}`.
- * - Azure Arc (himds): `GET /arc/metadata/identity/oauth2/token?api-version=2020-06-01…` with
+ * - Azure Arc (himds): `GET /arc/metadata/identity/oauth2/token?api-version=2020-06-01...` with
  *   `Metadata: true`; the first call gets 401 `WWW-Authenticate: Basic realm=<file>` for a fresh
  *   secret written to the token folder; the retry must carry `Authorization: Basic <secret>`.
  * `GET /emulator/hosts` returns the environment variables that select each host.

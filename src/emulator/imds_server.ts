@@ -15,7 +15,7 @@ import { INSTANCE_API_VERSIONS, instanceMetadata, metadataForVersion, selectMeta
 /** Lifetime of managed-identity tokens (IMDS hands out ~24 h tokens). */
 export const MANAGED_IDENTITY_TOKEN_SECONDS = 86_399;
 
-/** Extra IMDS routes added by later features (scheduled events, attested data…). */
+/** Extra IMDS routes added by later features (scheduled events, attested data...). */
 export type ImdsRoute = (request: Request, url: URL, path: string) => Promise<Response | undefined> | Response | undefined;
 
 /** Everything the IMDS server needs. */

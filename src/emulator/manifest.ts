@@ -32,12 +32,12 @@ export function manifestEnv(m: Omit<Manifest, "env">, manifestPath: string): Rec
   };
 }
 
-/** Renders env lines for PowerShell (`$env:NAME = '…'`). */
+/** Renders env lines for PowerShell (`$env:NAME = '...'`). */
 export function powershellEnvLines(env: Record<string, string>): string {
   return Object.entries(env).map(([k, v]) => `$env:${k} = '${v.replaceAll("'", "''")}'`).join("\n") + "\n";
 }
 
-/** Renders env lines for POSIX shells (`export NAME='…'`). */
+/** Renders env lines for POSIX shells (`export NAME='...'`). */
 export function posixEnvLines(env: Record<string, string>): string {
   return Object.entries(env).map(([k, v]) => `export ${k}='${v.replaceAll("'", "'\\''")}'`).join("\n") + "\n";
 }

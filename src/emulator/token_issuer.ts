@@ -73,7 +73,7 @@ export class TokenIssuer {
     return this.#jwk.kid!;
   }
 
-  /** The JWKS document (`{"keys":[…]}`) published by the Entra endpoint. */
+  /** The JWKS document (`{"keys":[...]}`) published by the Entra endpoint. */
   get jwks(): { keys: JWK[] } {
     return { keys: [this.#jwk] };
   }

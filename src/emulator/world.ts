@@ -51,7 +51,7 @@ export interface AccessPolicy {
   tenantId: string;
   objectId: string;
   applicationId?: string;
-  /** Lower-cased permission names per object kind (`get`, `list`, `set`, … or `all`). */
+  /** Lower-cased permission names per object kind (`get`, `list`, `set`, ... or `all`). */
   permissions: { keys: string[]; secrets: string[]; certificates: string[]; storage: string[] };
 }
 

@@ -23,7 +23,7 @@ export interface Authorization {
   allowedOrigins?: string[];
 }
 
-/** Sends `request` with `Authorization: Bearer …`, retrying transient failures, and once after a 401 to a cached token. */
+/** Sends `request` with `Authorization: Bearer ...`, retrying transient failures, and once after a 401 to a cached token. */
 export async function sendAuthorized(auth: Authorization, request: HttpRequest): Promise<HttpResponse> {
   assertTokenDestination(request.url, auth.cloud, auth.allowedOrigins);
   const token = await auth.credential.getToken(auth.resource);

@@ -158,7 +158,7 @@ export function isLoopbackUrl(url: URL): boolean {
 /** A URL as it may appear in logs and errors: origin and path, no query values. */
 export function describeUrl(url: URL): string {
   const params = queryNames(url);
-  return `${url.origin}${url.pathname}${params.length ? "?" + params.map((k) => `${k}=…`).join("&") : ""}`;
+  return `${url.origin}${url.pathname}${params.length ? "?" + params.map((k) => `${k}=...`).join("&") : ""}`;
 }
 
 /** Whether a network error (not an HTTP status) should count as transient. */

@@ -4,7 +4,7 @@
  * setting. Deno trusts only its bundled Mozilla roots unless `DENO_TLS_CA_STORE` says otherwise,
  * and it reads that variable when it builds its root store, lazily, at the first TLS connection:
  * setting it early in the process is enough, in `deno run`, the release bundle and `deno compile`
- * alike (`../shared/reference/windows.md` §6.2). On Linux the store is read only after a server's
+ * alike (`../shared/reference/windows.md` section 6.2). On Linux the store is read only after a server's
  * certificate was refused (see system_trust.ts), so an ordinary run pays nothing for it; Windows
  * has no PEM bundle to read, so there the variable is set for every run.
  *

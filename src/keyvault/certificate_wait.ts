@@ -1,5 +1,5 @@
 /**
- * Waiting for a certificate's create operation: `GET …/pending` until its status is no longer
+ * Waiting for a certificate's create operation: `GET .../pending` until its status is no longer
  * `inProgress` (status strings are case-exact), then the finished certificate. A failed or
  * cancelled operation is an error saying so; the wait ends at the command's deadline.
  *

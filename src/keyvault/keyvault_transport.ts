@@ -23,7 +23,7 @@ export class KeyVaultTransport {
     this.#auth = auth;
   }
 
-  /** The URL of `path` (absolute: `/secrets/…`) on this vault, with the api-version. */
+  /** The URL of `path` (absolute: `/secrets/...`) on this vault, with the api-version. */
   url(path: string): URL {
     return withQuery(`${this.vault.origin}${path}`, { "api-version": KEYVAULT_API_VERSION });
   }

@@ -12,7 +12,7 @@
  */
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 
-/** One `-----BEGIN label-----` … `-----END label-----` block. */
+/** One `-----BEGIN label-----` ... `-----END label-----` block. */
 export interface PemBlock {
   label: string;
   der: Uint8Array;
@@ -20,7 +20,7 @@ export interface PemBlock {
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
-/** RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: …`) and the blank line after them, as OpenSSL's traditional encrypted keys have. */
+/** RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: ...`) and the blank line after them, as OpenSSL's traditional encrypted keys have. */
 const ENCAPSULATED_HEADERS = /^\s*(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n)+\s*?\r?\n/;
 
 /**

@@ -1,14 +1,14 @@
 /**
  * Secret references, as `kvmi run` and `kvmi inject` accept them: `kv://VAULT/SECRET[/VERSION]`
- * and App Service's Key Vault reference forms `@Microsoft.KeyVault(SecretUri=…)` and
- * `@Microsoft.KeyVault(VaultName=…;SecretName=…[;SecretVersion=…])`. Parsing checks the syntax
+ * and App Service's Key Vault reference forms `@Microsoft.KeyVault(SecretUri=...)` and
+ * `@Microsoft.KeyVault(VaultName=...;SecretName=...[;SecretVersion=...])`. Parsing checks the syntax
  * only; {@link referenceVaultUrl} places the vault in a cloud (so a reference never sends a token
  * to a host that is not a Key Vault of that cloud).
  *
  * @example
  * ```ts
  * import { parseSecretReference } from "./secret_reference.ts";
- * parseSecretReference("kv://kv-demo/db-password"); // { vault: "kv-demo", name: "db-password", version: undefined, … }
+ * parseSecretReference("kv://kv-demo/db-password"); // { vault: "kv-demo", name: "db-password", version: undefined, ... }
  * ```
  * @module
  */
@@ -29,7 +29,7 @@ export interface SecretReference {
 const KV_SCHEME = /^kv:\/\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/i;
 const APP_SERVICE = /^@Microsoft\.KeyVault\((.*)\)$/i;
 
-/** Whether `text` is written as a reference (`kv://…` or `@Microsoft.KeyVault(…)`), well-formed or not. */
+/** Whether `text` is written as a reference (`kv://...` or `@Microsoft.KeyVault(...)`), well-formed or not. */
 export function looksLikeSecretReference(text: string): boolean {
   return /^kv:/i.test(text) || /^@Microsoft\.KeyVault\b/i.test(text);
 }
@@ -40,7 +40,7 @@ export function parseSecretReference(text: string): SecretReference {
   if (kv) return checked(text, kv[1], kv[2], kv[3]);
   const app = APP_SERVICE.exec(text);
   if (app) return parseAppServiceReference(text, app[1]);
-  throw malformed(text, "a reference is kv://VAULT/SECRET[/VERSION] or @Microsoft.KeyVault(…)");
+  throw malformed(text, "a reference is kv://VAULT/SECRET[/VERSION] or @Microsoft.KeyVault(...)");
 }
 
 function parseAppServiceReference(text: string, inner: string): SecretReference {
@@ -89,7 +89,7 @@ function checked(text: string, vault: string, name: string, version: string | un
 }
 
 function malformed(text: string, why: string): Error {
-  return usageError(`'${text}' is not a valid secret reference: ${why}.`, "Write kv://VAULT/SECRET[/VERSION] or @Microsoft.KeyVault(SecretUri=…).");
+  return usageError(`'${text}' is not a valid secret reference: ${why}.`, "Write kv://VAULT/SECRET[/VERSION] or @Microsoft.KeyVault(SecretUri=...).");
 }
 
 /** The base URL of the reference's vault in `cloud` (a usage error if the host is not one of its vaults). */

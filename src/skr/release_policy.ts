@@ -6,7 +6,7 @@
  *
  * Rules (Key Vault's policy grammar): the authority whose URL equals the token's `iss` (trailing
  * slash ignored) is evaluated; claims use dot paths; a missing claim makes its condition false;
- * values compare by their canonical string form (`true`, `0`, …); `anyOf`/`allOf` nest.
+ * values compare by their canonical string form (`true`, `0`, ...); `anyOf`/`allOf` nest.
  *
  * @example
  * ```ts

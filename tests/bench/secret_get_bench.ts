@@ -29,6 +29,7 @@
  * ```
  * @module
  */
+import { VERSION } from "../../src/main.ts";
 import { startEmulator } from "../fixtures/emulator.ts";
 import { loadAverage, machineFacts, memAvailableMiB } from "./machine.ts";
 import { prepareNodePeer } from "./node_sdk.ts";
@@ -85,7 +86,6 @@ const DENO_RUN = ["run", "--allow-all", "--quiet"];
  */
 async function freshPackage(): Promise<string | undefined> {
   const root = new URL("../../", import.meta.url).pathname;
-  const version = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)) as { version: string }).version;
   const out = `${root}tests/.out/bench-package`;
   const build = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", `${root}build.ts`, "package", "--platform", "linux-x64", "--out", out],
@@ -98,7 +98,7 @@ async function freshPackage(): Promise<string | undefined> {
   }
   const target = `${root}tests/.out/bench-packaged`;
   await Deno.remove(target, { recursive: true }).catch(() => {});
-  const unzip = await new Deno.Command("unzip", { args: ["-q", `${out}/kvmi-${version}-linux-x64.zip`, "-d", target] }).output();
+  const unzip = await new Deno.Command("unzip", { args: ["-q", `${out}/kvmi-${VERSION}-linux-x64.zip`, "-d", target] }).output();
   return unzip.success ? `${target}/kvmi` : undefined;
 }
 

@@ -208,7 +208,7 @@ Deno.test("--verbose logs requests without tokens or secret values", async () =>
   try {
     const r = await emu.kvmi(["secret", "get", "--vault", "kv-demo", "--name", "secret-for-vm", "-o", "raw", "--verbose"]);
     assert.equal(r.code, 0);
-    assert.match(r.stderr, /verbose: GET http:\/\/127\.0\.0\.1:\d+\/metadata\/identity\/oauth2\/token\?api-version=…/);
+    assert.match(r.stderr, /verbose: GET http:\/\/127\.0\.0\.1:\d+\/metadata\/identity\/oauth2\/token\?api-version=\.\.\.&resource=\.\.\./);
     assert.match(r.stderr, /verbose: GET https:\/\/127\.0\.0\.1:\d+\/secrets\/secret-for-vm\//);
     assert.ok(!r.stderr.includes("eyJ"));
     assert.ok(!r.stderr.includes(SECRET));

@@ -8,11 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { unzipSync } from "fflate";
-import denoConfig from "../../deno.json" with { type: "json" };
+import { VERSION } from "../../src/main.ts";
 import { startEmulator } from "../fixtures/emulator.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const VERSION = denoConfig.version;
 const PACKAGE_DIR = Deno.env.get("KVMI_TEST_PACKAGE_DIR");
 
 /** The prepared package folder; tests/run.ts builds it before the suites. */
@@ -49,7 +48,7 @@ Deno.test("the release zips: names, checksums, one version everywhere, reproduci
     assert.equal([...digest].map((b) => b.toString(16).padStart(2, "0")).join(""), hash, name);
   }
   const manifest = await Deno.readTextFile(`${ROOT}ps/KvMi/KvMi.psd1`);
-  assert.match(manifest, new RegExp(`ModuleVersion\\s*=\\s*'${VERSION.replaceAll(".", "\\.")}'`), "KvMi.psd1 ModuleVersion is deno.json's version");
+  assert.match(manifest, new RegExp(`ModuleVersion\\s*=\\s*'${VERSION.replaceAll(".", "\\.")}'`), "KvMi.psd1 ModuleVersion is kvmi's VERSION");
   const version = await run(Deno.execPath(), ["run", "--allow-all", "--quiet", `${ROOT}src/main.ts`, "--version"]);
   assert.equal(version.stdout, `kvmi ${VERSION}\n`);
 

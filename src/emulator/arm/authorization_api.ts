@@ -1,7 +1,7 @@
 /**
  * `Microsoft.Authorization` on the emulated ARM: role assignments (GET, PUT, DELETE, list with
- * `$filter=atScope()` / `principalId eq '…'` / `assignedTo('…')`) and role definitions (GET,
- * list with `$filter=roleName eq '…'`), each RBAC-checked like the real provider.
+ * `$filter=atScope()` / `principalId eq '...'` / `assignedTo('...')`) and role definitions (GET,
+ * list with `$filter=roleName eq '...'`), each RBAC-checked like the real provider.
  * @module
  */
 import { armError, type ArmRequest, checkSubscription, readArmProperties, unsupportedApiVersion } from "./arm_server.ts";

@@ -1,7 +1,7 @@
 /**
  * The VM operations admins script beyond CRUD: `start`, `powerOff`, `deallocate`, `restart`
  * (POST, long-running: 202 with `Azure-AsyncOperation` and `Location`), `instanceView` (the power
- * state as `PowerState/…` statuses) and PATCH (tags and size), each RBAC-checked with its own action.
+ * state as `PowerState/...` statuses) and PATCH (tags and size), each RBAC-checked with its own action.
  * @module
  */
 import { armError, type ArmRequest, checkSubscription, unsupportedApiVersion } from "./arm_server.ts";

@@ -93,7 +93,7 @@ export class Http1Framer {
     let i = 0;
     while (i < chunk.length) {
       if (this.#phase === "idle") {
-        if (chunk[i] === CR || chunk[i] === LF) { // RFC 9112 §2.2: ignore empty lines before a request line
+        if (chunk[i] === CR || chunk[i] === LF) { // RFC 9112 section 2.2: ignore empty lines before a request line
           i++;
           continue;
         }

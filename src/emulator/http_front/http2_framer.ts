@@ -1,5 +1,5 @@
 /**
- * Follows the client's side of an HTTP/2 connection at the frame level (RFC 9113 §4.1: a 9-byte
+ * Follows the client's side of an HTTP/2 connection at the frame level (RFC 9113 section 4.1: a 9-byte
  * header, then the payload), only to tell when the client is in the middle of something: the
  * connection preface, a frame, or a header block split over CONTINUATION frames. Every byte is
  * passed on unchanged; HPACK, flow control and stream state stay with the HTTP server. Pure.

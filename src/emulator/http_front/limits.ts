@@ -18,7 +18,7 @@
  *   #21903 and many sign-in reports). HTTP.sys's defaults are 16,384 bytes for the request line
  *   plus headers (`MaxRequestBytes`) and for one header line (`MaxFieldLength`). Over HTTP/2 the
  *   server's HPACK limit (`SETTINGS_MAX_HEADER_LIST_SIZE` 16,384) answers 431 instead. IMDS
- *   (`Server: IMDS/…`, not HTTP.sys) gets the same limits and page: its own are not published
+ *   (`Server: IMDS/...`, not HTTP.sys) gets the same limits and page: its own are not published
  *   (UNCONFIRMED).
  * - **Body size.** ARM refuses bodies over 4 MB with 413 `RequestContentTooLarge` "The request
  *   content size exceeds the maximum size of 4 MB." (Azure/Azure-Landing-Zones#2644, azd's

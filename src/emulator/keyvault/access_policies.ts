@@ -1,7 +1,7 @@
 /**
  * The access-policy permission model of Key Vault (vaults with `enableRbacAuthorization: false`):
- * which policy permission a data action needs (secrets get, list, set, …; keys get, decrypt,
- * release, …; certificates get, list, create, import, …, managecontacts and the issuer
+ * which policy permission a data action needs (secrets get, list, set, ...; keys get, decrypt,
+ * release, ...; certificates get, list, create, import, ..., managecontacts and the issuer
  * permissions, which `manageissuers` grants all of), whether the caller's policies grant it (RBAC data roles are ignored on such a
  * vault), and the service's 403 when they do not.
  * @module
@@ -14,7 +14,7 @@ export interface PolicyPermission {
   permission: string;
 }
 
-/** The data action's last segments → the policy permission (the official access-policy-to-RBAC mapping). */
+/** The data action's last segments -> the policy permission (the official access-policy-to-RBAC mapping). */
 const PERMISSIONS: Record<string, PolicyPermission> = {
   "secrets/getSecret/action": { kind: "secrets", permission: "get" },
   "secrets/readMetadata/action": { kind: "secrets", permission: "list" },
@@ -131,7 +131,7 @@ export function usesAccessPolicies(vault: Vault): boolean {
   return vault.enableRbacAuthorization === false;
 }
 
-/** The policy permission a data action needs (`Microsoft.KeyVault/vaults/secrets/getSecret/action` → secrets get). */
+/** The policy permission a data action needs (`Microsoft.KeyVault/vaults/secrets/getSecret/action` -> secrets get). */
 export function permissionFor(dataAction: string, listing = false): PolicyPermission | undefined {
   const tail = dataAction.replace(/^Microsoft\.KeyVault\/vaults\//i, "");
   const found = PERMISSIONS[tail];
@@ -157,7 +157,7 @@ export interface PolicyCaller {
   issuer: string;
 }
 
-/** The 403 message of an access-policy refusal (§4.2 of the reference). */
+/** The 403 message of an access-policy refusal (section 4.2 of the reference). */
 export function accessPolicyRefusal(caller: PolicyCaller, needed: PolicyPermission, vault: Vault): string {
   return `The user, group or application 'appid=${caller.appId};oid=${caller.objectId};iss=${caller.issuer}' does not have ${needed.kind} ${needed.permission} permission on key vault '${vault.name};location=${vault.location}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`;
 }

@@ -14,7 +14,7 @@ export interface ApiShape {
   softDelete: boolean;
   /** `attributes.recoverableDays`: 7.1 and later. */
   recoverableDays: boolean;
-  /** `exportable`, `release_policy` and `POST …/release` on keys: 7.3 and later. */
+  /** `exportable`, `release_policy` and `POST .../release` on keys: 7.3 and later. */
   keyRelease: boolean;
   /** `POST /keys/{n}/rotate`, `/keys/{n}/rotationpolicy` and `POST /rng`: 7.3 and later. */
   keyRotation: boolean;
@@ -44,7 +44,7 @@ export const KEYVAULT_API_VERSIONS: readonly string[] = [
 /** The version the service names in its refusals. */
 export const LATEST_API_VERSION = "2026-04-01";
 
-/** A version's place in time, for "introduced in" comparisons: 2015-06-01 < 2016-10-01 < 7.0 < … < 7.6 < 2025-06-01. */
+/** A version's place in time, for "introduced in" comparisons: 2015-06-01 < 2016-10-01 < 7.0 < ... < 7.6 < 2025-06-01. */
 function rank(version: string): number {
   if (version === "2015-06-01") return 0;
   if (version === "2016-10-01") return 1;

@@ -3,14 +3,14 @@
  * a vault of the same subscription and the same geography (all regions of a geography share one
  * security world). Here the world's key is derived (HKDF-SHA256) from the emulated subscription id
  * and the geography, and the payload is a compact JWE (`dir`, A256GCM) behind the service's
- * `&AzureKeyVault…BackupV1.microsoft.com` prefix, all base64url: opaque, and unreadable
+ * `&AzureKeyVault...BackupV1.microsoft.com` prefix, all base64url: opaque, and unreadable
  * elsewhere.
  * @module
  */
 import { createHash, hkdfSync } from "node:crypto";
 import { base64url, compactDecrypt, CompactEncrypt, decodeProtectedHeader } from "jose";
 
-/** Regions → geographies (regions not listed are a geography of their own). */
+/** Regions -> geographies (regions not listed are a geography of their own). */
 const GEOGRAPHIES: Record<string, string[]> = {
   "United States": [
     "eastus",
@@ -59,7 +59,7 @@ export const CORRUPT_MESSAGE = "Backup blob contains invalid or corrupt version.
 export const OTHER_WORLD_MESSAGE =
   "Cannot decrypt backup blob. A backup can be restored only into a vault of the same subscription and the same geography as the vault it was taken from.";
 
-/** The geography of an Azure region (`japanwest` → `Japan`). */
+/** The geography of an Azure region (`japanwest` -> `Japan`). */
 export function geographyOf(location: string): string {
   const region = location.toLowerCase().replace(/\s+/g, "");
   return Object.entries(GEOGRAPHIES).find(([, regions]) => regions.includes(region))?.[0] ?? region;

@@ -1,7 +1,7 @@
 /**
  * Making certificates from a policy: the key pair (RSA 2048/3072/4096 or EC P-256/384/521), the
  * self-signed certificate (subject, SANs, EKUs, key usage, basic constraints, validity as the
- * service sets it: `nbf` = now − 600 s, `exp` = now + validity), the PKCS#10 request for other
+ * service sets it: `nbf` = now - 600 s, `exp` = now + validity), the PKCS#10 request for other
  * issuers, and reading a certificate back (thumbprint, validity, the facts an import derives its
  * policy from, whether it matches a private key).
  * @module

@@ -114,7 +114,7 @@ function optionalInteger(value: unknown, name: string): number | undefined {
   return value;
 }
 
-/** A policy subject as an X.500 name text the X.509 library reads (attribute names upper-cased: the service takes `cn=…`). */
+/** A policy subject as an X.500 name text the X.509 library reads (attribute names upper-cased: the service takes `cn=...`). */
 export function x500Subject(subject: string): string {
   return subject.replace(/(^|[,;+])\s*([A-Za-z][A-Za-z0-9]*)\s*=/g, (_m, sep: string, key: string) => `${sep === ";" ? "," : sep}${key.toUpperCase()}=`);
 }
@@ -153,7 +153,7 @@ function readLifetimeActions(value: unknown, validityMonths: number): LifetimeAc
     if ((percentage === undefined) === (days === undefined)) fail("A lifetime action needs exactly one of lifetime_percentage and days_before_expiry.");
     if (percentage !== undefined && (percentage < 1 || percentage > 99)) fail("Property lifetime_percentage must be between 1 and 99.");
     if (days !== undefined && (days < 1 || days > validityMonths * 27)) {
-      fail(`Property days_before_expiry must be between 1 and ${validityMonths * 27} (validity_months × 27).`);
+      fail(`Property days_before_expiry must be between 1 and ${validityMonths * 27} (validity_months x 27).`);
     }
     const type = action.action_type;
     if (type !== "EmailContacts" && type !== "AutoRenew") fail("Property action_type must be EmailContacts or AutoRenew.");
@@ -296,7 +296,7 @@ export function keyUsageNames(flags: number): string[] {
   return Object.entries(USAGE_FLAGS).filter(([, bit]) => (flags & bit) !== 0).map(([name]) => name);
 }
 
-/** The backing key's `key_ops` for a policy's `key_usage` (about-certificates: signature usages → sign/verify, and so on). */
+/** The backing key's `key_ops` for a policy's `key_usage` (about-certificates: signature usages -> sign/verify, and so on). */
 export function keyOpsFor(keyUsage: readonly string[], kty: string): string[] {
   const ops = new Set<string>();
   for (const usage of keyUsage) {

@@ -27,7 +27,7 @@ import { isObject, nowSeconds } from "../http_util.ts";
 const ACTION = "Microsoft.KeyVault/vaults/certificates";
 const RETRY_AFTER = "10";
 
-/** Routes `/certificates…` and `/deletedcertificates…` requests. */
+/** Routes `/certificates...` and `/deletedcertificates...` requests. */
 export async function certificatesRoute(req: VaultRequest): Promise<Response | undefined> {
   const path = req.url.pathname.replace(/\/{2,}/g, "/");
   const method = req.request.method;
@@ -69,7 +69,7 @@ export async function certificatesRoute(req: VaultRequest): Promise<Response | u
 
 type NamedHandler = (req: VaultRequest, name: string) => Promise<Response> | Response;
 
-/** `METHOD word` after `/certificates/{name}/` → handler. */
+/** `METHOD word` after `/certificates/{name}/` -> handler. */
 const NAMED: Record<string, NamedHandler> = {
   "POST backup": backupCertificate,
   "POST create": createCertificate,
@@ -240,7 +240,7 @@ async function createCertificate(req: VaultRequest, name: string): Promise<Respo
   if (store(req).operation(name)?.status === "inProgress") {
     return req.respond(
       409,
-      akvError("Conflict", `There is a pending operation on certificate ${name}; cancel or delete it (…/pending) before creating a new version.`),
+      akvError("Conflict", `There is a pending operation on certificate ${name}; cancel or delete it (.../pending) before creating a new version.`),
     );
   }
   const props = readProperties(body);

@@ -2,7 +2,7 @@
  * Signing and verifying a caller-supplied digest, as Key Vault's `sign` and `verify` do (the
  * service never hashes): RS256/384/512 (PKCS#1 v1.5, the DigestInfo built here), PS256/384/512
  * (RSA-PSS, MGF1 with the same hash, salt = hash length; the PSS encoding from node-forge) and
- * ES256/384/512/ES256K (ECDSA over the digest with @noble/curves, signatures as raw `r‖s`).
+ * ES256/384/512/ES256K (ECDSA over the digest with @noble/curves, signatures as raw `r||s`).
  * @module
  */
 import { constants, createPublicKey, type KeyObject, privateEncrypt, publicDecrypt } from "node:crypto";

@@ -6,7 +6,7 @@
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 
-/** Key Vault curve names → the names node:crypto generates with. */
+/** Key Vault curve names -> the names node:crypto generates with. */
 const CURVES: Record<string, string> = { "P-256": "prime256v1", "P-256K": "secp256k1", "P-384": "secp384r1", "P-521": "secp521r1" };
 
 /** Generates a key pair for `kty` (size for RSA, curve for EC); a message when the request is not valid. */

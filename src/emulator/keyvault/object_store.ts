@@ -13,7 +13,7 @@ export const RECOVERABLE_DAYS = 90;
 export interface DeletedState {
   deletedDate: number;
   scheduledPurgeDate: number;
-  /** When `GET /deleted…/{name}` starts to find it (ms since epoch). */
+  /** When `GET /deleted.../{name}` starts to find it (ms since epoch). */
   visibleAtMs: number;
 }
 

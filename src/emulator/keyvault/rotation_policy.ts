@@ -106,7 +106,7 @@ function readAction(item: unknown, expiryTime: string | undefined): LifetimeActi
   return { type, trigger: name === "timeAfterCreate" ? { timeAfterCreate: value as string } : { timeBeforeExpiry: value as string } };
 }
 
-/** The policy as `GET`/`PUT …/rotationpolicy` return it. */
+/** The policy as `GET`/`PUT .../rotationpolicy` return it. */
 export function rotationPolicyJson(id: string, policy: RotationPolicy): Record<string, unknown> {
   return {
     id,

@@ -19,7 +19,7 @@ import { PEM, PKCS12 } from "./certificate_policy.ts";
 const MAX_VALUE_LENGTH = 25_600;
 const ACTION = "Microsoft.KeyVault/vaults/secrets";
 
-/** Routes `/secrets…` and `/deletedsecrets…` requests. */
+/** Routes `/secrets...` and `/deletedsecrets...` requests. */
 export async function secretsRoute(req: VaultRequest): Promise<Response | undefined> {
   const path = req.url.pathname.replace(/\/{2,}/g, "/");
   const method = req.request.method;

@@ -173,7 +173,7 @@ export function createVaultHandler(ctx: VaultServerContext): (request: Request, 
   };
 }
 
-/** The `{"error":{…}}` envelope of Key Vault. */
+/** The `{"error":{...}}` envelope of Key Vault. */
 export function akvError(code: string, message: string, innerCode?: string): Record<string, unknown> {
   return { error: { code, message, ...(innerCode ? { innererror: { code: innerCode } } : {}) } };
 }

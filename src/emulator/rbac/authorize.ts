@@ -1,6 +1,6 @@
 /**
  * Azure RBAC evaluation: the union of the caller's role assignments whose scope contains the
- * resource, each granting `actions − notActions` (control plane) or `dataActions − notDataActions`
+ * resource, each granting `actions - notActions` (control plane) or `dataActions - notDataActions`
  * (data plane), matched as case-insensitive globs. Control-plane roles never grant data actions.
  *
  * @example
@@ -50,7 +50,7 @@ export function permissionsGrant(p: Permissions, action: string, dataAction: boo
 export interface AccessRequest {
   principalId: string;
   action: string;
-  /** ARM id of the resource acted on (vault, secret, VM, scope…). */
+  /** ARM id of the resource acted on (vault, secret, VM, scope...). */
   scope: string;
   dataAction: boolean;
   /** For role-assignment writes and deletes: the role definition id being assigned or removed (what role conditions test). */
