@@ -17,9 +17,14 @@ export function ownedAndPrivate(info: Deno.FileInfo, uid: number | null = Deno.u
 
 /**
  * Creates the folder (0700) if missing and checks it; returns undefined when it can be used,
- * else why not (for a verbose note).
+ * else why not (for a verbose note). An existing folder costs one lstat: mkdir only the first time.
  */
 export async function prepareCacheDir(dir: string): Promise<string | undefined> {
+  try {
+    return checkedFolder(dir, await Deno.lstat(dir));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) return `the folder ${dir} cannot be read (${errorName(error)})`;
+  }
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -36,6 +41,11 @@ export async function checkCacheDir(dir: string): Promise<string | undefined> {
   } catch (error) {
     return `the folder ${dir} cannot be read (${errorName(error)})`;
   }
+  return checkedFolder(dir, info);
+}
+
+/** Why the folder `info` describes cannot hold the cache, or undefined when it can. */
+function checkedFolder(dir: string, info: Deno.FileInfo): string | undefined {
   if (!info.isDirectory) return `${dir} is not a folder (a link or a file)`;
   if (!ownedAndPrivate(info)) return `the folder ${dir} is owned by another user or writable by others`;
   return undefined;
