@@ -36,6 +36,13 @@ export const IDENTITY_OPTIONS: OptionSpecs = {
   "no-token-cache": { type: "boolean" },
 };
 
+/** Where an ARM command looks: `--resource-group/-g`, `--subscription` and `--name/-n` (vm, vault, resource). */
+export const ARM_SCOPE_OPTIONS: OptionSpecs = {
+  "resource-group": { type: "string", short: "g" },
+  subscription: { type: "string" },
+  name: { type: "string", short: "n" },
+};
+
 /** Help text for {@link IDENTITY_OPTIONS}, shared by every command that authenticates. */
 export const IDENTITY_HELP = `Identity options:
   --credential auto|managed-identity|client-secret

@@ -5,6 +5,7 @@
  */
 import { jsonBody, RestClient } from "../arm/arm_client.ts";
 import {
+  ARM_SCOPE_OPTIONS,
   COMMON_HELP,
   COMMON_OPTIONS,
   IDENTITY_HELP,
@@ -67,9 +68,7 @@ export async function runResource(args: string[]): Promise<number> {
   const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
-    "resource-group": { type: "string", short: "g" },
-    subscription: { type: "string" },
-    name: { type: "string", short: "n" },
+    ...ARM_SCOPE_OPTIONS,
     "resource-type": { type: "string" },
     tag: { type: "string", multiple: true },
     ids: { type: "string" },

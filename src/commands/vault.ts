@@ -7,6 +7,7 @@
 import { RestClient } from "../arm/arm_client.ts";
 import { type PolicyPermissions, Vaults, type VaultSummary } from "../arm/vaults.ts";
 import {
+  ARM_SCOPE_OPTIONS,
   COMMON_HELP,
   COMMON_OPTIONS,
   IDENTITY_HELP,
@@ -60,9 +61,7 @@ export async function runVault(args: string[]): Promise<number> {
   const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
-    "resource-group": { type: "string", short: "g" },
-    subscription: { type: "string" },
-    name: { type: "string", short: "n" },
+    ...ARM_SCOPE_OPTIONS,
     assignee: { type: "string" },
     "secret-permissions": { type: "string" },
     "key-permissions": { type: "string" },

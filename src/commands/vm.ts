@@ -5,7 +5,17 @@
  */
 import { jsonBody, RestClient } from "../arm/arm_client.ts";
 import { checkVmName } from "../arm/arm_names.ts";
-import { COMMON_HELP, COMMON_OPTIONS, IDENTITY_HELP, IDENTITY_OPTIONS, outputFormat, parseOptions, requiredOption, subcommandHelp } from "../cli/args.ts";
+import {
+  ARM_SCOPE_OPTIONS,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  outputFormat,
+  parseOptions,
+  requiredOption,
+  subcommandHelp,
+} from "../cli/args.ts";
 import { usageError } from "../core/errors.ts";
 import { withQuery } from "../http/query_string.ts";
 import { type OutputFormat, printJson, renderProperties, renderTable } from "../cli/output.ts";
@@ -45,9 +55,7 @@ export async function runVm(args: string[]): Promise<number> {
   const values = parseOptions(rest, {
     ...COMMON_OPTIONS,
     ...IDENTITY_OPTIONS,
-    "resource-group": { type: "string", short: "g" },
-    subscription: { type: "string" },
-    name: { type: "string", short: "n" },
+    ...ARM_SCOPE_OPTIONS,
     all: { type: "boolean" },
   }, VM_HELP);
   if (!values) return 0;
