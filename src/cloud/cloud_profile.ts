@@ -104,22 +104,25 @@ export function loadProfileFile(path: string): Cloud {
       hint: "Fix the file or point KVMI_CLOUD_PROFILE at the emulator's manifest.",
     });
   }
-  const wrongType = Object.entries(profile).find(([k, v]) => PROFILE_STRING_FIELDS.includes(k) ? typeof v !== "string" : k === "vaults" && !isStringRecord(v));
+  const wrongType = Object.entries(profile).find(([k, v]) =>
+    Object.hasOwn(PROFILE_STRING_FIELDS, k) ? typeof v !== "string" : k === "vaults" && !isStringRecord(v)
+  );
   if (wrongType) throw usageError(`Cloud profile '${path}': ${wrongType[0]} must be ${wrongType[0] === "vaults" ? "an object of URL strings" : "a string"}.`);
   return cloudFromProfile(profile, path);
 }
 
-const PROFILE_STRING_FIELDS = [
-  "name",
-  "imdsEndpoint",
-  "authorityHost",
-  "armEndpoint",
-  "armResource",
-  "keyVaultResource",
-  "keyVaultSuffix",
-  "attestationEndpoint",
-  "caCertFile",
-];
+/** The profile's string fields: a record, so that a field added to {@link CloudProfileFile} but not here fails type-checking. */
+const PROFILE_STRING_FIELDS: Record<Exclude<keyof CloudProfileFile, "vaults">, true> = {
+  name: true,
+  imdsEndpoint: true,
+  authorityHost: true,
+  armEndpoint: true,
+  armResource: true,
+  keyVaultResource: true,
+  keyVaultSuffix: true,
+  attestationEndpoint: true,
+  caCertFile: true,
+};
 
 function isStringRecord(value: unknown): boolean {
   return value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
