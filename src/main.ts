@@ -12,9 +12,9 @@ import { writeStdout } from "./core/stdio.ts";
 import { setVerbose } from "./core/verbose.ts";
 
 /**
- * kvmi's version, in this one place: `kvmi version` prints it, and the release build names its zips
- * and stamps the KvMi module's ModuleVersion with it (build/package.ts). A literal rather than a
- * JSON import of deno.json, which cost every run a module load (about 2 ms in the dev form).
+ * kvmi's version: `kvmi version` prints it and the release build names its zips with it
+ * (build/package.ts); ps/KvMi/KvMi.psd1 carries the same ModuleVersion (tests/package checks they
+ * agree). A literal rather than a JSON import of deno.json, which cost every run a module load.
  */
 export const VERSION = "0.1.0";
 

@@ -80,11 +80,25 @@ Deno.test("the architecture check sees static, dynamic and side-effect imports b
  */
 Deno.test("every src/ file is ASCII (no two-byte module sources; output readable in any console code page)", () => {
   const offending: string[] = [];
-  for (const file of sourceFiles(SRC)) {
+  for (const file of allFiles(SRC)) {
     Deno.readTextFileSync(file).split("\n").forEach((line, i) => {
-      const at = [...line].findIndex((c) => c.charCodeAt(0) > 0x7f);
+      const at = firstNonAscii(line);
       if (at >= 0) offending.push(`${file.slice(SRC.length)}:${i + 1}: ${JSON.stringify(line.slice(Math.max(0, at - 20), at + 20))}`);
     });
   }
   assert.deepEqual(offending, [], "write ... for an ellipsis, -> for an arrow, or a \\u escape in a string");
 });
+
+/** Every file below `dir` (the launchers' shell and PowerShell scripts as well as the TypeScript). */
+function* allFiles(dir: string): Generator<string> {
+  for (const entry of Deno.readDirSync(dir)) {
+    if (entry.isDirectory) yield* allFiles(`${dir}${entry.name}/`);
+    else if (entry.isFile) yield `${dir}${entry.name}`;
+  }
+}
+
+/** The index of the first character beyond ASCII in `line`, or -1. */
+function firstNonAscii(line: string): number {
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) > 0x7f) return i;
+  return -1;
+}

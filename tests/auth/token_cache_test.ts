@@ -3,7 +3,7 @@ import { credentialCacheScope } from "../../src/auth/identity_sources.ts";
 import { SharedCacheCredential, withTokenCache } from "../../src/auth/shared_cache_credential.ts";
 import { TokenCache } from "../../src/auth/token_cache.ts";
 import { decodeEntryHeader, encodeEntry, openEntry } from "../../src/auth/token_cache_entry.ts";
-import { ownedAndPrivate } from "../../src/auth/token_cache_files.ts";
+import { ownedAndPrivate, prepareCacheDir } from "../../src/auth/token_cache_files.ts";
 import { cacheKey, keyId } from "../../src/auth/token_cache_key.ts";
 import { tokenCacheSettings } from "../../src/auth/token_cache_location.ts";
 import { isStale, STALE_LOCK_MS } from "../../src/auth/token_cache_lock.ts";
@@ -79,6 +79,30 @@ Deno.test("token cache files: another user's or a group/world-writable file or f
   assert.equal(ownedAndPrivate(info(1001, 0o100600), 1000), false);
   assert.equal(ownedAndPrivate(info(1000, 0o100622), 1000), false);
   assert.equal(ownedAndPrivate(info(1000, 0o40777), 1000), false);
+});
+
+Deno.test("token cache folder: created 0700 with its parents; an existing private one kept; a file, a link or an unreadable path refused", async () => {
+  const root = await Deno.makeTempDir({ prefix: "kvmi-cache-dir-" });
+  try {
+    const nested = `${root}/a/b/tokens`;
+    assert.equal(await prepareCacheDir(nested), undefined);
+    assert.equal(Deno.statSync(nested).mode! & 0o777, 0o700);
+    assert.equal(await prepareCacheDir(nested), undefined, "an existing private folder is used as it is");
+    Deno.chmodSync(nested, 0o777);
+    assert.match((await prepareCacheDir(nested))!, /owned by another user or writable by others/);
+
+    Deno.writeTextFileSync(`${root}/file`, "");
+    assert.match((await prepareCacheDir(`${root}/file`))!, /is not a folder/);
+    assert.match((await prepareCacheDir(`${root}/file/tokens`))!, /cannot be read/, "a parent that is a file");
+    Deno.mkdirSync(`${root}/real`, { mode: 0o700 });
+    Deno.symlinkSync(`${root}/real`, `${root}/link`);
+    assert.match((await prepareCacheDir(`${root}/link`))!, /is not a folder/, "a link to a folder is not followed");
+    Deno.symlinkSync(`${root}/nowhere`, `${root}/dangling`);
+    assert.match((await prepareCacheDir(`${root}/dangling`))!, /is not a folder/);
+    assert.throws(() => Deno.statSync(`${root}/nowhere`), Deno.errors.NotFound, "nothing is created behind a dangling link");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
 
 Deno.test("token cache: concurrent callers for one key in one folder fetch once; a dropped token is refetched", async () => {
