@@ -32,11 +32,17 @@ function importsOf(source: string): string[] {
   return [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)"(\.[^"]+)"/gm)].map((m) => m[1]);
 }
 
-function* sourceFiles(dir: string): Generator<string> {
+/** Every file below `dir` (the launchers' shell and PowerShell scripts as well as the TypeScript). */
+function* allFiles(dir: string): Generator<string> {
   for (const entry of Deno.readDirSync(dir)) {
-    if (entry.isDirectory) yield* sourceFiles(`${dir}${entry.name}/`);
-    else if (entry.name.endsWith(".ts")) yield `${dir}${entry.name}`;
+    if (entry.isDirectory) yield* allFiles(`${dir}${entry.name}/`);
+    else if (entry.isFile) yield `${dir}${entry.name}`;
   }
+}
+
+/** The TypeScript files below `dir`. */
+function sourceFiles(dir: string): string[] {
+  return [...allFiles(dir)].filter((file) => file.endsWith(".ts"));
 }
 
 function folderOf(path: string): string {
@@ -88,14 +94,6 @@ Deno.test("every src/ file is ASCII (no two-byte module sources; output readable
   }
   assert.deepEqual(offending, [], "write ... for an ellipsis, -> for an arrow, or a \\u escape in a string");
 });
-
-/** Every file below `dir` (the launchers' shell and PowerShell scripts as well as the TypeScript). */
-function* allFiles(dir: string): Generator<string> {
-  for (const entry of Deno.readDirSync(dir)) {
-    if (entry.isDirectory) yield* allFiles(`${dir}${entry.name}/`);
-    else if (entry.isFile) yield `${dir}${entry.name}`;
-  }
-}
 
 /** The index of the first character beyond ASCII in `line`, or -1. */
 function firstNonAscii(line: string): number {
